@@ -1,0 +1,18 @@
+/**
+ * The literal registry of config sections. Later sections (sources, detection, alerting,
+ * ledger, replicas, dashboard) are added here, one file each; docs/config.md and the JSON
+ * Schema follow automatically.
+ */
+import { redactionSection } from './redaction.js';
+import { retentionSection } from './retention.js';
+import { serverSection } from './server.js';
+import { storageSection } from './storage.js';
+
+export const CONFIG_SECTIONS = {
+  server: serverSection,
+  storage: storageSection,
+  retention: retentionSection,
+  redaction: redactionSection,
+} as const;
+
+export type ConfigSectionName = keyof typeof CONFIG_SECTIONS;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { parseListen } from '../listen.js';
+import { defineSection, type ConfigIssue } from './define.js';
+
+const MiB = 1024 * 1024;
+const positive = () => z.number().int().positive();
+
+/** The HTTP server: where it listens, what it accepts, how much it holds in memory. */
+export const serverSection = defineSection({
+  schema: z
+    .strictObject({
+      listen: z
+        .string()
+        .default('127.0.0.1:7420')
+        .describe('HOST:PORT to listen on. Loopback by default: expose it on purpose, behind TLS.'),
+      max_body_bytes: positive()
+        .default(10 * MiB)
+        .describe('Largest request body, after gzip decompression (a gzip bomb gets 413).'),
+      max_item_bytes: positive()
+        .default(64 * 1024)
+        .describe('Largest single event (one array element or NDJSON line) in bytes.'),
+      max_fields: positive()
+        .default(256)
+        .describe('Most fields (keys, counted recursively) in one event.'),
+      max_depth: positive().default(8).describe('Deepest nesting of objects/arrays in one event.'),
+      max_batch_items: positive().default(10_000).describe('Most events in one request.'),
+      max_inflight_bytes: positive()
+        .default(64 * MiB)
+        .describe(
+          'Request bytes held while awaiting commit; above it requests get 429 (backpressure).',
+        ),
+      max_inflight_events: positive()
+        .default(100_000)
+        .describe('Events held while awaiting commit; above it requests get 429 (backpressure).'),
+      retry_after_secs: positive().default(1).describe('Retry-After sent with 429 answers.'),
+      shutdown_timeout_secs: positive()
+        .default(30)
+        .describe('On SIGTERM, how long to wait for in-flight requests to commit before closing.'),
+      log_level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .describe("logwarden's own log level (pino, JSON lines on stderr)."),
+    })
+    .prefault({}),
+  validate(s) {
+    const issues: ConfigIssue[] = [];
+    try {
+      parseListen(s.listen);
+    } catch (e) {
+      issues.push({ path: ['listen'], message: (e as Error).message.replace(/^listen: /, '') });
+    }
+    if (s.max_item_bytes > s.max_body_bytes) {
+      issues.push({
+        path: ['max_item_bytes'],
+        message: `${s.max_item_bytes} is above max_body_bytes ${s.max_body_bytes}`,
+      });
+    }
+    if (s.max_body_bytes > s.max_inflight_bytes) {
+      issues.push({
+        path: ['max_inflight_bytes'],
+        message: `${s.max_inflight_bytes} is below max_body_bytes ${s.max_body_bytes}: no request could ever be admitted`,
+      });
+    }
+    return issues;
+  },
+});
