@@ -42,6 +42,8 @@ export const ERROR_CATALOG = {
   LW_LEDGER_INCOMPLETE: { summary: 'verify: entries are missing from the store or a replica.', exit: 12, http: 500 },
   LW_LEDGER_STALE: { summary: 'verify: the newest checkpoint is older than allowed.', exit: 13, http: 500 },
   LW_LEDGER_QUORUM: { summary: 'verify: fewer replicas than the quorum policy asks cosigned.', exit: 14, http: 500 },
+  LW_LEDGER_INVALID: { summary: 'A signed note, checkpoint, key, proof or proof bundle is malformed; the message names the part.', exit: 65, http: 400 },
+  LW_LEDGER_KEY_UNKNOWN: { summary: 'A signed note carries no valid signature from a trusted key (wrong or missing verification key).', exit: 77, http: 403 },
   LW_SDK_CONFIG: { summary: 'The SDK was created with an invalid option (thrown at creation, never later).', exit: 78, http: 500 },
   LW_DELIVERY_FAILED: { summary: 'An alert or forwarded entry could not be delivered (it stays queued).', exit: 69, http: 502 },
   LW_SCOPE_DENIED: { summary: 'probe: the target is outside the authorized scope.', exit: 77, http: 403 },
