@@ -49,7 +49,7 @@ export function rootFromLeafHashes(leafHashes: readonly Uint8Array[]): Buffer {
   // Fold a stack of perfect subtrees left to right: the same shape as RFC 6962's recursive split.
   const stack: { size: number; hash: Buffer }[] = [];
   for (const h of leafHashes) {
-    let node = { size: 1, hash: Buffer.from(h) };
+    let node: { size: number; hash: Buffer } = { size: 1, hash: Buffer.from(h) };
     while (stack.length > 0 && stack[stack.length - 1]!.size === node.size) {
       const left = stack.pop()!;
       node = { size: left.size * 2, hash: hashChildren(left.hash, node.hash) };
@@ -104,7 +104,7 @@ export function rootFromInclusionProof(
   checkHash('leaf hash', leafHash);
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leafHash);
+  let r: Buffer = Buffer.from(leafHash);
   for (const [i, p] of proof.entries()) {
     checkHash(`inclusion proof[${i}]`, p);
     if (sn === 0) {
@@ -206,7 +206,7 @@ export function verifyConsistency(
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
   let sr = fr;
   for (const c of path.slice(1)) {
     if (sn === 0) {
