@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { mapOtlpLogs } from './map.js';
+
+// Shaped as the OpenTelemetry JS SDK's OTLPLogExporter (http/json) sends it.
+const request = {
+  resourceLogs: [
+    {
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'checkout' } },
+          { key: 'service.version', value: { stringValue: '1.4.2' } },
+          { key: 'deployment.environment.name', value: { stringValue: 'prod' } },
+          { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
+        ],
+        droppedAttributesCount: 0,
+      },
+      scopeLogs: [
+        {
+          scope: { name: 'auth', version: '' },
+          logRecords: [
+            {
+              timeUnixNano: '1764237600123000000',
+              observedTimeUnixNano: '1764237600124000000',
+              severityNumber: 13,
+              severityText: 'WARN',
+              body: { stringValue: 'login failed' },
+              attributes: [
+                { key: 'event.name', value: { stringValue: 'authn_login_fail' } },
+                { key: 'enduser.id', value: { stringValue: 'joebob1' } },
+                { key: 'client.address', value: { stringValue: '203.0.113.9' } },
+                { key: 'http.response.status_code', value: { intValue: '401' } },
+                {
+                  key: 'url.full',
+                  value: { stringValue: 'https://shop.example/login?next=%2Fcart' },
+                },
+                { key: 'attempt', value: { intValue: 3 } },
+                {
+                  key: 'tags',
+                  value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } },
+                },
+              ],
+              droppedAttributesCount: 0,
+              flags: 1,
+              traceId: '5B8EFFF798038103D269B633813FC60C',
+              spanId: 'EEE19B7EC3C1B174',
+            },
+            {
+              timeUnixNano: '0',
+              observedTimeUnixNano: '1764237600200000000',
+              body: { kvlistValue: { values: [{ key: 'k', value: { doubleValue: 1.5 } }] } },
+            },
+            'not a record',
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe('OTLP/JSON logs mapping', () => {
+  it('maps resource and record attributes onto the schema and keeps the rest', () => {
+    const { items, rejected } = mapOtlpLogs(request);
+    expect(rejected).toEqual([
+      { path: 'resourceLogs[0].scopeLogs[0].logRecords[2]', reason: 'not an object' },
+    ]);
+    expect(items).toHaveLength(2);
+    const first = items[0]!;
+    expect(first).toMatchObject({
+      'event.name': 'authn_login_fail',
+      time: '2025-11-27T10:00:00.123Z',
+      observed_time: '2025-11-27T10:00:00.124Z',
+      severity: 'WARN',
+      message: 'login failed',
+      'service.name': 'checkout',
+      'service.version': '1.4.2',
+      'deployment.environment': 'prod',
+      'user.id': 'joebob1',
+      'client.address': '203.0.113.9',
+      'http.response.status_code': 401,
+      'url.path': '/login',
+      'url.query': 'next=%2Fcart',
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      span_id: 'eee19b7ec3c1b174',
+      'log.format': 'otlp',
+    });
+    expect(first.attributes).toEqual({
+      'resource.telemetry.sdk.language': 'nodejs',
+      attempt: 3,
+      tags: ['a', true],
+      'otel.scope.name': 'auth',
+    });
+    const second = items[1]!;
+    expect(second['event.name']).toBe('log');
+    expect(second.time).toBe('2025-11-27T10:00:00.200Z');
+    expect((second.attributes as Record<string, unknown>)['otel.body']).toEqual({ k: 1.5 });
+  });
+
+  it('rejects a request without resourceLogs, naming it', () => {
+    expect(mapOtlpLogs({ foo: 1 })).toEqual({
+      items: [],
+      rejected: [{ path: 'resourceLogs', reason: 'missing or not an array' }],
+    });
+  });
+
+  it('keeps a custom event name that is not a valid identifier as an attribute', () => {
+    const { items } = mapOtlpLogs({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            { logRecords: [{ eventName: 'browser.page_view', body: { stringValue: 'x' } }] },
+          ],
+        },
+      ],
+    });
+    expect(items[0]!['event.name']).toBe('log');
+    expect((items[0]!.attributes as Record<string, unknown>)['otel.event_name']).toBe(
+      'browser.page_view',
+    );
+  });
+});
