@@ -42,8 +42,9 @@ export interface SourceStats {
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
   readonly events: number;
-  /** Events whose `log.format` says they were parsed (for file/syslog sources). */
+  /** Events that are not `unparsed`. */
   readonly parsed: number;
+  /** `log` events whose `log.format` is absent or 'unparsed': lines no parser understood. */
   readonly unparsed: number;
 }
 
@@ -51,7 +52,9 @@ export interface SourceStats {
 export interface EventQuery {
   /** Parsed query; each backend compiles it to its own terms. Absent = everything. */
   readonly filter?: QueryNode;
+  /** Event time lower bound, inclusive (ms since the epoch). */
   readonly fromMs?: number;
+  /** Event time upper bound, exclusive. */
   readonly toMs?: number;
   /** Cursor: return events with seq strictly below this one (newest first paging). */
   readonly beforeSeq?: number;
@@ -70,11 +73,15 @@ export interface EventStore {
   getBySeq(seq: number): StoredEvent | undefined;
   /** Events with seq in [from, to), in order; pruned ones come back with body null. */
   range(fromSeq: number, toSeq: number): StoredEvent[];
-  /** Newest first. */
+  /** Newest first (by seq); pruned events are not returned. */
   query(q: EventQuery): StoredEvent[];
   sources(): SourceStats[];
-  /** Remove bodies of events older than the cut-off for each category; returns pruned count. */
-  prune(policy: RetentionPolicy, nowMs: number): number;
+  /**
+   * Remove bodies (and the personal data kept beside them) of events older than the cut-off for
+   * their category; seq, id and leaf hash stay. Works in small transactions, yielding between
+   * them so appends keep committing; resolves to the number of events pruned.
+   */
+  prune(policy: RetentionPolicy, nowMs: number): Promise<number>;
   /** Flush pending writes and close. Safe to call twice. */
   close(): Promise<void>;
 }

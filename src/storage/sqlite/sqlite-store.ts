@@ -1,0 +1,325 @@
+/**
+ * The embedded store: SQLite through better-sqlite3, WAL mode, synchronous=FULL by default (an
+ * acknowledged event survives power loss), group commit. See schema.ts for the tables and the
+ * index design, writer.ts for the commit, retention.ts for pruning.
+ *
+ * Group commit: append() validates and hashes its events at once, queues them, and schedules one
+ * flush with setImmediate; every append made before that flush runs (same tick, same I/O phase,
+ * or while the previous commit was being written, since better-sqlite3 commits synchronously)
+ * shares its transaction and its fsync. Each promise resolves after that commit.
+ */
+import type Database from 'better-sqlite3';
+import { LogwardenError } from '../../core/errors.js';
+import type {
+  AppendResult,
+  EventQuery,
+  EventStore,
+  PreparedEvent,
+  RetentionPolicy,
+  SourceStats,
+  StoredEvent,
+} from '../types.js';
+import { compileFilter } from './compile-query.js';
+import { toRow } from './event-rows.js';
+import type { EventRow } from './event-rows.js';
+import { createFtsIndexer } from './fts-indexer.js';
+import type { FtsIndexer } from './fts-indexer.js';
+import { migrate } from './migrations.js';
+import type { MigrationStep } from './migrations.js';
+import { pruneEvents } from './retention.js';
+import type { PruneOptions } from './retention.js';
+import { storeError } from './store-error.js';
+import { createWriter } from './writer.js';
+import type { Writer } from './writer.js';
+
+/** Largest page a query returns; callers page with `beforeSeq`. */
+export const MAX_QUERY_LIMIT = 10_000;
+/** Background full-text indexing: rows per transaction, and the delay after a commit. */
+const FTS_SLICE = 2_000;
+const FTS_DELAY_MS = 20;
+
+interface Pending {
+  readonly rows: readonly EventRow[];
+  readonly resolve: (r: AppendResult[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+type Row = {
+  seq: number;
+  id: string;
+  time_ms: number;
+  name: string;
+  source: string;
+  body: string | null;
+  leaf_hash: Buffer;
+};
+
+const COLS = 'seq, id, time_ms, name, source, body, leaf_hash';
+const toStored = (r: Row): StoredEvent => ({
+  seq: r.seq,
+  id: r.id,
+  timeMs: r.time_ms,
+  name: r.name,
+  source: r.source,
+  body: r.body,
+  leafHash: r.leaf_hash,
+});
+
+export interface SqliteStoreInit {
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly readonly: boolean;
+  readonly fullText: 'inline' | 'background';
+  readonly now: () => number;
+}
+
+export class SqliteStore implements EventStore {
+  /** The better-sqlite3 connection, for modules that keep their own tables here (see migrate). */
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly fullText: 'inline' | 'background';
+  readonly #now: () => number;
+  readonly #writer: Writer | undefined;
+  readonly #fts: FtsIndexer | undefined;
+  #pending: Pending[] = [];
+  #flushScheduled = false;
+  #ftsTimer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #byId: Database.Statement;
+  readonly #bySeq: Database.Statement;
+  readonly #range: Database.Statement;
+  readonly #sources: Database.Statement;
+  readonly #size: Database.Statement;
+
+  constructor(init: SqliteStoreInit) {
+    this.db = init.db;
+    this.path = init.path;
+    this.fullText = init.fullText;
+    this.#now = init.now;
+    const db = init.db;
+    this.#writer = init.readonly ? undefined : createWriter(db);
+    this.#fts = init.readonly ? undefined : createFtsIndexer(db);
+    this.#byId = db.prepare(`SELECT ${COLS} FROM events WHERE id = ?`);
+    this.#bySeq = db.prepare(`SELECT ${COLS} FROM events WHERE seq = ?`);
+    this.#range = db.prepare(`SELECT ${COLS} FROM events WHERE seq >= ? AND seq < ? ORDER BY seq`);
+    this.#sources = db.prepare(
+      'SELECT source, first_seen_ms, last_seen_ms, events, unparsed FROM sources ORDER BY source',
+    );
+    this.#size = db.prepare('SELECT max(seq) FROM events').pluck();
+    // Whatever a previous run left unindexed (background mode, crash) is indexed before we start.
+    this.#ftsCatchUp();
+  }
+
+  /**
+   * Apply `steps` of a namespace's versioned migrations (see migrations.ts); the store's own
+   * namespace is `store`. Returns how many steps were applied now.
+   */
+  migrate(namespace: string, steps: readonly MigrationStep[]): number {
+    if (namespace === 'store') {
+      throw new LogwardenError(
+        'LW_INTERNAL',
+        'migration namespace "store" belongs to the event store',
+      );
+    }
+    return migrate(this.db, this.path, namespace, steps);
+  }
+
+  append(events: readonly PreparedEvent[]): Promise<AppendResult[]> {
+    if (this.#closing !== undefined || this.#writer === undefined) {
+      const why = this.#writer === undefined ? 'opened read-only' : 'closed';
+      return Promise.reject(
+        new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is ${why}`),
+      );
+    }
+    if (!Array.isArray(events)) {
+      return Promise.reject(
+        new LogwardenError('LW_EVENT_INVALID', 'append expects an array of events'),
+      );
+    }
+    let rows: EventRow[];
+    try {
+      rows = events.map((e, i) => toRow(e, i));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (rows.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ rows, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const writer = this.#writer as Writer;
+    const inline = this.fullText === 'inline';
+    try {
+      const results = writer.write(
+        batch.map((p) => p.rows),
+        this.#now(),
+        inline,
+      );
+      batch.forEach((p, i) => p.resolve(results[i] as AppendResult[]));
+    } catch (e) {
+      if (batch.length === 1) {
+        (batch[0] as Pending).reject(storeError(this.path, 'append', e));
+      } else {
+        // One call's failure must not fail the others: retry each in its own transaction.
+        for (const p of batch) {
+          try {
+            p.resolve(writer.write([p.rows], this.#now(), inline)[0] as AppendResult[]);
+          } catch (e2) {
+            p.reject(storeError(this.path, 'append', e2));
+          }
+        }
+      }
+    }
+    if (!inline) this.#scheduleFts();
+  }
+
+  #scheduleFts(): void {
+    if (this.#ftsTimer !== undefined || this.#closing !== undefined) return;
+    this.#ftsTimer = setTimeout(() => {
+      this.#ftsTimer = undefined;
+      try {
+        // One slice per turn; more work reschedules, so appends interleave with indexing.
+        if ((this.#fts as FtsIndexer).step(FTS_SLICE) === FTS_SLICE) this.#scheduleFts();
+      } catch {
+        // Retried after the next commit; search lags but nothing is lost (the cursor did not move).
+      }
+    }, FTS_DELAY_MS);
+    this.#ftsTimer.unref();
+  }
+
+  #ftsCatchUp(): void {
+    if (this.#fts === undefined) return;
+    try {
+      while (this.#fts.step(FTS_SLICE * 10) > 0);
+    } catch (e) {
+      throw storeError(this.path, 'full-text indexing', e);
+    }
+  }
+
+  #read<T>(action: string, fn: () => T): T {
+    if (this.#closing !== undefined && !this.db.open) {
+      throw new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is closed`);
+    }
+    try {
+      return fn();
+    } catch (e) {
+      throw storeError(this.path, action, e);
+    }
+  }
+
+  size(): number {
+    return this.#read('size', () => {
+      const m = this.#size.get() as number | null;
+      return m === null ? 0 : m + 1;
+    });
+  }
+
+  getById(id: string): StoredEvent | undefined {
+    return this.#read('getById', () => {
+      const r = this.#byId.get(id) as Row | undefined;
+      return r === undefined ? undefined : toStored(r);
+    });
+  }
+
+  getBySeq(seq: number): StoredEvent | undefined {
+    return this.#read('getBySeq', () => {
+      const r = this.#bySeq.get(seq) as Row | undefined;
+      return r === undefined ? undefined : toStored(r);
+    });
+  }
+
+  range(fromSeq: number, toSeq: number): StoredEvent[] {
+    return this.#read('range', () => (this.#range.all(fromSeq, toSeq) as Row[]).map(toStored));
+  }
+
+  query(q: EventQuery): StoredEvent[] {
+    const limit = q.limit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+      throw new LogwardenError(
+        'LW_USAGE',
+        `limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${String(limit)}`,
+      );
+    }
+    const where = ['body IS NOT NULL'];
+    const params: unknown[] = [];
+    if (q.beforeSeq !== undefined) {
+      where.push('seq < ?');
+      params.push(q.beforeSeq);
+    }
+    if (q.fromMs !== undefined) {
+      where.push('time_ms >= ?');
+      params.push(q.fromMs);
+    }
+    if (q.toMs !== undefined) {
+      where.push('time_ms < ?');
+      params.push(q.toMs);
+    }
+    if (q.filter !== undefined) {
+      const f = compileFilter(q.filter);
+      where.push(f.sql);
+      params.push(...f.params);
+    }
+    const sql = `SELECT ${COLS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${limit}`;
+    return this.#read('query', () => (this.db.prepare(sql).all(...params) as Row[]).map(toStored));
+  }
+
+  sources(): SourceStats[] {
+    return this.#read('sources', () =>
+      (
+        this.#sources.all() as Array<{
+          source: string;
+          first_seen_ms: number;
+          last_seen_ms: number;
+          events: number;
+          unparsed: number;
+        }>
+      ).map((r) => ({
+        source: r.source,
+        firstSeenMs: r.first_seen_ms,
+        lastSeenMs: r.last_seen_ms,
+        events: r.events,
+        parsed: r.events - r.unparsed,
+        unparsed: r.unparsed,
+      })),
+    );
+  }
+
+  async prune(policy: RetentionPolicy, nowMs: number, options?: PruneOptions): Promise<number> {
+    if (this.#writer === undefined) {
+      throw new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is opened read-only`);
+    }
+    try {
+      return await pruneEvents(this.db, policy, nowMs, options);
+    } catch (e) {
+      throw storeError(this.path, 'prune', e);
+    }
+  }
+
+  /** Commit pending appends, finish full-text indexing, checkpoint the WAL and close. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#flushScheduled || this.#pending.length > 0) this.#flush();
+      if (this.#ftsTimer !== undefined) clearTimeout(this.#ftsTimer);
+      try {
+        this.#ftsCatchUp();
+        if (this.#writer !== undefined) {
+          this.db.pragma('optimize');
+          this.db.pragma('wal_checkpoint(TRUNCATE)');
+        }
+      } finally {
+        this.db.close();
+      }
+    })();
+    return this.#closing;
+  }
+}
