@@ -1,0 +1,286 @@
+/**
+ * One detection item (`field|mod|mod: value(s)`) → a predicate over an event view. Everything
+ * that can be decided at load is decided here, so matching is a few string calls.
+ *
+ * Semantics (Sigma v2 + ARCHITECTURE §8): case-insensitive unless `cased`; `null` = field missing
+ * or null; `''` = empty string only; lists are OR unless `all`; a field holding an array matches
+ * when any element does; numbers and booleans compare by their string form; `neq` negates the
+ * whole item (so a missing field satisfies `neq`, like `not`).
+ *
+ * @example
+ * const p = compileItem('cs-uri-query|contains', ["' or 1=1", 'union select'], {});
+ * p(view) // true when the query contains either
+ */
+import { BlockList, isIP } from 'node:net';
+import { compileGlob } from './glob.js';
+import type { StringTest } from './glob.js';
+import {
+  COMPARE_MODIFIERS,
+  TRANSFORM_MODIFIERS,
+  WILDCARD_MODIFIERS,
+  applyTransform,
+  isKnownModifier,
+} from './modifiers.js';
+import type { ChainValue, Placeholders } from './modifiers.js';
+import { compileSigmaRegex } from './regex.js';
+import type { SafeRegex } from './regex.js';
+import {
+  mapLiterals,
+  parseSigmaString,
+  withPrefixAny,
+  withSuffixAny,
+  wrapContains,
+} from './sigma-string.js';
+import { stringForm } from './event-view.js';
+import type { SigmaEventView } from './event-view.js';
+import type { YamlValue } from './yaml-source.js';
+
+export type ViewPredicate = (view: SigmaEventView) => boolean;
+
+export interface CompileOptions {
+  readonly placeholders?: Placeholders;
+  readonly maxRegexInputChars?: number;
+  /** Called for each regex compiled (the engine counts which engine each uses). */
+  readonly onRegex?: (re: SafeRegex) => void;
+  readonly onRegexTruncate?: () => void;
+}
+
+/** Compile `key: value` of a selection map. `key` '' or starting with `|` is a keyword item. */
+export function compileItem(key: string, value: YamlValue, opts: CompileOptions): ViewPredicate {
+  const [rawField, ...mods] = key.split('|');
+  const field = rawField === '' ? undefined : rawField!;
+  for (const m of mods) {
+    if (!isKnownModifier(m)) throw new Error(`unknown modifier '${m}' in '${key}'`);
+  }
+  const compares = mods.filter((m) => COMPARE_MODIFIERS.has(m));
+  if (compares.length > 1)
+    throw new Error(`'${key}' combines comparison modifiers ${compares.join(' and ')}`);
+  const compare = compares[0];
+  const all = mods.includes('all');
+  const cased = mods.includes('cased');
+  const neq = mods.includes('neq');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    throw new Error(`'${key}' has a map as value; expected a string, number or list`);
+  }
+  const values: Array<string | null> = Array.isArray(value)
+    ? (value as Array<string | null>)
+    : [value];
+  if (values.length === 0) throw new Error(`'${key}' has an empty value list`);
+  for (const v of values) {
+    if (typeof v === 'object' && v !== null)
+      throw new Error(`'${key}' has a nested list or map in its values`);
+  }
+  if (compare !== undefined && mods.some((m) => TRANSFORM_MODIFIERS.has(m))) {
+    const t = mods.find((m) => TRANSFORM_MODIFIERS.has(m));
+    throw new Error(`modifier '${t}' cannot be combined with '${compare}' in '${key}'`);
+  }
+  if (
+    compare !== 're' &&
+    mods.some((m) => ['i', 'm', 's', 'ignorecase', 'multiline', 'dotall'].includes(m))
+  ) {
+    throw new Error(`regex flags in '${key}' need the 're' modifier before them`);
+  }
+  const preds = values.map((v) => compileValue(field, key, mods, compare, v, cased, opts));
+  let pred: ViewPredicate;
+  if (preds.length === 1) pred = preds[0]!;
+  else if (all) pred = (view) => preds.every((p) => p(view));
+  else pred = (view) => preds.some((p) => p(view));
+  if (neq) {
+    const inner = pred;
+    pred = (view) => !inner(view);
+  }
+  return pred;
+}
+
+function compileValue(
+  field: string | undefined,
+  key: string,
+  mods: string[],
+  compare: string | undefined,
+  v: string | null,
+  cased: boolean,
+  opts: CompileOptions,
+): ViewPredicate {
+  if (v === null) {
+    if (
+      compare !== undefined ||
+      mods.some((m) => WILDCARD_MODIFIERS.has(m) || TRANSFORM_MODIFIERS.has(m))
+    ) {
+      throw new Error(`'${key}' compares with null, which only plain 'field: null' can do`);
+    }
+    if (field === undefined) throw new Error(`keyword search '${key}' cannot be null`);
+    return (view) => {
+      const x = view.get(field);
+      return x === undefined || x === null;
+    };
+  }
+  switch (compare) {
+    case 'exists': {
+      if (v !== 'true' && v !== 'false')
+        throw new Error(`'${key}' expects true or false, got '${v}'`);
+      if (field === undefined) throw new Error(`'exists' needs a field name`);
+      const want = v === 'true';
+      return (view) => {
+        const x = view.get(field);
+        return (x !== undefined && x !== null) === want;
+      };
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n))
+        throw new Error(`'${key}' expects a number, got '${v}'`);
+      const cmp = numericCompare(compare, n);
+      return onValues(
+        field,
+        (view, f) => view.get(f),
+        (x) => {
+          const s = stringForm(x);
+          if (s === undefined || s.trim() === '') return false;
+          const num = Number(s);
+          return Number.isFinite(num) && cmp(num);
+        },
+      );
+    }
+    case 'cidr': {
+      const list = new BlockList();
+      const slash = v.indexOf('/');
+      const addr = slash < 0 ? v : v.slice(0, slash);
+      const family = isIP(addr);
+      const prefix = slash < 0 ? (family === 6 ? 128 : 32) : Number(v.slice(slash + 1));
+      if (
+        family === 0 ||
+        !Number.isInteger(prefix) ||
+        prefix < 0 ||
+        prefix > (family === 6 ? 128 : 32)
+      ) {
+        throw new Error(`'${key}' has an invalid CIDR '${v}'`);
+      }
+      list.addSubnet(addr, prefix, family === 6 ? 'ipv6' : 'ipv4');
+      return onValues(
+        field,
+        (view, f) => view.get(f),
+        (x) => {
+          const s = stringForm(x);
+          if (s === undefined) return false;
+          const fam = isIP(s);
+          if (fam === 0) return false;
+          return list.check(s, fam === 6 ? 'ipv6' : 'ipv4');
+        },
+      );
+    }
+    case 're': {
+      const flags = {
+        i: mods.includes('i') || mods.includes('ignorecase'),
+        m: mods.includes('m') || mods.includes('multiline'),
+        s: mods.includes('s') || mods.includes('dotall'),
+      };
+      let re: SafeRegex;
+      try {
+        re = compileSigmaRegex(v, flags, {
+          ...(opts.maxRegexInputChars === undefined
+            ? {}
+            : { maxInputChars: opts.maxRegexInputChars }),
+          ...(opts.onRegexTruncate === undefined ? {} : { onTruncate: opts.onRegexTruncate }),
+        });
+      } catch (e) {
+        throw new Error(`'${key}': ${(e as Error).message}`, { cause: e });
+      }
+      opts.onRegex?.(re);
+      return onValues(
+        field,
+        (view, f) => view.get(f),
+        (x) => {
+          const s = stringForm(x);
+          return s !== undefined && re.test(s);
+        },
+      );
+    }
+    case 'fieldref': {
+      if (field === undefined) throw new Error(`'fieldref' needs a field name`);
+      const other = v;
+      const how = mods.find((m) => WILDCARD_MODIFIERS.has(m));
+      const rel: (a: string, b: string) => boolean =
+        how === 'contains'
+          ? (a, b) => a.includes(b)
+          : how === 'startswith'
+            ? (a, b) => a.startsWith(b)
+            : how === 'endswith'
+              ? (a, b) => a.endsWith(b)
+              : (a, b) => a === b;
+      const read = cased
+        ? (view: SigmaEventView, f: string) => view.get(f)
+        : (view: SigmaEventView, f: string) => view.lower(f);
+      return (view) => {
+        const a = read(view, field);
+        const b = stringForm(read(view, other));
+        if (b === undefined) return false;
+        return anyValue(a, (x) => {
+          const s = stringForm(x);
+          return s !== undefined && rel(s, b);
+        });
+      };
+    }
+    default:
+      return compileStringValue(field, mods, v, cased, opts);
+  }
+}
+
+function compileStringValue(
+  field: string | undefined,
+  mods: string[],
+  raw: string,
+  cased: boolean,
+  opts: CompileOptions,
+): ViewPredicate {
+  let chain: ChainValue[] = [{ s: parseSigmaString(raw), bytes: false }];
+  let placed = false;
+  for (const m of mods) {
+    if (TRANSFORM_MODIFIERS.has(m)) chain = applyTransform(m, chain, opts.placeholders ?? {});
+    else if (m === 'contains') chain = chain.map((c) => ({ ...c, s: wrapContains(c.s) }));
+    else if (m === 'startswith') chain = chain.map((c) => ({ ...c, s: withSuffixAny(c.s) }));
+    else if (m === 'endswith') chain = chain.map((c) => ({ ...c, s: withPrefixAny(c.s) }));
+    if (WILDCARD_MODIFIERS.has(m)) placed = true;
+  }
+  // Keyword searches look for the value anywhere in the raw message (full-text semantics).
+  if (field === undefined && !placed) chain = chain.map((c) => ({ ...c, s: wrapContains(c.s) }));
+  const tests: StringTest[] = chain.map((c) =>
+    compileGlob(cased ? c.s : mapLiterals(c.s, (t) => t.toLowerCase())),
+  );
+  const test: StringTest = tests.length === 1 ? tests[0]! : (s) => tests.some((t) => t(s));
+  const read = cased
+    ? (view: SigmaEventView, f: string) => view.get(f)
+    : (view: SigmaEventView, f: string) => view.lower(f);
+  return onValues(field, read, (x) => {
+    const s = stringForm(x);
+    return s !== undefined && test(s);
+  });
+}
+
+/** Apply `test` to the field's value (any array element), or to every keyword field. */
+function onValues(
+  field: string | undefined,
+  read: (view: SigmaEventView, f: string) => unknown,
+  test: (x: unknown) => boolean,
+): ViewPredicate {
+  if (field !== undefined) return (view) => anyValue(read(view, field), test);
+  return (view) => {
+    for (const f of view.keywordFields) if (anyValue(read(view, f), test)) return true;
+    return false;
+  };
+}
+
+function anyValue(x: unknown, test: (x: unknown) => boolean): boolean {
+  if (x === undefined || x === null) return false;
+  if (Array.isArray(x)) return x.some((e) => e !== undefined && e !== null && test(e));
+  return test(x);
+}
+
+function numericCompare(op: string, n: number): (x: number) => boolean {
+  if (op === 'gt') return (x) => x > n;
+  if (op === 'gte') return (x) => x >= n;
+  if (op === 'lt') return (x) => x < n;
+  return (x) => x <= n;
+}

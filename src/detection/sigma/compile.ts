@@ -1,0 +1,119 @@
+/**
+ * A rule's `detection:` block → one predicate over an event view, compiled once at load
+ * (STYLE habit 8). Selections are maps (AND of items), lists of maps (OR of maps) or lists of
+ * plain values (keyword searches against the raw message); the condition combines them.
+ *
+ * @example
+ * const d = compileDetection({ selection: { 'cs-method': 'POST' }, condition: 'selection' }, {});
+ * d.match(createEventView((f) => (f === 'cs-method' ? 'post' : undefined), ['message'])) // true
+ */
+import { compileCondition, parseCondition } from './condition.js';
+import { compileItem } from './compile-item.js';
+import type { CompileOptions, ViewPredicate } from './compile-item.js';
+import type { SigmaEventView } from './event-view.js';
+import { isYamlMap } from './yaml-source.js';
+import type { YamlValue } from './yaml-source.js';
+
+export type { CompileOptions } from './compile-item.js';
+
+export interface CompiledDetection {
+  readonly match: (view: SigmaEventView) => boolean;
+  readonly fields: readonly string[];
+  readonly usesKeywords: boolean;
+}
+
+const NON_SELECTION_KEYS = new Set(['condition', 'timeframe']);
+
+export function compileDetection(
+  detection: YamlValue | undefined,
+  opts: CompileOptions,
+): CompiledDetection {
+  if (!isYamlMap(detection))
+    throw new Error("'detection' must be a map of selections and a condition");
+  const cond = detection['condition'];
+  if (cond === undefined || cond === null) throw new Error("'detection' has no 'condition'");
+  const conditions = Array.isArray(cond) ? cond : [cond];
+  if (conditions.length === 0 || conditions.some((c) => typeof c !== 'string')) {
+    throw new Error("'detection.condition' must be a string (or a list of strings)");
+  }
+  const fields = new Set<string>();
+  let usesKeywords = false;
+  const selections = new Map<string, ViewPredicate>();
+  for (const [name, body] of Object.entries(detection)) {
+    if (NON_SELECTION_KEYS.has(name)) continue;
+    try {
+      const r = compileSelection(body, opts);
+      r.fields.forEach((f) => fields.add(f));
+      usesKeywords ||= r.usesKeywords;
+      selections.set(name, r.match);
+    } catch (e) {
+      throw new Error(`selection '${name}': ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const preds = (conditions as string[]).map((c) => {
+    try {
+      return compileCondition(parseCondition(c), selections);
+    } catch (e) {
+      throw new Error(`condition: ${(e as Error).message}`, { cause: e });
+    }
+  });
+  // A list of conditions (Sigma v1) is their OR.
+  const match: ViewPredicate =
+    preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view));
+  return { match, fields: [...fields], usesKeywords };
+}
+
+interface CompiledSelection {
+  readonly match: ViewPredicate;
+  readonly fields: string[];
+  readonly usesKeywords: boolean;
+}
+
+function compileSelection(body: YamlValue, opts: CompileOptions): CompiledSelection {
+  if (isYamlMap(body)) return compileMap(body, opts);
+  if (body === null) throw new Error('is empty');
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) throw new Error('is an empty list');
+  const maps = items.filter(isYamlMap);
+  const plain = items.filter((x) => !isYamlMap(x));
+  const parts: CompiledSelection[] = maps.map((m) => compileMap(m, opts));
+  if (plain.length > 0) {
+    if (plain.some((x) => Array.isArray(x))) throw new Error('has a nested list');
+    // A list of plain values is a keyword search: any of them in the raw message.
+    parts.push({ match: compileItem('', plain, opts), fields: [], usesKeywords: true });
+  }
+  const preds = parts.map((p) => p.match);
+  return {
+    match: preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view)),
+    fields: parts.flatMap((p) => p.fields),
+    usesKeywords: parts.some((p) => p.usesKeywords),
+  };
+}
+
+function compileMap(map: { [key: string]: YamlValue }, opts: CompileOptions): CompiledSelection {
+  const entries = Object.entries(map);
+  if (entries.length === 0) throw new Error('is an empty map');
+  const preds: ViewPredicate[] = [];
+  const fields: string[] = [];
+  let usesKeywords = false;
+  for (const [key, value] of entries) {
+    preds.push(compileItem(key, value, opts));
+    const field = key.split('|')[0]!;
+    if (field === '') usesKeywords = true;
+    else {
+      fields.push(field);
+      // fieldref reads a second field.
+      if (key.split('|').includes('fieldref'))
+        for (const v of Array.isArray(value) ? value : [value])
+          if (typeof v === 'string') fields.push(v);
+    }
+  }
+  const match: ViewPredicate =
+    preds.length === 1
+      ? preds[0]!
+      : (view) => {
+          for (const p of preds) if (!p(view)) return false;
+          return true;
+        };
+  return { match, fields, usesKeywords };
+}
