@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createUuidV7Generator, deterministicId, isUuid, uuidv7, uuidv7Time } from './ids.js';
+
+describe('uuidv7', () => {
+  it('has version 7, the RFC 9562 variant and the current time', () => {
+    const before = Date.now();
+    const id = uuidv7();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const t = uuidv7Time(id)!;
+    expect(t).toBeGreaterThanOrEqual(before);
+    expect(t).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('is strictly increasing within one millisecond, across counter overflow and a clock going back', () => {
+    let now = 1_700_000_000_000;
+    const next = createUuidV7Generator(() => now);
+    const ids: string[] = [];
+    for (let i = 0; i < 10_000; i++) ids.push(next()); // > 4096: forces counter overflow
+    now -= 5_000;
+    for (let i = 0; i < 100; i++) ids.push(next());
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!, `at ${i}`).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(uuidv7Time(ids[0]!)).toBe(1_700_000_000_000);
+  });
+
+  it('encodes timestamps past 2^32 ms correctly', () => {
+    const next = createUuidV7Generator(() => 0xfedcba987654);
+    expect(next().slice(0, 13)).toBe('fedcba98-7654');
+  });
+});
+
+describe('isUuid', () => {
+  it('accepts any version and case, rejects other strings', () => {
+    expect(isUuid('00000000-0000-0000-0000-000000000000')).toBe(true);
+    expect(isUuid('F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6')).toBe(true);
+    expect(isUuid(uuidv7())).toBe(true);
+    expect(isUuid('f81d4fae7dec11d0a76500a0c91e6bf6')).toBe(false);
+    expect(isUuid('f81d4fae-7dec-11d0-a765-00a0c91e6bf')).toBe(false);
+    expect(isUuid('g81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toBe(false);
+  });
+});
+
+describe('deterministicId', () => {
+  it('is a stable UUIDv8 of its parts, unambiguous in how they are split', () => {
+    const a = deterministicId('file:/var/log/a.log', '17', 'GET / 200');
+    expect(a).toBe(deterministicId('file:/var/log/a.log', '17', 'GET / 200'));
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicId('ab', 'c')).not.toBe(deterministicId('a', 'bc'));
+    expect(deterministicId('x')).not.toBe(a);
+  });
+});

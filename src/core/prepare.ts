@@ -1,0 +1,213 @@
+/**
+ * prepareEvent: the one path from untrusted input to a storable event (ARCHITECTURE §2-3).
+ * Steps: type checks per field -> normalization -> defaults from the vocabulary -> id -> limits ->
+ * redaction -> CWE-117 neutralization -> canonical JSON. Redaction runs before neutralization so
+ * patterns see the original text (a neutralized "\n" would otherwise glue two words into one
+ * redacted value); the redaction markers themselves contain nothing to neutralize.
+ */
+import type { LogSource, SecurityEvent, Severity } from './event.js';
+import { EVENT_FIELDS, SEVERITY_NUMBER } from './event.js';
+import { checkAttributes, exceedsBytes } from './attributes.js';
+import { uuidv7 } from './ids.js';
+import { isLogSafe, neutralize, neutralizeDeep } from './neutralize.js';
+import type { Redactor } from './redact.js';
+import { createRedactor } from './redact.js';
+import { canonicalJson } from './serialize.js';
+import type { FieldError } from './validate.js';
+import { FIELD_HANDLERS, unknownFieldError } from './validate.js';
+import { lookupEvent } from './vocabulary.js';
+
+export type { FieldError } from './validate.js';
+
+/** Size limits applied to one event. */
+export interface PrepareLimits {
+  /** Serialized event (canonical JSON) in bytes. */
+  readonly maxItemBytes: number;
+  /** Top-level fields plus attribute leaves. */
+  readonly maxFields: number;
+  /** Nesting depth inside `attributes`. */
+  readonly maxDepth: number;
+  /** Any one string, in UTF-8 bytes. */
+  readonly maxStringBytes: number;
+  /** Canonical JSON of `attributes`, in bytes. */
+  readonly maxAttributesBytes: number;
+}
+
+export const DEFAULT_LIMITS: PrepareLimits = {
+  maxItemBytes: 65_536,
+  maxFields: 256,
+  maxDepth: 8,
+  maxStringBytes: 32_768,
+  maxAttributesBytes: 16_384,
+};
+
+export interface PrepareOptions {
+  /** Name of the source it arrived through (token name, file path...), stored beside the event. */
+  readonly source: string;
+  /** Sets `log.source` (overrides what the sender claimed: provenance is ours to say). */
+  readonly logSource?: LogSource;
+  /** Clock for `observed_time` (epoch ms); default Date.now(). */
+  readonly now?: number;
+  /** Default: one shared `createRedactor()` with the built-in lists. */
+  readonly redactor?: Redactor;
+  readonly limits?: Partial<PrepareLimits>;
+  /** Id generator for events without one; default uuidv7. */
+  readonly newId?: () => string;
+}
+
+/** Identical to storage's PreparedEvent (core must not import storage). */
+export interface PreparedEventCore {
+  readonly event: SecurityEvent;
+  /** Canonical JSON of `event`: these exact bytes are stored and hashed. */
+  readonly body: string;
+  readonly source: string;
+}
+
+export type PrepareResult =
+  | { ok: true; prepared: PreparedEventCore; redactions: string[]; neutralized: number }
+  | { ok: false; errors: FieldError[] };
+
+let defaultRedactor: Redactor | undefined;
+
+/**
+ * Validate, normalize, redact, neutralize and serialize one event. Never throws on bad input:
+ * every problem comes back as a FieldError naming the field. The input is not modified.
+ *
+ * @example
+ * const r = prepareEvent({ 'event.name': 'authn_login_fail', 'user.id': 'joebob1' }, { source: 'app' });
+ * if (r.ok) store.append([r.prepared]); else console.log(r.errors); // [{ field, reason }]
+ */
+export function prepareEvent(input: unknown, opts: PrepareOptions): PrepareResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+    return {
+      ok: false,
+      errors: [{ field: '(event)', reason: `expected a JSON object, got ${got}` }],
+    };
+  }
+  const limits = opts.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...opts.limits };
+  const errors: FieldError[] = [];
+  const out: Record<string, unknown> = {};
+  const src = input as Record<string, unknown>;
+  let fields = 0;
+  for (const key in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, key)) continue;
+    const v = src[key];
+    if (v === undefined || v === null) continue;
+    fields++;
+    const handler = FIELD_HANDLERS.get(key);
+    if (handler === undefined) errors.push(unknownFieldError(key, v));
+    else handler(v, out, errors, key);
+  }
+  // Values split out of another field fill only what the sender did not give explicitly.
+  for (const key of ['url.query', 'client.port', 'server.port', 'server.address']) {
+    const split = out[`${key}#split`];
+    if (split !== undefined) {
+      if (out[key] === undefined) out[key] = split;
+      delete out[`${key}#split`];
+    }
+  }
+
+  const name = out['event.name'] as string | undefined;
+  if (name === undefined && !errors.some((e) => e.field === 'event.name')) {
+    errors.push({
+      field: 'event.name',
+      reason: 'required: an OWASP vocabulary name (e.g. authn_login_fail) or a custom name',
+    });
+  }
+  const info = name === undefined ? undefined : lookupEvent(name);
+  if (info !== undefined) {
+    const cat = out['event.category'];
+    if (cat === undefined) out['event.category'] = info.category;
+    else if (info.vocabulary && cat !== info.category) {
+      errors.push({
+        field: 'event.category',
+        reason: `'${String(cat)}' contradicts vocabulary event '${name}' (category '${info.category}')`,
+      });
+    }
+    out.severity ??= info.level;
+    if (info.outcome !== undefined) out['event.outcome'] ??= info.outcome;
+  }
+  out.severity ??= 'INFO';
+  out.severity_number ??= SEVERITY_NUMBER[out.severity as Severity];
+
+  if (out.attributes !== undefined) {
+    const checked = checkAttributes(out.attributes as Record<string, unknown>, limits, errors);
+    out.attributes = checked.value;
+    fields += checked.leaves;
+  }
+  if (fields > limits.maxFields)
+    errors.push({
+      field: '(event)',
+      reason: `${fields} fields (top-level plus attribute leaves) exceed the limit of ${limits.maxFields}`,
+    });
+  for (const key in out) {
+    const v = out[key];
+    if (typeof v === 'string' && exceedsBytes(v, limits.maxStringBytes)) {
+      errors.push({ field: key, reason: `string longer than ${limits.maxStringBytes} bytes` });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const nowMs = opts.now ?? Date.now();
+  out.id ??= (opts.newId ?? uuidv7)();
+  out.observed_time = new Date(nowMs).toISOString();
+  out.time ??= out.observed_time;
+  if (opts.logSource !== undefined) out['log.source'] = opts.logSource;
+
+  const redactor = opts.redactor ?? (defaultRedactor ??= createRedactor());
+  const redactions = redactor.redactEvent(out as unknown as SecurityEvent);
+
+  const counter = { count: 0 };
+  for (const key in out) {
+    const v = out[key];
+    if (typeof v === 'string') {
+      if (!isLogSafe(v)) {
+        const n = neutralize(v);
+        out[key] = n.value;
+        counter.count += n.count;
+      }
+    } else if (typeof v === 'object' && v !== null) out[key] = neutralizeDeep(v, counter);
+  }
+  if (redactions.length > 0) {
+    const prior = (out['log.redactions'] as string[] | undefined) ?? [];
+    out['log.redactions'] = [...prior, ...redactions.filter((r) => !prior.includes(r))];
+  }
+
+  // Canonical insertion order keeps one object shape per field set for every consumer.
+  const event: Record<string, unknown> = {};
+  for (const [field] of EVENT_FIELDS) if (out[field] !== undefined) event[field] = out[field];
+  const body = canonicalJson(event as unknown as SecurityEvent);
+  if (exceedsBytes(body, limits.maxItemBytes)) {
+    return {
+      ok: false,
+      errors: [
+        {
+          field: '(event)',
+          reason: `event is ${Buffer.byteLength(body)} bytes once serialized; the limit is ${limits.maxItemBytes}`,
+        },
+      ],
+    };
+  }
+  if (event.attributes !== undefined) {
+    // `attributes` is the last field, and no earlier value can contain an unescaped `"attributes":`.
+    const attrJson = body.slice(body.indexOf('"attributes":') + 13, -1);
+    if (exceedsBytes(attrJson, limits.maxAttributesBytes)) {
+      return {
+        ok: false,
+        errors: [
+          {
+            field: 'attributes',
+            reason: `attributes are ${Buffer.byteLength(attrJson)} bytes once serialized; the limit is ${limits.maxAttributesBytes}`,
+          },
+        ],
+      };
+    }
+  }
+  return {
+    ok: true,
+    prepared: { event: event as unknown as SecurityEvent, body, source: opts.source },
+    redactions,
+    neutralized: counter.count,
+  };
+}
