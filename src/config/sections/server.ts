@@ -36,6 +36,10 @@ export const serverSection = defineSection({
       shutdown_timeout_secs: positive()
         .default(30)
         .describe('On SIGTERM, how long to wait for in-flight requests to commit before closing.'),
+      metrics_public: z
+        .boolean()
+        .default(false)
+        .describe('Serve GET /metrics without a token. Off by default: metrics name every source.'),
       log_level: z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info')

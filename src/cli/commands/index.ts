@@ -1,0 +1,21 @@
+/**
+ * The literal registry of CLI commands: one file per command, one line here. Each entry adds
+ * its command (and subcommands) to the program.
+ */
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+import { registerSearch } from './search.js';
+import { registerServe } from './serve.js';
+import { registerSources } from './sources.js';
+import { registerTokens } from './tokens.js';
+import { registerValidate } from './validate.js';
+
+export type RegisterCommand = (program: Command, io: CliIO) => void;
+
+export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
+  serve: registerServe,
+  validate: registerValidate,
+  tokens: registerTokens,
+  search: registerSearch,
+  sources: registerSources,
+};

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { parseListen } from '../../config/index.js';
+import { createRuntime } from '../../server/index.js';
+import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
+import type { CliIO } from '../io.js';
+
+interface ServeOptions extends CommonOptions {
+  listen?: string;
+}
+
+function firstStartHint(url: string, dataFlag: string): string {
+  return `
+No tokens yet. To send a first event:
+  1. create a token for your app (printed once, keep it secret):
+       TOKEN=$(logwarden tokens create --name my-app${dataFlag})
+  2. send an event:
+       curl -sS ${url}/v1/events -H "Authorization: Bearer $TOKEN" \\
+         -H 'Content-Type: application/x-ndjson' \\
+         --data-binary '{"event.name":"authn_login_fail","user.id":"alice","client.address":"203.0.113.9"}'
+  3. find it:
+       logwarden search 'name:authn_login_fail'${dataFlag}
+`;
+}
+
+/** `logwarden serve`: run the server until SIGTERM/SIGINT, then drain and exit 0. */
+export function registerServe(program: Command, io: CliIO): void {
+  const cmd = program
+    .command('serve')
+    .description('Run the ingest and search server (HTTP API, store, retention).')
+    .option(
+      '--listen <host:port>',
+      'address to listen on (default: server.listen, 127.0.0.1:7420); port 0 = any free port',
+    );
+  withCommonOptions(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  $ logwarden serve
+  $ logwarden serve --config logwarden.yaml --data /var/lib/logwarden
+  $ LOGWARDEN_SERVER__LISTEN=0.0.0.0:7420 logwarden serve   # expose on purpose (put TLS in front)
+
+Prints "listening on http://HOST:PORT" on stdout once it accepts requests. SIGTERM or SIGINT
+stops accepting, waits for in-flight batches to commit, closes the store and exits 0.`,
+  );
+  cmd.action(async (opts: ServeOptions) => {
+    const base = commandConfig(opts, io);
+    const config =
+      opts.listen === undefined
+        ? base
+        : { ...base, server: { ...base.server, listen: opts.listen } };
+    parseListen(config.server.listen, '--listen');
+    const runtime = createRuntime({ config });
+    let signalled = false;
+    const done = new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) return;
+        signalled = true;
+        runtime.context.logger.info({ signal }, 'draining');
+        void runtime.stop().then(() => {
+          runtime.context.logger.info('stopped');
+          resolve();
+        });
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    try {
+      await runtime.start();
+    } catch (e) {
+      await runtime.stop();
+      throw e;
+    }
+    io.out(`listening on ${runtime.url}\n`);
+    io.out(`data in ${config.storage.path}\n`);
+    if (runtime.context.tokens.list().length === 0) {
+      io.out(
+        firstStartHint(
+          runtime.url as string,
+          opts.data === undefined ? '' : ` --data ${opts.data}`,
+        ),
+      );
+    }
+    await done;
+  });
+}

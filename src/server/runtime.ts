@@ -1,0 +1,227 @@
+/**
+ * The runtime: opens the store, builds the components, starts them in order and stops them in
+ * reverse. Later features (OTLP receiver, syslog, detection, ledger checkpointer, dashboard) are
+ * components: `{ name, start(ctx), stop() }` added to the list, fed by the commit feed.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { parseListen, retentionPolicy } from '../config/index.js';
+import { LogwardenError } from '../core/errors.js';
+import { createRedactor } from '../core/redact.js';
+import { prepareEvent } from '../core/prepare.js';
+import { openSqliteStore } from '../storage/sqlite/index.js';
+import type { EventStore } from '../storage/types.js';
+import { buildApp } from './app.js';
+import { createTokenStore, TOKEN_MIGRATIONS, type TokenStore } from './auth/token-store.js';
+import { createCommitFeed, type CommitFeed } from './commit-feed.js';
+import { createInflightBudget } from './ingest/budget.js';
+import type { PrepareResult } from './ingest/route.js';
+import { createServerMetrics, type ServerMetrics } from './metrics.js';
+
+/** What every component can use. */
+export interface RuntimeContext {
+  readonly config: Config;
+  readonly store: EventStore;
+  readonly tokens: TokenStore;
+  readonly feed: CommitFeed;
+  readonly metrics: ServerMetrics;
+  readonly logger: Logger;
+  /** True once stop() began: components refuse new work. */
+  readonly draining: () => boolean;
+}
+
+/** A part of the running server (HTTP API, pruner, receivers, detection...). */
+export interface Component {
+  readonly name: string;
+  start(ctx: RuntimeContext): Promise<void>;
+  /** Finish in-flight work and release resources. Called once, in reverse start order. */
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The HTTP address once started (port resolved when 0 was asked). */
+  readonly url: string | undefined;
+  readonly context: RuntimeContext;
+}
+
+export interface RuntimeOptions {
+  readonly config: Config;
+  readonly logger?: Logger;
+  /** Extra components, started after the built-in ones. */
+  readonly components?: readonly Component[];
+}
+
+/** The SQLite file inside the data directory. */
+export function storeFile(dataDir: string): string {
+  return path.join(dataDir, 'logwarden.db');
+}
+
+/** Open the store and the token table (also used by CLI commands that work offline). */
+export function openDataDir(
+  dataDir: string,
+  synchronous: 'full' | 'normal' = 'full',
+): { store: EventStore & { close(): Promise<void> }; tokens: TokenStore } {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new LogwardenError(
+      'LW_STORE_FAILED',
+      `data directory ${dataDir}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  const store = openSqliteStore({ path: storeFile(dataDir), synchronous });
+  store.migrate('auth', TOKEN_MIGRATIONS);
+  return { store, tokens: createTokenStore(store.db) };
+}
+
+function httpComponent(onListening: (url: string) => void, timeoutSecs: () => number): Component {
+  let app: ReturnType<typeof buildApp> | undefined;
+  return {
+    name: 'http',
+    async start(ctx) {
+      const s = ctx.config.server;
+      const redactor = createRedactor({
+        extraFields: ctx.config.redaction.fields,
+        extraPatterns: ctx.config.redaction.patterns.map((p) => ({
+          name: p.name,
+          pattern: p.regex,
+        })),
+      });
+      const limits = {
+        maxItemBytes: s.max_item_bytes,
+        maxFields: s.max_fields,
+        maxDepth: s.max_depth,
+      };
+      const prepare = (input: unknown, source: string): PrepareResult =>
+        prepareEvent(input, { source, logSource: 'http', limits, redactor }) as PrepareResult;
+      app = buildApp({
+        server: s,
+        store: ctx.store,
+        tokens: ctx.tokens,
+        prepare,
+        budget: createInflightBudget({
+          maxBytes: s.max_inflight_bytes,
+          maxEvents: s.max_inflight_events,
+        }),
+        metrics: ctx.metrics,
+        feed: ctx.feed,
+        logger: ctx.logger,
+        isDraining: ctx.draining,
+      });
+      const { host, port } = parseListen(s.listen, 'server.listen');
+      const url = await app.listen({ host, port }).catch((e: NodeJS.ErrnoException) => {
+        throw new LogwardenError(
+          'LW_UNAVAILABLE',
+          `server.listen ${s.listen}: ${e.code ?? e.message}`,
+          { cause: e },
+        );
+      });
+      onListening(url);
+    },
+    async stop() {
+      if (!app) return;
+      // app.close() stops accepting, answers 503 on kept-alive connections and waits for the
+      // in-flight requests (whose events then commit) up to the shutdown timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          app?.server.closeAllConnections();
+          resolve();
+        }, timeoutSecs() * 1000);
+      });
+      await Promise.race([app.close(), timeout]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function retentionComponent(): Component {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  return {
+    name: 'retention',
+    async start(ctx) {
+      const policy = retentionPolicy(ctx.config.retention);
+      const run = () => {
+        running ??= ctx.store
+          .prune(policy, Date.now())
+          .then((pruned) => {
+            if (pruned > 0) ctx.logger.info({ pruned }, 'retention pruned event bodies');
+          })
+          .catch((e: unknown) => ctx.logger.error({ err: e }, 'retention pruning failed'))
+          .finally(() => (running = undefined));
+      };
+      timer = setInterval(run, ctx.config.retention.interval_secs * 1000);
+      timer.unref();
+      run();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * @example
+ * const rt = createRuntime({ config }); await rt.start(); console.log(rt.url); await rt.stop();
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const config = options.config;
+  const logger = options.logger ?? pino({ level: config.server.log_level }, pino.destination(2));
+  const { store, tokens } = openDataDir(config.storage.path, config.storage.synchronous);
+  let draining = false;
+  let url: string | undefined;
+  const context: RuntimeContext = {
+    config,
+    store,
+    tokens,
+    feed: createCommitFeed(store, logger),
+    metrics: createServerMetrics(),
+    logger,
+    draining: () => draining,
+  };
+  const components: Component[] = [
+    retentionComponent(),
+    ...(options.components ?? []),
+    // HTTP last: nothing is accepted before the other components are ready.
+    httpComponent(
+      (u) => (url = u),
+      () => config.server.shutdown_timeout_secs,
+    ),
+  ];
+  const started: Component[] = [];
+  let stopping: Promise<void> | undefined;
+
+  return {
+    context,
+    get url() {
+      return url;
+    },
+    async start() {
+      for (const c of components) {
+        await c.start(context);
+        started.push(c);
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        for (const c of [...started].reverse()) {
+          try {
+            await c.stop();
+          } catch (e) {
+            logger.error({ err: e, component: c.name }, 'component failed to stop');
+          }
+        }
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
