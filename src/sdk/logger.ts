@@ -77,6 +77,8 @@ export interface SecurityLogger {
   /** Flushes and stops; safe to call twice. Never rejects. */
   shutdown(): Promise<void>;
   stats(): SdkStats;
+  /** Counts an error caught inside an integration (it never reaches the application). */
+  recordInternalError(error: unknown): void;
 }
 
 interface CompiledParam {
@@ -292,7 +294,14 @@ export function createSecurityLogger(options: SecurityLoggerOptions): SecurityLo
     }
   }
 
+  function recordInternalError(e: unknown): void {
+    errors++;
+    lastError = e instanceof Error ? e.message : String(e);
+    warn('internal', `internal error (the application is not affected): ${lastError}`);
+  }
+
   const logger: SecurityLogger = {
+    recordInternalError,
     emit: emit as SecurityLogger['emit'],
     loginSuccess: (userid, extra) => emit('authn_login_success', { userid }, extra),
     loginFail: (userid, extra) => emit('authn_login_fail', { userid }, extra),
