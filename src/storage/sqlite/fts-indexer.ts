@@ -30,7 +30,7 @@ export function createFtsIndexer(db: Database.Database): FtsIndexer {
     const m = maxSeq.get() as number | null;
     const end = m === null ? 0 : Math.min(m + 1, from + maxRows);
     if (end <= from) return 0;
-    for (const r of rows.iterate(from, end) as Iterable<{
+    for (const r of rows.all(from, end) as Array<{
       seq: number;
       message: unknown;
       original: unknown;

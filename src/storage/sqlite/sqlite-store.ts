@@ -85,6 +85,7 @@ export class SqliteStore implements EventStore {
   #flushScheduled = false;
   #ftsTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  readonly #stats = { commits: 0, appended: 0, duplicates: 0, failed: 0 };
   readonly #byId: Database.Statement;
   readonly #bySeq: Database.Statement;
   readonly #range: Database.Statement;
@@ -165,22 +166,45 @@ export class SqliteStore implements EventStore {
         this.#now(),
         inline,
       );
+      this.#count(results);
       batch.forEach((p, i) => p.resolve(results[i] as AppendResult[]));
     } catch (e) {
       if (batch.length === 1) {
+        this.#stats.failed += (batch[0] as Pending).rows.length;
         (batch[0] as Pending).reject(storeError(this.path, 'append', e));
       } else {
         // One call's failure must not fail the others: retry each in its own transaction.
         for (const p of batch) {
           try {
-            p.resolve(writer.write([p.rows], this.#now(), inline)[0] as AppendResult[]);
+            const r = writer.write([p.rows], this.#now(), inline);
+            this.#count(r);
+            p.resolve(r[0] as AppendResult[]);
           } catch (e2) {
+            this.#stats.failed += p.rows.length;
             p.reject(storeError(this.path, 'append', e2));
           }
         }
       }
     }
     if (!inline) this.#scheduleFts();
+  }
+
+  #count(results: AppendResult[][]): void {
+    this.#stats.commits++;
+    for (const call of results) {
+      for (const r of call) {
+        if (r.duplicate) this.#stats.duplicates++;
+        else this.#stats.appended++;
+      }
+    }
+  }
+
+  /**
+   * Counters since open: commits (transactions written), appended (new events stored),
+   * duplicates (ids already stored), failed (events whose append was rejected by the database).
+   */
+  stats(): { commits: number; appended: number; duplicates: number; failed: number } {
+    return { ...this.#stats };
   }
 
   #scheduleFts(): void {
