@@ -61,7 +61,6 @@ export function isValidKeyName(name: string): boolean {
 }
 
 function hasControl(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u0009\u000b-\u001f]/.test(s);
 }
 

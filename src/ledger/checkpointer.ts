@@ -1,0 +1,247 @@
+/**
+ * Signs checkpoints over durably written entries (ARCHITECTURE §4): at most every `intervalMs`
+ * (default 1 s) while entries arrive, or as soon as `maxEntries` unsigned entries have piled up.
+ * Each run reads only committed rows through the store, re-hashes each body against its stored
+ * leaf hash (a row that does not match is never signed), folds them into the tree, and writes
+ * the new tiles, the checkpoint and the tree size in ONE transaction. Every checkpoint is kept.
+ *
+ * It refuses to start on a tree that disagrees with its own newest checkpoint, on a store that
+ * lost signed entries, and refuses to sign a size it already signed with another root: a log
+ * MUST NOT sign inconsistent checkpoints (c2sp.org/tlog-checkpoint "Signatures").
+ *
+ * @example
+ * const cp = createCheckpointer({ store, key: readPrivateKeyFile('ledger.key'), origin: 'logs.example/prod' });
+ * cp.onCheckpoint((c) => forwarders.wake(c));
+ * cp.start();
+ * // after store.append(...) resolves: cp.notify();
+ * await cp.close();
+ */
+import { LogwardenError } from '../core/errors.js';
+import { signCheckpoint } from './checkpoint.js';
+import type { StoredCheckpoint } from './checkpoint-log.js';
+import { type Ledger, openLedger } from './ledger.js';
+import { hashLeaf } from './merkle.js';
+import type { NoteSigner } from './note.js';
+import type { LedgerBackingStore } from './tiles.js';
+import { type TreeBuilder, loadTreeBuilder } from './tree-builder.js';
+
+export interface CheckpointerOptions {
+  readonly store: LedgerBackingStore;
+  /** The log's signing key; its name must be the origin. */
+  readonly key: NoteSigner;
+  readonly origin: string;
+  readonly intervalMs?: number;
+  /** Sign as soon as this many entries wait (checked on notify()). */
+  readonly maxEntries?: number;
+  /** Rows read per store.range call. */
+  readonly batchSize?: number;
+  readonly now?: () => number;
+}
+
+export interface CheckpointerStats {
+  /** Checkpoints signed by this process. */
+  signed: number;
+  /** Entries folded into the tree by this process. */
+  entries: number;
+  /** Runs that stopped early or failed, by reason. */
+  errors: Record<'gap' | 'leaf_mismatch' | 'write' | 'listener', number>;
+}
+
+export interface Checkpointer {
+  readonly ledger: Ledger;
+  readonly stats: Readonly<CheckpointerStats>;
+  /** Start the interval timer (unref'd: it never keeps the process alive). */
+  start(): void;
+  /** Tell the checkpointer that appends committed; signs early when maxEntries are waiting. */
+  notify(): void;
+  /** Sign now if there is anything new (or nothing was ever signed); returns the newest checkpoint. */
+  checkpointNow(): StoredCheckpoint | undefined;
+  latestCheckpoint(): StoredCheckpoint | undefined;
+  checkpointAt(size: number): StoredCheckpoint | undefined;
+  /** Listeners run after the checkpoint is durable; a throwing listener is counted, not fatal. */
+  onCheckpoint(listener: (cp: StoredCheckpoint) => void): () => void;
+  /** Stop the timer and sign whatever is committed. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
+  const { store, key, origin } = opts;
+  if (key.name !== origin) {
+    throw new LogwardenError(
+      'LW_CONFIG_INVALID',
+      `ledger: the key is named ${key.name} but the origin is ${origin}`,
+    );
+  }
+  const intervalMs = opts.intervalMs ?? 1000;
+  const maxEntries = opts.maxEntries ?? Number.POSITIVE_INFINITY;
+  const batchSize = opts.batchSize ?? 5000;
+  const now = opts.now ?? Date.now;
+  if (!(intervalMs > 0) || !(maxEntries > 0) || !(batchSize > 0)) {
+    throw new LogwardenError(
+      'LW_CONFIG_INVALID',
+      'ledger: intervalMs, maxEntries and batchSize must be positive',
+    );
+  }
+  const ledger = openLedger(store);
+  const { tiles, checkpoints } = ledger;
+  const db = store.db;
+  const setSize = db.prepare("UPDATE ledger_state SET value = ? WHERE key = 'tree_size'");
+
+  const load = (): TreeBuilder => {
+    const size = tiles.treeSize();
+    const b = loadTreeBuilder(tiles, size);
+    const latest = checkpoints.latest();
+    if (latest !== undefined && (latest.size !== size || !latest.root.equals(b.root()))) {
+      throw new LogwardenError(
+        'LW_LEDGER_TAMPER',
+        `ledger: the stored tree (size ${size}) does not match the newest checkpoint (size ${latest.size}); run verify, refusing to sign`,
+      );
+    }
+    return b;
+  };
+  let builder = load();
+  if (store.size() < builder.size) {
+    throw new LogwardenError(
+      'LW_LEDGER_INCOMPLETE',
+      `ledger: the store holds ${store.size()} entries but ${builder.size} were signed; run verify, refusing to sign`,
+    );
+  }
+
+  const stats: CheckpointerStats = {
+    signed: 0,
+    entries: 0,
+    errors: { gap: 0, leaf_mismatch: 0, write: 0, listener: 0 },
+  };
+  const listeners = new Set<(cp: StoredCheckpoint) => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let soon: NodeJS.Immediate | undefined;
+  let closed: Promise<void> | undefined;
+
+  /** Fold committed rows [builder.size, store.size()) into the tree; stops at a gap or a bad row. */
+  const fold = (): void => {
+    const target = store.size();
+    while (builder.size < target) {
+      const from = builder.size;
+      const rows = store.range(from, Math.min(target, from + batchSize));
+      for (const [i, r] of rows.entries()) {
+        if (r.seq !== from + i) {
+          stats.errors.gap++;
+          return; // never sign past a hole: entries [seq..) wait until the gap is explained
+        }
+        if (r.body !== null && !hashLeaf(r.body).equals(r.leafHash)) {
+          stats.errors.leaf_mismatch++;
+          return;
+        }
+        builder.append(r.leafHash);
+        stats.entries++;
+      }
+      if (rows.length === 0) {
+        stats.errors.gap++;
+        return;
+      }
+    }
+  };
+
+  // After a failed run the in-memory tree is ahead of the database: reload it, and if even that
+  // fails (the stored state no longer matches the newest checkpoint) stop signing for good.
+  let broken: unknown;
+  const reset = (): void => {
+    try {
+      builder = load();
+    } catch (e) {
+      broken = e;
+    }
+  };
+
+  const sign = (): StoredCheckpoint | undefined => {
+    if (broken !== undefined) throw broken;
+    const before = builder.size;
+    const latest = checkpoints.latest();
+    try {
+      fold();
+    } catch (e) {
+      reset();
+      throw e;
+    }
+    if (builder.size === before && latest !== undefined) return latest;
+    const size = builder.size;
+    const root = builder.root();
+    for (const other of checkpoints.allAt(size)) {
+      if (!other.root.equals(root)) {
+        reset();
+        throw new LogwardenError(
+          'LW_LEDGER_FORK',
+          `ledger: size ${size} was already signed with another root; refusing to sign a fork`,
+        );
+      }
+    }
+    const note = signCheckpoint({ origin, size, root }, key);
+    let cp: StoredCheckpoint;
+    try {
+      cp = db.transaction(() => {
+        tiles.write(builder.takeTiles());
+        setSize.run(size);
+        return checkpoints.insert({ size, root, note, timeMs: now() });
+      })();
+    } catch (e) {
+      stats.errors.write++;
+      reset();
+      throw new LogwardenError(
+        'LW_STORE_FAILED',
+        `ledger: writing checkpoint ${size} failed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    stats.signed++;
+    for (const l of listeners) {
+      try {
+        l(cp);
+      } catch {
+        stats.errors.listener++;
+      }
+    }
+    return cp;
+  };
+
+  const tick = (): void => {
+    try {
+      sign();
+    } catch {
+      // Counted in stats; the next tick retries. A persistent failure shows as a stale checkpoint.
+    }
+  };
+
+  return {
+    ledger,
+    stats,
+    start() {
+      if (timer !== undefined || closed !== undefined) return;
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    notify() {
+      if (closed !== undefined || soon !== undefined) return;
+      if (store.size() - builder.size >= maxEntries) {
+        soon = setImmediate(() => {
+          soon = undefined;
+          tick();
+        });
+      }
+    },
+    checkpointNow: sign,
+    latestCheckpoint: () => checkpoints.latest(),
+    checkpointAt: (size) => checkpoints.at(size),
+    onCheckpoint(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closed ??= (async () => {
+        if (timer !== undefined) clearInterval(timer);
+        if (soon !== undefined) clearImmediate(soon);
+        tick();
+      })();
+      return closed;
+    },
+  };
+}
