@@ -1,0 +1,328 @@
+/**
+ * Correlation rules on event time (Sigma correlation rules specification): event_count,
+ * value_count, value_sum, value_avg, value_percentile, temporal and temporal_ordered, per
+ * group-by key (with aliases), over `timespan`.
+ *
+ * Decision timing: a condition with only lower bounds (gt, gte) is decided when an event
+ * arrives, on a sliding window [t - timespan, t]; after it fires the group starts afresh, so a
+ * run of 1,000 failures is one alert, not 990. A condition with an upper bound (lt, lte, eq,
+ * range) can only be decided once no more events can enter the window, so those groups use a
+ * window opened by their first event and closed by advanceTo() (the watermark); value_percentile
+ * (how rare a value is within its group) is always decided at close.
+ *
+ * Memory is bounded: at most `maxGroups` keys per correlation (least recently updated evicted),
+ * `maxEventsPerGroup` window entries per key (oldest evicted), `maxEventsPerMatch` contributing
+ * events kept for the alert; every eviction is counted. No wall clock: replaying the same
+ * events gives the same state and matches.
+ *
+ * @example
+ * const c = createCorrelator(corr, limits);
+ * c.add({ ref: 'failed_login', timeMs, read: (f) => event[f], event }); // SigmaMatch[]
+ */
+import { stringForm } from './event-view.js';
+import type { FieldAccessor } from './event-view.js';
+import type { CorrelationCondition, SigmaCorrelation, SigmaMatch } from './types.js';
+
+export interface CorrelationLimits {
+  readonly maxGroups: number;
+  readonly maxEventsPerGroup: number;
+  readonly maxEventsPerMatch: number;
+}
+
+export const DEFAULT_CORRELATION_LIMITS: CorrelationLimits = {
+  maxGroups: 50_000,
+  maxEventsPerGroup: 10_000,
+  maxEventsPerMatch: 20,
+};
+
+export interface CorrelationInput {
+  /** The reference (id or name, as written in `correlation.rules`) this input matched. */
+  readonly ref: string;
+  readonly timeMs: number;
+  readonly read: FieldAccessor;
+  readonly event: unknown;
+}
+
+export interface CorrelatorStats {
+  groups: number;
+  groupsEvicted: number;
+  entriesEvicted: number;
+  /** Inputs without a value for a group-by field (they cannot be attributed to a group). */
+  noGroupKey: number;
+  /** Inputs for a value_* correlation whose field is missing or not a number. */
+  noValue: number;
+  matches: number;
+}
+
+interface Entry {
+  readonly t: number;
+  readonly v: string | number | undefined;
+}
+
+interface Group {
+  readonly key: Record<string, unknown>;
+  entries: Entry[];
+  /** temporal: last time each rule index was seen; temporal_ordered: chain start per step. */
+  steps: number[];
+  recent: unknown[];
+  recentDropped: number;
+  windowStart: number;
+  lastT: number;
+}
+
+export interface Correlator {
+  add(input: CorrelationInput): SigmaMatch[];
+  advanceTo(timeMs: number): SigmaMatch[];
+  readonly stats: CorrelatorStats;
+}
+
+export function createCorrelator(
+  c: SigmaCorrelation,
+  limits: CorrelationLimits = DEFAULT_CORRELATION_LIMITS,
+): Correlator {
+  const groups = new Map<string, Group>();
+  const stats: CorrelatorStats = {
+    groups: 0,
+    groupsEvicted: 0,
+    entriesEvicted: 0,
+    noGroupKey: 0,
+    noValue: 0,
+    matches: 0,
+  };
+  const cond = c.condition;
+  const atClose =
+    c.type === 'value_percentile' ||
+    (cond !== undefined &&
+      (cond.lt !== undefined || cond.lte !== undefined || cond.eq !== undefined));
+  const valueField = cond?.field;
+  const temporal = c.type === 'temporal' || c.type === 'temporal_ordered';
+  const closing: Array<{ end: number; key: string; start: number }> = [];
+
+  const groupKey = (input: CorrelationInput): [string, Record<string, unknown>] | undefined => {
+    const key: Record<string, unknown> = {};
+    const parts: string[] = [];
+    for (const g of c.groupBy) {
+      const field = c.aliases[g]?.[input.ref] ?? g;
+      const v = stringForm(firstOf(input.read(field)));
+      if (v === undefined) return undefined;
+      key[g] = v;
+      parts.push(v);
+    }
+    return [JSON.stringify(parts), key];
+  };
+
+  const emit = (
+    g: Group,
+    timeMs: number,
+    value: number,
+    count: number,
+    extra?: Record<string, unknown>,
+  ): SigmaMatch => {
+    stats.matches++;
+    const stepTimes = g.steps.filter((x) => x !== undefined);
+    const first =
+      g.entries[0]?.t ?? (stepTimes.length > 0 ? Math.min(...stepTimes) : g.windowStart);
+    return {
+      ruleId: c.id,
+      ruleName: c.name,
+      title: c.title,
+      level: c.level,
+      tags: c.tags,
+      kind: 'correlation',
+      timeMs,
+      fields: { ...g.key, ...extra },
+      groupKey: g.key,
+      count,
+      value,
+      firstMs: first,
+      lastMs: g.lastT,
+      events: [...g.recent],
+      ...(g.recentDropped > 0 ? { eventsDropped: g.recentDropped } : {}),
+    };
+  };
+
+  const touch = (k: string, key: Record<string, unknown>, t: number): Group => {
+    let g = groups.get(k);
+    if (g) {
+      groups.delete(k); // re-insert: Map order is least recently updated first
+    } else {
+      g = { key, entries: [], steps: [], recent: [], recentDropped: 0, windowStart: t, lastT: t };
+      if (atClose) insertClosing(closing, { end: t + c.timespanMs, key: k, start: t });
+      if (groups.size >= limits.maxGroups) {
+        const oldest = groups.keys().next().value as string;
+        groups.delete(oldest);
+        stats.groupsEvicted++;
+      }
+    }
+    groups.set(k, g);
+    g.lastT = Math.max(g.lastT, t);
+    return g;
+  };
+
+  const measure = (g: Group): { value: number; count: number } => {
+    const n = g.entries.length;
+    switch (c.type) {
+      case 'event_count':
+        return { value: n, count: n };
+      case 'value_count':
+        return { value: new Set(g.entries.map((e) => e.v)).size, count: n };
+      case 'value_sum':
+      case 'value_avg': {
+        let sum = 0;
+        for (const e of g.entries) sum += e.v as number;
+        return { value: c.type === 'value_sum' ? sum : n === 0 ? 0 : sum / n, count: n };
+      }
+      default:
+        return { value: n, count: n };
+    }
+  };
+
+  const add = (input: CorrelationInput): SigmaMatch[] => {
+    const gk = groupKey(input);
+    if (!gk) {
+      stats.noGroupKey++;
+      return [];
+    }
+    let v: string | number | undefined;
+    if (valueField !== undefined) {
+      const raw = stringForm(firstOf(input.read(valueField)));
+      if (c.type === 'value_sum' || c.type === 'value_avg') {
+        const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+        if (!Number.isFinite(n)) {
+          stats.noValue++;
+          return [];
+        }
+        v = n;
+      } else {
+        if (raw === undefined) {
+          stats.noValue++;
+          return [];
+        }
+        v = raw;
+      }
+    }
+    const t = input.timeMs;
+    const g = touch(gk[0], gk[1], t);
+    g.recent.push(input.event);
+    if (g.recent.length > limits.maxEventsPerMatch) {
+      g.recent.shift();
+      g.recentDropped++;
+    }
+    if (temporal) return addTemporal(g, gk[0], input.ref, t);
+    g.entries.push({ t, v });
+    if (g.entries.length > limits.maxEventsPerGroup) {
+      g.entries.shift();
+      stats.entriesEvicted++;
+    }
+    if (atClose) return [];
+    // Sliding window on event time; entries can arrive slightly out of order.
+    const from = t - c.timespanMs;
+    if (g.entries[0]!.t < from) g.entries = g.entries.filter((e) => e.t >= from);
+    const m = measure(g);
+    if (!holds(cond!, m.value)) return [];
+    const out = emit(g, t, m.value, m.count);
+    groups.delete(gk[0]);
+    return [out];
+  };
+
+  const addTemporal = (g: Group, k: string, ref: string, t: number): SigmaMatch[] => {
+    const n = c.rules.length;
+    if (c.type === 'temporal') {
+      for (let i = 0; i < n; i++) if (c.rules[i] === ref) g.steps[i] = t;
+      const from = t - c.timespanMs;
+      const seen = g.steps.filter((s) => s !== undefined && s >= from).length;
+      const need = cond ? undefined : n;
+      if (need !== undefined ? seen < need : !holds(cond!, seen)) return [];
+      const out = emit(g, t, seen, g.recent.length);
+      groups.delete(k);
+      return [out];
+    }
+    // temporal_ordered: steps[i] = start time of the most recent chain that reached rule i.
+    let done = false;
+    for (let i = n - 1; i >= 0; i--) {
+      if (c.rules[i] !== ref) continue;
+      if (i === 0) g.steps[0] = t;
+      else {
+        const start = g.steps[i - 1];
+        if (start !== undefined && start >= t - c.timespanMs) {
+          g.steps[i] = start;
+          if (i === n - 1) done = true;
+        }
+      }
+    }
+    if (!done) return [];
+    const out = emit(g, t, n, g.recent.length);
+    groups.delete(k);
+    return [out];
+  };
+
+  const advanceTo = (timeMs: number): SigmaMatch[] => {
+    const out: SigmaMatch[] = [];
+    if (atClose) {
+      while (closing.length > 0 && closing[0]!.end <= timeMs) {
+        const w = closing.shift()!;
+        const g = groups.get(w.key);
+        if (!g || g.windowStart !== w.start) continue; // evicted or already replaced
+        groups.delete(w.key);
+        out.push(...closeWindow(g, w.end));
+      }
+    } else {
+      // Idle groups whose whole window lies before the watermark can never fire again.
+      for (const [k, g] of groups) {
+        if (g.lastT >= timeMs - c.timespanMs) break;
+        groups.delete(k);
+      }
+    }
+    stats.groups = groups.size;
+    return out;
+  };
+
+  const closeWindow = (g: Group, end: number): SigmaMatch[] => {
+    if (c.type !== 'value_percentile') {
+      const m = measure(g);
+      return holds(cond!, m.value) ? [emit(g, end, m.value, m.count)] : [];
+    }
+    // Rarity: the share (in percent) of the group's events that carry each value.
+    const counts = new Map<string, number>();
+    for (const e of g.entries) counts.set(String(e.v), (counts.get(String(e.v)) ?? 0) + 1);
+    const total = g.entries.length;
+    const out: SigmaMatch[] = [];
+    for (const [value, n] of counts) {
+      const pct = (n / total) * 100;
+      if (holds(cond!, pct)) out.push(emit(g, end, pct, n, { [valueField!]: value }));
+    }
+    return out;
+  };
+
+  return {
+    add: (input) => {
+      const r = add(input);
+      stats.groups = groups.size;
+      return r;
+    },
+    advanceTo,
+    stats,
+  };
+}
+
+export function holds(cond: CorrelationCondition, x: number): boolean {
+  if (cond.gt !== undefined && !(x > cond.gt)) return false;
+  if (cond.gte !== undefined && !(x >= cond.gte)) return false;
+  if (cond.lt !== undefined && !(x < cond.lt)) return false;
+  if (cond.lte !== undefined && !(x <= cond.lte)) return false;
+  if (cond.eq !== undefined && x !== cond.eq) return false;
+  return true;
+}
+
+function firstOf(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function insertClosing(
+  q: Array<{ end: number; key: string; start: number }>,
+  w: { end: number; key: string; start: number },
+): void {
+  let i = q.length;
+  while (i > 0 && q[i - 1]!.end > w.end) i--;
+  q.splice(i, 0, w);
+}

@@ -1,0 +1,306 @@
+/**
+ * The Sigma engine: detection rules dispatched by logsource, correlations on event time.
+ *
+ * Per event: the rows of the logsource table the event belongs to are looked up once per
+ * (event.name, log.format, program) and cached, so only the rules for that kind of event run;
+ * each taxonomy gets one event view (field mapping + lowercase cache) shared by its rules.
+ * A detection match alerts unless every correlation that references the rule has
+ * `generate: false` (the default); it always feeds those correlations, and correlation matches
+ * feed correlations that reference them in turn.
+ *
+ * @example
+ * const engine = createSigmaEngine({ rules: loadSigmaFile('rules/sshd.yml') });
+ * for (const e of events) alerts.push(...engine.process(e, Date.parse(e.time)));
+ * alerts.push(...engine.advanceTo(endOfInputMs));
+ */
+import { LogwardenError } from '../../core/errors.js';
+import { DEFAULT_CORRELATION_LIMITS, createCorrelator } from './correlation.js';
+import type { CorrelationLimits, Correlator, CorrelatorStats } from './correlation.js';
+import { createEventView } from './event-view.js';
+import type { FieldAccessor, SigmaEventView } from './event-view.js';
+import type { FieldMapping, Taxonomy } from './field-mappings.js';
+import { loadSigmaText } from './loader.js';
+import type { Placeholders } from './modifiers.js';
+import {
+  LOGSOURCE_TABLE,
+  bindingsFor,
+  compileFilter,
+  createAccessorFactory,
+  keywordFieldsFor,
+  programOf,
+} from './logsource.js';
+import type { EventRecord, LogsourceBinding } from './logsource.js';
+import type { LoadedSigma, SigmaCorrelation, SigmaMatch, SigmaRule } from './types.js';
+
+export interface SigmaEngineOptions {
+  /** Loaded rules, or rule texts to load here (with `placeholders`). */
+  readonly rules: ReadonlyArray<LoadedSigma | { readonly text: string; readonly file?: string }>;
+  readonly placeholders?: Placeholders;
+  /** Per-taxonomy overrides of Sigma field → our fields (see field-mappings.ts). */
+  readonly fieldMappings?: Partial<Record<Taxonomy, FieldMapping>>;
+  /** Fields keyword searches look at (default: the raw line, then per-taxonomy fallbacks). */
+  readonly keywordFields?: readonly string[];
+  readonly logsources?: readonly LogsourceBinding[];
+  readonly limits?: Partial<CorrelationLimits>;
+  /** How far event time may go backwards before windows are closed (default 0). */
+  readonly allowedLatenessMs?: number;
+}
+
+export interface SigmaEngineStats {
+  eventsReceived: number;
+  eventsBadTime: number;
+  eventsLate: number;
+  ruleEvaluations: number;
+  ruleMatches: number;
+  /** Detection matches that fed correlations only (`generate: false`). */
+  ruleMatchesSuppressed: number;
+  correlationMatches: number;
+  rulesActive: number;
+  /** Rules whose logsource matches no row of the logsource table (never run). */
+  rulesInactive: number;
+  correlations: Record<string, CorrelatorStats>;
+}
+
+export interface SigmaEngine {
+  /** Run one event; `timeMs` defaults to `Date.parse(event.time)`. Returns the alerts. */
+  process(event: EventRecord, timeMs?: number): SigmaMatch[];
+  /** Move the watermark: closes windows that end at or before it and returns their alerts. */
+  advanceTo(timeMs: number): SigmaMatch[];
+  stats(): SigmaEngineStats;
+  readonly rules: readonly LoadedSigma[];
+}
+
+interface Dispatch {
+  readonly rule: SigmaRule;
+  readonly taxonomy: Taxonomy;
+  readonly alerts: boolean;
+  readonly feeds: readonly Feed[];
+}
+
+interface Feed {
+  readonly correlator: Correlator;
+  readonly correlation: SigmaCorrelation;
+  readonly ref: string;
+}
+
+export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
+  const rules: LoadedSigma[] = opts.rules.flatMap((r) =>
+    'kind' in r
+      ? [r]
+      : loadSigmaText(r.text, {
+          ...(r.file === undefined ? {} : { file: r.file }),
+          placeholders: opts.placeholders ?? {},
+        }),
+  );
+  const limits: CorrelationLimits = { ...DEFAULT_CORRELATION_LIMITS, ...opts.limits };
+  const table = opts.logsources ?? LOGSOURCE_TABLE;
+  const rowFilters = table.map((row) => compileFilter(row.filter));
+  const lateness = opts.allowedLatenessMs ?? 0;
+  const correlations = rules.filter((r): r is SigmaCorrelation => r.kind === 'correlation');
+  const correlators = new Map<SigmaCorrelation, Correlator>(
+    correlations.map((c) => [c, createCorrelator(c, limits)]),
+  );
+
+  // Resolve references (by id or name) and who alerts on its own.
+  const byRef = new Map<string, LoadedSigma>();
+  for (const r of rules) {
+    if (r.id !== undefined) byRef.set(r.id, r);
+    if (r.name !== undefined) byRef.set(r.name, r);
+  }
+  const feedsOf = new Map<LoadedSigma, Feed[]>();
+  const generates = new Map<LoadedSigma, boolean>();
+  for (const c of correlations) {
+    for (const ref of new Set(c.rules)) {
+      const target = byRef.get(ref);
+      if (!target) {
+        throw new LogwardenError(
+          'LW_RULE_INVALID',
+          `${c.file ?? '<rules>'}: correlation "${c.title}" references rule '${ref}', which is not loaded`,
+        );
+      }
+      if (target === c)
+        throw new LogwardenError('LW_RULE_INVALID', `correlation "${c.title}" references itself`);
+      const list = feedsOf.get(target) ?? [];
+      list.push({ correlator: correlators.get(c)!, correlation: c, ref });
+      feedsOf.set(target, list);
+      generates.set(target, (generates.get(target) ?? false) || c.generate);
+    }
+  }
+  assertNoCycle(correlations, byRef);
+  const alertsOn = (r: LoadedSigma): boolean => !feedsOf.has(r) || generates.get(r) === true;
+
+  const detection = rules.filter((r): r is SigmaRule => r.kind === 'rule');
+  const rowsOfRule = new Map<SigmaRule, number[]>();
+  let inactive = 0;
+  for (const r of detection) {
+    const rows = bindingsFor(r.logsource, table).map((row) => table.indexOf(row));
+    if (rows.length === 0) inactive++;
+    rowsOfRule.set(r, rows);
+  }
+  const accessors = new Map<Taxonomy, (e: EventRecord) => FieldAccessor>();
+  const accessorFor = (t: Taxonomy): ((e: EventRecord) => FieldAccessor) => {
+    let a = accessors.get(t);
+    if (!a) {
+      a = createAccessorFactory(t, opts.fieldMappings?.[t] ?? {});
+      accessors.set(t, a);
+    }
+    return a;
+  };
+  // (event.name, log.format, program) → the rules to run; bounded, cleared when full.
+  const dispatchCache = new Map<string, Dispatch[]>();
+  const dispatchFor = (e: EventRecord): Dispatch[] => {
+    const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${programOf(e) ?? ''}`;
+    let d = dispatchCache.get(key);
+    if (d) return d;
+    const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
+    d = [];
+    for (const r of detection) {
+      const row = rowsOfRule.get(r)!.find((i) => rowsHit.has(i));
+      if (row === undefined) continue;
+      d.push({
+        rule: r,
+        taxonomy: table[row]!.taxonomy,
+        alerts: alertsOn(r),
+        feeds: feedsOf.get(r) ?? [],
+      });
+    }
+    if (dispatchCache.size >= 1024) dispatchCache.clear();
+    dispatchCache.set(key, d);
+    return d;
+  };
+
+  const stats: SigmaEngineStats = {
+    eventsReceived: 0,
+    eventsBadTime: 0,
+    eventsLate: 0,
+    ruleEvaluations: 0,
+    ruleMatches: 0,
+    ruleMatchesSuppressed: 0,
+    correlationMatches: 0,
+    rulesActive: detection.length - inactive,
+    rulesInactive: inactive,
+    correlations: {},
+  };
+  let watermark = -Infinity;
+  let maxSeen = -Infinity;
+
+  /** Correlation matches feed their own referrers; alert unless suppressed. */
+  const fromCorrelation = (c: SigmaCorrelation, ms: SigmaMatch[], out: SigmaMatch[]): void => {
+    for (const m of ms) {
+      stats.correlationMatches++;
+      if (alertsOn(c)) out.push(m);
+      const key = m.groupKey ?? {};
+      for (const f of feedsOf.get(c) ?? []) {
+        const res = f.correlator.add({
+          ref: f.ref,
+          timeMs: m.timeMs,
+          read: (field) => key[field],
+          event: m,
+        });
+        fromCorrelation(f.correlation, res, out);
+      }
+    }
+  };
+
+  const advanceTo = (timeMs: number): SigmaMatch[] => {
+    const out: SigmaMatch[] = [];
+    if (timeMs > watermark) watermark = timeMs;
+    for (const [c, k] of correlators) fromCorrelation(c, k.advanceTo(watermark), out);
+    return out;
+  };
+
+  const process = (event: EventRecord, timeMs?: number): SigmaMatch[] => {
+    stats.eventsReceived++;
+    let t = timeMs ?? Date.parse(String(event['time']));
+    if (!Number.isFinite(t)) {
+      stats.eventsBadTime++;
+      t = Number.isFinite(maxSeen) ? maxSeen : 0;
+    }
+    const out: SigmaMatch[] = [];
+    if (t > maxSeen) {
+      maxSeen = t;
+      if (correlators.size > 0 && t - lateness > watermark) out.push(...advanceTo(t - lateness));
+    } else if (t < watermark) {
+      stats.eventsLate++;
+    }
+    const views = new Map<Taxonomy, SigmaEventView>();
+    for (const d of dispatchFor(event)) {
+      let view = views.get(d.taxonomy);
+      if (!view) {
+        view = createEventView(
+          accessorFor(d.taxonomy)(event),
+          keywordFieldsFor(d.taxonomy, opts.keywordFields),
+        );
+        views.set(d.taxonomy, view);
+      }
+      stats.ruleEvaluations++;
+      if (!d.rule.match(view)) continue;
+      stats.ruleMatches++;
+      if (d.alerts) out.push(ruleMatch(d.rule, view, t));
+      else stats.ruleMatchesSuppressed++;
+      for (const f of d.feeds) {
+        fromCorrelation(
+          f.correlation,
+          f.correlator.add({ ref: f.ref, timeMs: t, read: view.get, event }),
+          out,
+        );
+      }
+    }
+    return out;
+  };
+
+  return {
+    process,
+    advanceTo,
+    stats: () => {
+      const correlationsStats: Record<string, CorrelatorStats> = {};
+      for (const [c, k] of correlators)
+        correlationsStats[c.id ?? c.name ?? c.title] = { ...k.stats };
+      return { ...stats, correlations: correlationsStats };
+    },
+    rules,
+  };
+}
+
+function ruleMatch(rule: SigmaRule, view: SigmaEventView, timeMs: number): SigmaMatch {
+  const fields: Record<string, unknown> = {};
+  for (const f of rule.fields) {
+    const v = view.get(f);
+    if (v !== undefined) fields[f] = v;
+  }
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    title: rule.title,
+    level: rule.level,
+    tags: rule.tags,
+    kind: 'rule',
+    timeMs,
+    fields,
+  };
+}
+
+/** Correlations may chain (a temporal_ordered over an event_count) but never loop. */
+function assertNoCycle(
+  correlations: readonly SigmaCorrelation[],
+  byRef: ReadonlyMap<string, LoadedSigma>,
+): void {
+  const state = new Map<SigmaCorrelation, 'visiting' | 'done'>();
+  const visit = (c: SigmaCorrelation, path: string[]): void => {
+    const s = state.get(c);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      throw new LogwardenError(
+        'LW_RULE_INVALID',
+        `correlations reference each other in a loop: ${[...path, c.title].join(' -> ')}`,
+      );
+    }
+    state.set(c, 'visiting');
+    for (const ref of c.rules) {
+      const t = byRef.get(ref);
+      if (t?.kind === 'correlation') visit(t, [...path, c.title]);
+    }
+    state.set(c, 'done');
+  };
+  for (const c of correlations) visit(c, []);
+}

@@ -1,0 +1,218 @@
+/**
+ * Which of our events a Sigma `logsource` applies to (data table) and the accessor that reads
+ * Sigma field names from our events. A rule's logsource matches a row when every key the rule
+ * sets (category, product, service) equals the row's; a rule whose logsource matches no row
+ * never runs (counted as inactive, e.g. `category: process_creation`, which no source of ours
+ * produces yet).
+ *
+ * @example
+ * bindingsFor({ product: 'linux', service: 'sshd' })[0].taxonomy // 'linux'
+ */
+import { FIELD_MAPPINGS, KEYWORD_FIELDS, PROGRAM_FIELDS } from './field-mappings.js';
+import type { FieldMapping, Taxonomy } from './field-mappings.js';
+import type { FieldAccessor } from './event-view.js';
+import type { SigmaLogsource } from './types.js';
+
+export type EventRecord = Readonly<Record<string, unknown>>;
+
+/** How a row recognises events: every given list must contain the event's value. */
+export interface EventFilter {
+  readonly eventNames?: readonly string[];
+  /** Lowercase syslog program names (see PROGRAM_FIELDS); `log.format` equal to one also counts. */
+  readonly programs?: readonly string[];
+  /** Any event whose `log.format` is one of these. */
+  readonly formats?: readonly string[];
+}
+
+export interface LogsourceBinding {
+  readonly logsource: SigmaLogsource;
+  readonly filter: EventFilter;
+  readonly taxonomy: Taxonomy;
+}
+
+const SYSLOG_FORMATS = ['syslog', 'sshd', 'rfc3164', 'rfc5424', 'journald', 'auth'];
+const AUTH_PROGRAMS = [
+  'sshd',
+  'sudo',
+  'su',
+  'login',
+  'passwd',
+  'chpasswd',
+  'useradd',
+  'userdel',
+  'usermod',
+  'groupadd',
+  'groupdel',
+  'gpasswd',
+  'pkexec',
+  'polkitd',
+  'systemd-logind',
+  'cron',
+  'crond',
+  'unix_chkpwd',
+  'chage',
+];
+
+export const LOGSOURCE_TABLE: readonly LogsourceBinding[] = [
+  {
+    logsource: { category: 'webserver' },
+    filter: { eventNames: ['http_request'] },
+    taxonomy: 'webserver',
+  },
+  { logsource: { category: 'proxy' }, filter: { eventNames: ['http_request'] }, taxonomy: 'proxy' },
+  {
+    logsource: { product: 'linux', service: 'sshd' },
+    filter: { programs: ['sshd'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'auth' },
+    filter: { programs: AUTH_PROGRAMS },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'sudo' },
+    filter: { programs: ['sudo'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'cron' },
+    filter: { programs: ['cron', 'crond', 'anacron'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'vsftpd' },
+    filter: { programs: ['vsftpd'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'clamav' },
+    filter: { programs: ['clamd', 'freshclam', 'clamav', 'clamscan'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'guacamole' },
+    filter: { programs: ['guacd', 'guacamole'] },
+    taxonomy: 'linux',
+  },
+  {
+    logsource: { product: 'linux', service: 'syslog' },
+    filter: { formats: SYSLOG_FORMATS },
+    taxonomy: 'linux',
+  },
+  // Rules written against our own schema: `logsource: { product: logwarden }` sees every event.
+  { logsource: { product: 'logwarden' }, filter: {}, taxonomy: 'logwarden' },
+];
+
+/** Rows of the table a rule's logsource selects. */
+export function bindingsFor(
+  ls: SigmaLogsource,
+  table: readonly LogsourceBinding[] = LOGSOURCE_TABLE,
+): LogsourceBinding[] {
+  const keys = (['category', 'product', 'service'] as const).filter((k) => ls[k] !== undefined);
+  if (keys.length === 0) return [];
+  return table.filter((row) =>
+    keys.every((k) => row.logsource[k]?.toLowerCase() === ls[k]!.toLowerCase()),
+  );
+}
+
+/** Compile an EventFilter to a predicate. */
+export function compileFilter(f: EventFilter): (e: EventRecord) => boolean {
+  const names = f.eventNames ? new Set(f.eventNames) : undefined;
+  const programs = f.programs ? new Set(f.programs) : undefined;
+  const formats = f.formats ? new Set(f.formats) : undefined;
+  return (e) => {
+    if (names && !names.has(e['event.name'] as string)) return false;
+    if (formats && !formats.has(e['log.format'] as string)) return false;
+    if (programs) {
+      const p = programOf(e);
+      if (p === undefined || !programs.has(p)) return false;
+    }
+    return true;
+  };
+}
+
+export function programOf(e: EventRecord): string | undefined {
+  for (const f of PROGRAM_FIELDS) {
+    const v = readPath(e, f);
+    if (typeof v === 'string' && v !== '') return v.toLowerCase();
+  }
+  const fmt = e['log.format'];
+  return fmt === 'sshd' ? 'sshd' : undefined;
+}
+
+/** Read `a.b` (a top-level dotted key) or `attributes.x` (a key inside attributes). */
+export function readPath(e: EventRecord, path: string): unknown {
+  const direct = e[path];
+  if (direct !== undefined) return direct;
+  if (path.startsWith('attributes.')) {
+    const attrs = e['attributes'];
+    if (attrs !== null && typeof attrs === 'object')
+      return (attrs as Record<string, unknown>)[path.slice(11)];
+  }
+  return undefined;
+}
+
+function derived(e: EventRecord, name: string): unknown {
+  switch (name) {
+    case '@uri':
+    case '@uri-if-no-original': {
+      if (name === '@uri-if-no-original' && e['log.original'] !== undefined) return undefined;
+      const p = e['url.path'];
+      const q = e['url.query'];
+      if (p === undefined && q === undefined) return undefined;
+      return q === undefined || q === '' ? String(p ?? '') : `${String(p ?? '')}?${String(q)}`;
+    }
+    case '@extension': {
+      const p = e['url.path'];
+      if (typeof p !== 'string') return undefined;
+      const last = p.slice(p.lastIndexOf('/') + 1);
+      const dot = last.lastIndexOf('.');
+      return dot < 0 ? '' : last.slice(dot + 1);
+    }
+    case '@program':
+      return programOf(e);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An accessor factory for one taxonomy: Sigma field → value on our event. The mapping is
+ * resolved once per (taxonomy, field) into a small reader, cached.
+ */
+export function createAccessorFactory(
+  taxonomy: Taxonomy,
+  overrides: FieldMapping = {},
+): (event: EventRecord) => FieldAccessor {
+  const mapping: FieldMapping = { ...FIELD_MAPPINGS[taxonomy], ...overrides };
+  const readers = new Map<string, (e: EventRecord) => unknown>();
+  const readerFor = (field: string): ((e: EventRecord) => unknown) => {
+    let r = readers.get(field);
+    if (r) return r;
+    const sources = mapping[field] ?? [field, `attributes.${field}`];
+    const parts = sources.map((s) =>
+      s.startsWith('@') ? (e: EventRecord) => derived(e, s) : (e: EventRecord) => readPath(e, s),
+    );
+    r =
+      parts.length === 1
+        ? parts[0]!
+        : (e) => {
+            for (const p of parts) {
+              const v = p(e);
+              if (v !== undefined && v !== null) return v;
+            }
+            return undefined;
+          };
+    readers.set(field, r);
+    return r;
+  };
+  return (event) => (field) => readerFor(field)(event);
+}
+
+export function keywordFieldsFor(
+  taxonomy: Taxonomy,
+  configured?: readonly string[],
+): readonly string[] {
+  return configured ?? KEYWORD_FIELDS[taxonomy];
+}
