@@ -1,0 +1,240 @@
+/**
+ * SQL injection: reasons over the token stream of {@link sqlTokens}. Each value is read in up to
+ * three contexts, as libinjection does: as is, and as if it continued a single- or double-quoted
+ * string literal (the value `x' or 'a'='a` only makes sense inside `'...'`). A context that closes
+ * a literal and then continues with SQL ("breaks out") is what injection looks like.
+ */
+import { excerptAround } from './excerpt.js';
+import { sqlTokens, type Tok } from './sql-tokens.js';
+import type { Detector, FieldValue, Finding } from './types.js';
+
+/** Time-based, error-based and file/OS functions: calling them from a parameter is an attack. */
+const DANGEROUS_FN = new Set([
+  'sleep',
+  'benchmark',
+  'pg_sleep',
+  'extractvalue',
+  'updatexml',
+  'load_file',
+  'xp_cmdshell',
+  'dbms_pipe.receive_message',
+  'receive_message',
+  'randomblob',
+  'sys_eval',
+  'sys_exec',
+  'pg_read_file',
+  'pg_ls_dir',
+  'lo_import',
+  'utl_inaddr.get_host_address',
+  'get_host_address',
+  'utl_http.request',
+  'dbms_xmlgen.getxml',
+  'ctxsys.drithsx.sn',
+  'xp_regread',
+  'xp_dirtree',
+  'xp_fileexist',
+  'openrowset',
+  'opendatasource',
+  'name_const',
+  'dbms_lock.sleep',
+  'procedure_analyse',
+  'gtid_subset',
+  'st_latfromgeohash',
+  'load_extension',
+  'xmltype',
+  'sp_executesql',
+  'json_keys',
+  'geometrycollection',
+  'multipoint',
+  'polygon',
+  'linestring',
+]);
+const STACKED = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+  'create',
+  'alter',
+  'truncate',
+  'grant',
+  'begin',
+  'set',
+]);
+const SCHEMA =
+  /(?:information_schema|sysobjects|syscolumns|sysdatabases|sqlite_master|sqlite_schema|pg_catalog|pg_shadow|pg_user|mysql\.user|all_tables|all_users|user_tables|sys\.tables|sys\.objects|msysobjects|msysaccessobjects|dual\b|sysibm\.|rdb\$)/;
+
+interface Hit {
+  score: number;
+  rule: string;
+}
+
+function isOperand(t: Tok | undefined): boolean {
+  if (!t) return false;
+  return (
+    t.t === 's' ||
+    t.t === 'n' ||
+    t.t === 'w' ||
+    t.t === 'v' ||
+    t.t === 'f' ||
+    t.t === '(' ||
+    (t.t === 'k' && (t.v === 'null' || t.v === 'true' || t.v === 'false'))
+  );
+}
+
+function analyze(all: Tok[], broken: boolean): Hit {
+  let best: Hit = { score: 0, rule: '' };
+  let extra = 0;
+  const hit = (score: number, rule: string): void => {
+    if (score > best.score) {
+      extra += best.score * 0.3;
+      best = { score, rule };
+    } else extra += score * 0.3;
+  };
+  const toks = all.filter((t) => t.t !== 'C');
+  const hasComment = toks.length !== all.length;
+  // Break-out: the first token closes the literal the value was placed in.
+  if (broken && all[0]?.t === 's' && all[0].closed) {
+    const a = all[1];
+    const b = all[2];
+    if (a?.t === 'C' && all.length <= 3) hit(0.9, 'sqli.quote-comment');
+    if (a?.t === ')' && (b?.t === 'C' || b?.t === ';')) hit(0.9, 'sqli.quote-comment');
+    if (a?.t === ';' && b && b.t !== 'C') hit(0.8, 'sqli.quote-stacked');
+  }
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i] as Tok;
+    const next = toks[i + 1];
+    switch (t.t) {
+      case 'u': {
+        let j = i + 1;
+        while (toks[j]?.t === '(' || toks[j]?.v === 'all' || toks[j]?.v === 'distinct') j++;
+        if (toks[j]?.v === 'select') hit(1, 'sqli.union-select');
+        break;
+      }
+      case ';':
+        if (next && (next.t === 'k' || next.t === 'f') && STACKED.has(next.v) && toks[i + 2])
+          hit(0.9, 'sqli.stacked-query');
+        break;
+      case 'f':
+        if (DANGEROUS_FN.has(t.v)) hit(1, 'sqli.dangerous-function');
+        else if (
+          i > 0 &&
+          (broken || toks[i - 1]?.t === 'l' || toks[i - 1]?.t === 'a' || toks[i - 1]?.t === 'c')
+        )
+          hit(0.5, 'sqli.function-call');
+        break;
+      case 'v':
+        if (t.v.startsWith('@@')) hit(0.7, 'sqli.system-variable');
+        break;
+      case 'k':
+        if (t.v === 'select') {
+          if (toks[i - 1]?.t === '(') hit(0.9, 'sqli.subquery');
+          for (let j = i + 1, prevW = false; j < toks.length && j < i + 20; j++) {
+            const u = toks[j] as Tok;
+            if (u.v === 'from') {
+              if (j > i + 1) hit(0.8, 'sqli.select-from');
+              break;
+            }
+            if (u.t === 'w' && prevW) break;
+            prevW = u.t === 'w';
+          }
+          if (
+            next &&
+            (next.t === 'f' ||
+              next.t === 'v' ||
+              next.v === '*' ||
+              next.v === 'null' ||
+              (next.t === 'n' && toks[i + 2]?.t === ','))
+          )
+            hit(0.7, 'sqli.select-expr');
+        } else if (t.v === 'waitfor' && (next?.v === 'delay' || next?.v === 'time'))
+          hit(1, 'sqli.waitfor');
+        else if (
+          (t.v === 'exec' || t.v === 'execute') &&
+          next &&
+          (/^(?:xp_|sp_|master\.)/.test(next.v) || next.t === '(' || next.t === 'v')
+        )
+          hit(1, 'sqli.exec-procedure');
+        else if (t.v === 'into' && (next?.v === 'outfile' || next?.v === 'dumpfile'))
+          hit(1, 'sqli.into-outfile');
+        else if ((t.v === 'order' || t.v === 'group') && next?.v === 'by' && toks[i + 2]?.t === 'n')
+          hit(broken || hasComment ? 0.9 : 0.6, 'sqli.order-by-probe');
+        else if (t.v === 'insert' && next?.v === 'into') hit(0.8, 'sqli.statement');
+        else if (t.v === 'delete' && next?.v === 'from') hit(0.8, 'sqli.statement');
+        else if (t.v === 'drop' && (next?.v === 'table' || next?.v === 'database'))
+          hit(0.9, 'sqli.statement');
+        else if (t.v === 'declare' && next?.t === 'v') hit(0.9, 'sqli.statement');
+        else if (t.v === 'case' && next?.v === 'when') hit(0.6, 'sqli.case-when');
+        else if (t.v === 'having' && isOperand(next)) hit(0.6, 'sqli.having');
+        break;
+      case 'l': {
+        const prev = toks[i - 1];
+        let j = i + 1;
+        while (toks[j]?.t === '(') j++;
+        const a = toks[j];
+        const op = toks[j + 1];
+        const b = toks[j + 2];
+        const injectedAfter = broken || prev?.t === 's' || prev?.t === 'n' || prev?.t === ')';
+        if (isOperand(a) && op?.t === 'c' && isOperand(b)) {
+          const taut = a && b && a.t === b.t && a.v === b.v;
+          hit(taut || injectedAfter ? 1 : 0.7, taut ? 'sqli.tautology' : 'sqli.boolean-condition');
+        } else if (
+          isOperand(a) &&
+          (op === undefined || op.t === ')') &&
+          (a?.t === 'n' || a?.v === 'true' || a?.t === 'f') &&
+          (hasComment || injectedAfter)
+        ) {
+          hit(0.8, 'sqli.boolean-condition');
+        } else if (broken && i === 1 && isOperand(a)) {
+          hit(0.6, 'sqli.quote-logic');
+        }
+        break;
+      }
+      case 'w':
+        if (SCHEMA.test(t.v)) hit(0.9, 'sqli.schema-probe');
+        break;
+      default:
+        break;
+    }
+    if (best.score >= 1) break;
+  }
+  return { score: Math.min(1, best.score + extra), rule: best.rule };
+}
+
+/** Cheap prefilter: SQL injection needs a quote, an operator, a parenthesis, a comment or a keyword. */
+const PREFILTER =
+  /['"`;=()#<>|&@]|--|\/\*|\b(?:union|select|or|and|order|group|waitfor|exec|insert|drop|having)\b/;
+
+/** SQL injection detector: emits at most one finding per field. */
+export const detectSqli: Detector = (f: FieldValue, out: Finding[]) => {
+  const v = f.value;
+  if (!PREFILTER.test(v)) return;
+  let best = analyze(sqlTokens(v), false);
+  if (best.score < 1 && v.indexOf("'") >= 0) {
+    const h = analyze(sqlTokens("'" + v), true);
+    if (h.score > best.score) best = h;
+  }
+  if (best.score < 1 && v.indexOf('"') >= 0) {
+    const h = analyze(sqlTokens('"' + v), true);
+    if (h.score > best.score) best = h;
+  }
+  if (best.score >= 0.6) {
+    out.push({
+      class: 'sqli',
+      rule: best.rule,
+      field: f.field,
+      excerpt: excerptAround(v, 0),
+      score: round(best.score),
+    });
+  }
+};
+
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
