@@ -57,7 +57,6 @@ function applyExtras(ev: ParsedEvent, s: string, from: number): void {
   while (i < n) {
     while (i < n && s.charCodeAt(i) === 32) i++;
     if (i >= n) break;
-    let tok: string;
     if (s.charCodeAt(i) === 34) {
       const e = closingQuote(s, i);
       if (e < 0) {
@@ -70,7 +69,7 @@ function applyExtras(ev: ParsedEvent, s: string, from: number): void {
     }
     let e = s.indexOf(' ', i);
     if (e < 0) e = n;
-    tok = s.slice(i, e);
+    const tok = s.slice(i, e);
     i = e;
     const eq = tok.indexOf('=');
     let val = tok;
@@ -116,7 +115,7 @@ function applyExtras(ev: ParsedEvent, s: string, from: number): void {
   if (extra.length > 0) (ev.attributes ??= {})['access.extra'] = extra;
 }
 
-export function parseAccessLine(line: string, ctx: ParseContext): ParsedEvent | null {
+export function parseAccessLine(line: string, _ctx: ParseContext): ParsedEvent | null {
   const lb = line.indexOf(' [');
   if (lb < 5) return null;
   const rb = line.indexOf('] "', lb + 2);
@@ -184,7 +183,6 @@ export function parseAccessLine(line: string, ctx: ParseContext): ParsedEvent | 
   }
   if (off > 0) ev['log.format'] = `vhost_${ev['log.format']}`;
   if (p < line.length) applyExtras(ev, line, p);
-  void ctx;
   return ev;
 }
 

@@ -397,6 +397,17 @@ export function applyFlat(ev: ParsedEvent, flat: Map<string, unknown>, ctx: Pars
       break;
     }
   }
+  // A forwarded chain (`192.168.1.100,10.0.0.50`): the last hop is the one the nearest proxy
+  // added, the only one a client cannot choose; the whole chain is kept.
+  const chain = ev['client.address'];
+  if (chain !== undefined && chain.includes(',')) {
+    const hops = chain
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    (ev.attributes ??= {})['client.address_chain'] = hops;
+    ev['client.address'] = hops[hops.length - 1];
+  }
   // Client addresses often come as `ip:port` (Traefik ClientAddr, Go's RemoteAddr).
   const ca = ev['client.address'];
   if (ca !== undefined && /^[\d.]+:\d+$/.test(ca)) {

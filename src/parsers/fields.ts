@@ -57,7 +57,8 @@ export function parseRequestLine(req: string): RequestLine {
   } else {
     return { malformed: true };
   }
-  if (uri.length === 0 || uri.indexOf(' ') >= 0) return { method, malformed: true };
+  // A target with inner spaces (`GET /a  HTTP/2.0`) is kept as sent: the server logged it so.
+  if (uri.length === 0) return { method, malformed: true };
   const q = uri.indexOf('?');
   const out: RequestLine = { method, path: q < 0 ? uri : uri.slice(0, q), malformed: false };
   if (q >= 0) out.query = uri.slice(q + 1);

@@ -19,6 +19,7 @@ import { syslogParser } from './syslog.js';
 import { isValidTimezone } from './time.js';
 import type { LineParser, ParseContext, ParsedEvent } from './types.js';
 import { MAX_LINE_CHARS } from './types.js';
+import { timestampedParser } from './timestamped.js';
 import { urlLineParser } from './url-line.js';
 
 export type { LineParser, ParseContext, ParsedEvent } from './types.js';
@@ -38,6 +39,7 @@ export const PARSERS = {
   syslog: syslogParser,
   json: jsonParser,
   logfmt: logfmtParser,
+  timestamped: timestampedParser,
 } as const satisfies Record<string, LineParser>;
 
 export type LogFormat = keyof typeof PARSERS;
@@ -186,10 +188,15 @@ export function createLineParser(
       // A CR left by a CRLF terminator is part of the terminator, not of the line.
       const crlf = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
       const line = crlf.length > MAX_LINE_CHARS ? crlf.slice(0, MAX_LINE_CHARS) : crlf;
-      let ev = primary?.parse(line, ctx) ?? null;
+      // The generic `timestamped` format is only ever a last resort, even when detected:
+      // a specific parser understands more of a line it also accepts.
+      let ev =
+        primary === undefined || (auto && primary === PARSERS.timestamped)
+          ? null
+          : primary.parse(line, ctx);
       if (ev === null && auto) {
         for (const p of others) {
-          if (p === primary) continue;
+          if (p === primary && p !== PARSERS.timestamped) continue;
           ev = p.parse(line, ctx);
           if (ev !== null) {
             // Without a detection sample, keep the first format that fits as the primary.

@@ -144,6 +144,8 @@ export function parseRfc3164(line: string, ctx: ParseContext): ParsedEvent | nul
   let sp = line.indexOf(' ', p);
   if (sp < 0) sp = line.length;
   const first = line.slice(p, sp);
+  // A bracketed first token (`[AUTH]`) is an application log, not a syslog header.
+  if (first.charCodeAt(0) === 91) return null;
   const isTag = first.endsWith(':') || (first.endsWith(']:') && first.includes('['));
   if (!isTag) {
     ev['host.name'] = first;

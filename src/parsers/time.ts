@@ -249,7 +249,18 @@ export function parseIsoAt(
     msec = Math.floor(msec);
     p = q;
   }
-  const z = zoneAt(s, p);
+  let z = zoneAt(s, p);
+  // `2021-09-28 09:22:18.536 UTC`, `[2022-06-29 14:06:40 +1000]`: a zone after one space.
+  if (z === null && s.charCodeAt(p) === 32) {
+    if (s.startsWith('UTC', p + 1) || s.startsWith('GMT', p + 1)) {
+      const after = s.charCodeAt(p + 4);
+      if (Number.isNaN(after) || after === 32 || after === 93 || after === 58)
+        z = { minutes: 0, length: 4 };
+    } else {
+      const z2 = zoneAt(s, p + 1);
+      if (z2 !== null && z2.length >= 5) z = { minutes: z2.minutes, length: z2.length + 1 };
+    }
+  }
   if (z === null) {
     const r = resolveWallClock(y, mo, d, h, mi, se, msec, ctx);
     return { iso: r.iso, assumed: r.assumed, length: p - i };
