@@ -130,7 +130,8 @@ export function caseFoldPattern(src: string): string {
     const c = src[k]!;
     if (c === '\\') {
       const end = escapeEnd(src, k);
-      out += src.slice(k, end);
+      const ch = escapedLetter(src.slice(k, end));
+      out += ch === undefined ? src.slice(k, end) : `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
       k = end;
     } else if (c === '[') {
       const [cls, end] = foldClass(src, k);
@@ -148,6 +149,16 @@ export function caseFoldPattern(src: string): string {
     }
   }
   return out;
+}
+
+/** The letter a `\xHH` or `\uHHHH` escape stands for, when it has two cases. */
+function escapedLetter(esc: string): string | undefined {
+  const m = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(esc);
+  if (!m) return undefined;
+  const ch = String.fromCharCode(parseInt(m[1] ?? m[2]!, 16));
+  const lo = ch.toLowerCase();
+  const up = ch.toUpperCase();
+  return lo !== up && lo.length === 1 && up.length === 1 ? ch : undefined;
 }
 
 function escapeEnd(src: string, k: number): number {
@@ -173,7 +184,9 @@ function foldClass(src: string, start: number): [string, number] {
     const c = src[k]!;
     if (c === '\\') {
       const end = escapeEnd(src, k);
+      const ch = escapedLetter(src.slice(k, end));
       out += src.slice(k, end);
+      if (ch !== undefined) extra += ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
       k = end;
       continue;
     }
