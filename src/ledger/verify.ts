@@ -1,0 +1,290 @@
+/**
+ * `verify` for the local store: recompute every leaf hash from the stored bodies and the tree
+ * from them, check every stored checkpoint's signature and root, and classify what is wrong:
+ *
+ * - tamper: a body no longer matches its leaf hash, a row's leaf hash differs from the one the
+ *   ledger folded when it signed (row replaced or reordered), a checkpoint's signature or row is
+ *   forged, or the entries no longer hash to a signed root;
+ * - fork: one size signed with two roots, or an older signed root that the current history
+ *   contradicts while a newer signature endorses it (rolled back and re-signed), or a remembered
+ *   checkpoint larger than anything the store still signs (rollback);
+ * - incomplete: a signed index is missing from the store;
+ * - stale: nothing signed, or the newest checkpoint is older than `maxAgeMs`.
+ *
+ * The overall status picks the most telling class (fork > tamper > incomplete > stale): a
+ * rewritten-and-re-signed history also shows tampered rows, but the fork is what happened.
+ *
+ * @example
+ * const report = verifyLocal({ store, keys: readVerifierKeys('ledger.vkeys'), maxAgeMs: 60_000 });
+ * process.exitCode = VERIFY_EXIT_CODES[report.status];
+ */
+import { LogwardenError } from '../core/errors.js';
+import { openCheckpoint } from './checkpoint.js';
+import { createCompactRange } from './compact-range.js';
+import { openLedger } from './ledger.js';
+import { hashLeaf } from './merkle.js';
+import type { NoteVerifier } from './note.js';
+import type { LedgerBackingStore } from './tiles.js';
+
+export type ProblemKind = 'tamper' | 'fork' | 'incomplete' | 'stale';
+export type VerifyStatus = 'ok' | ProblemKind;
+
+/** CLI exit codes (ARCHITECTURE §4); `quorum` is for replica policies. */
+export const VERIFY_EXIT_CODES = {
+  ok: 0,
+  tamper: 10,
+  fork: 11,
+  incomplete: 12,
+  stale: 13,
+  quorum: 14,
+} as const;
+const PRECEDENCE: readonly ProblemKind[] = ['fork', 'tamper', 'incomplete', 'stale'];
+
+export interface VerifyProblem {
+  readonly kind: ProblemKind;
+  readonly message: string;
+  /** The failing ledger index, when the problem is one entry. */
+  readonly index?: number;
+  /** The checkpoint size concerned, when the problem is a checkpoint. */
+  readonly size?: number;
+}
+
+export interface VerifyReport {
+  readonly status: VerifyStatus;
+  readonly exitCode: number;
+  readonly problems: readonly VerifyProblem[];
+  /** Problems left out beyond `maxProblems` (the counts per kind stay exact). */
+  readonly omitted: number;
+  readonly counts: Readonly<Record<ProblemKind, number>>;
+  /** Entries read from the store, and those whose body retention pruned (leaf hash kept). */
+  readonly entries: number;
+  readonly pruned: number;
+  readonly checkpoints: number;
+  /** Size of the newest valid checkpoint, and entries stored beyond it (not signed yet). */
+  readonly signedSize: number;
+  readonly unsigned: number;
+}
+
+export interface VerifyLocalOptions {
+  readonly store: LedgerBackingStore;
+  /** Trusted log verification keys (old ones included after a rotation). */
+  readonly keys: readonly NoteVerifier[];
+  readonly origin?: string;
+  /** Checkpoint notes seen before (a previous verify run, a replica): catch rollbacks. */
+  readonly remembered?: readonly string[];
+  readonly maxAgeMs?: number;
+  readonly now?: () => number;
+  readonly maxProblems?: number;
+  readonly batchSize?: number;
+}
+
+interface Signed {
+  readonly size: number;
+  readonly root: Buffer;
+  readonly timeMs: number;
+  readonly from: string;
+}
+
+export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
+  const { store } = opts;
+  const maxProblems = opts.maxProblems ?? 10_000;
+  const batch = opts.batchSize ?? 5000;
+  const ledger = openLedger(store);
+  const problems: VerifyProblem[] = [];
+  const counts: Record<ProblemKind, number> = { tamper: 0, fork: 0, incomplete: 0, stale: 0 };
+  const flagged = new Set<number>();
+  const report = (p: VerifyProblem): void => {
+    if (p.index !== undefined) {
+      if (flagged.has(p.index)) return;
+      flagged.add(p.index);
+    }
+    counts[p.kind]++;
+    if (problems.length < maxProblems) problems.push(p);
+  };
+
+  // 1. Signatures: every stored checkpoint, then the remembered ones (bad input there is an error).
+  const signed: Signed[] = [];
+  let rows = 0;
+  for (let after = 0; ;) {
+    const page = ledger.checkpoints.list(after, 1000);
+    if (page.length === 0) break;
+    for (const row of page) {
+      rows++;
+      after = row.id;
+      try {
+        const { checkpoint } = openCheckpoint(row.note, opts.keys, opts.origin);
+        if (checkpoint.size !== row.size || !checkpoint.root.equals(row.root)) {
+          report({
+            kind: 'tamper',
+            size: row.size,
+            message: `checkpoint #${row.id}: its row says size ${row.size} but the signed note says ${checkpoint.size} / another root`,
+          });
+          continue;
+        }
+        signed.push({
+          size: row.size,
+          root: row.root,
+          timeMs: row.timeMs,
+          from: `checkpoint #${row.id}`,
+        });
+      } catch (e) {
+        report({
+          kind: 'tamper',
+          size: row.size,
+          message: `checkpoint #${row.id} (size ${row.size}): ${(e as Error).message}`,
+        });
+      }
+    }
+  }
+  const storedSigned = signed.length;
+  for (const [i, note] of (opts.remembered ?? []).entries()) {
+    let cp;
+    try {
+      cp = openCheckpoint(note, opts.keys, opts.origin).checkpoint;
+    } catch (e) {
+      throw new LogwardenError(
+        'LW_LEDGER_INVALID',
+        `remembered checkpoint ${i + 1}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    signed.push({
+      size: cp.size,
+      root: cp.root,
+      timeMs: 0,
+      from: `remembered checkpoint ${i + 1}`,
+    });
+  }
+
+  // 2. One size, two roots.
+  const bySize = new Map<number, Signed>();
+  for (const s of signed) {
+    const other = bySize.get(s.size);
+    if (other === undefined) bySize.set(s.size, s);
+    else if (!other.root.equals(s.root))
+      report({
+        kind: 'fork',
+        size: s.size,
+        message: `size ${s.size} is signed with two roots (${other.from}, ${s.from})`,
+      });
+  }
+
+  // 3. Recompute leaf hashes and the tree; compare with the tiles the ledger folded when signing.
+  const storedNewest = signed.slice(0, storedSigned).reduce((m, s) => Math.max(m, s.size), 0);
+  const storeSize = store.size();
+  const end = Math.max(storeSize, storedNewest);
+  const tileSize = ledger.treeSize();
+  const wanted = new Set(signed.map((s) => s.size));
+  const roots = new Map<number, Buffer>();
+  const cr = createCompactRange();
+  let broken = false; // a missing entry without a tile copy: roots beyond it cannot be recomputed
+  let entries = 0;
+  let pruned = 0;
+  if (wanted.has(0)) roots.set(0, cr.root());
+  for (let from = 0; from < end; from += batch) {
+    const to = Math.min(end, from + batch);
+    const got = store.range(from, Math.min(to, storeSize));
+    const tileHashes = ledger.tiles.leafHashes(from, Math.min(to, tileSize));
+    let k = 0;
+    for (let seq = from; seq < to; seq++) {
+      const r = got[k]?.seq === seq ? got[k++] : undefined;
+      const tileHash = tileHashes[seq - from];
+      let h: Buffer | undefined;
+      if (r === undefined) {
+        if (seq < storedNewest)
+          report({
+            kind: 'incomplete',
+            index: seq,
+            message: `entry ${seq} is missing from the store`,
+          });
+        h = tileHash;
+      } else {
+        entries++;
+        if (r.body === null) pruned++;
+        h = r.body === null ? r.leafHash : hashLeaf(r.body);
+        if (!h.equals(r.leafHash))
+          report({
+            kind: 'tamper',
+            index: seq,
+            message: `entry ${seq} (id ${r.id}): the body no longer matches its leaf hash`,
+          });
+        else if (tileHash !== undefined && !tileHash.equals(h)) {
+          report({
+            kind: 'tamper',
+            index: seq,
+            message: `entry ${seq} (id ${r.id}) is not the entry that was signed at this index (replaced or reordered)`,
+          });
+        }
+      }
+      if (h === undefined || broken) {
+        broken = true;
+        continue;
+      }
+      cr.append(h);
+      if (wanted.has(cr.size)) roots.set(cr.size, cr.root());
+    }
+  }
+
+  // 4. Signed roots against the recomputed tree.
+  const sorted = [...signed].sort((a, b) => a.size - b.size);
+  const matches = sorted.map((s) => roots.get(s.size)?.equals(s.root));
+  sorted.forEach((s, i) => {
+    if (matches[i] !== false) return;
+    const later = sorted.findIndex((t, j) => j > i && t.size > s.size && matches[j] === true);
+    if (later >= 0) {
+      report({
+        kind: 'fork',
+        size: s.size,
+        message: `${s.from} (size ${s.size}) contradicts the history that ${sorted[later]!.from} (size ${sorted[later]!.size}) signs: rolled back and re-signed`,
+      });
+    } else {
+      report({
+        kind: 'tamper',
+        size: s.size,
+        message: `entries [0, ${s.size}) no longer hash to the root signed by ${s.from}`,
+      });
+    }
+  });
+  for (const s of signed.slice(storedSigned)) {
+    if (s.size > storedNewest && s.size > storeSize) {
+      report({
+        kind: 'fork',
+        size: s.size,
+        message: `${s.from} signed size ${s.size}, but the store holds ${storeSize} entries and signs only ${storedNewest}: rolled back`,
+      });
+    }
+  }
+
+  // 5. Freshness.
+  const newest = signed
+    .slice(0, storedSigned)
+    .reduce<Signed | undefined>(
+      (m, s) => (m === undefined || s.timeMs > m.timeMs ? s : m),
+      undefined,
+    );
+  const now = (opts.now ?? Date.now)();
+  if (newest === undefined) {
+    if (storeSize > 0)
+      report({ kind: 'stale', message: `${storeSize} entries and no valid checkpoint` });
+  } else if (opts.maxAgeMs !== undefined && now - newest.timeMs > opts.maxAgeMs) {
+    report({
+      kind: 'stale',
+      message: `the newest checkpoint is ${Math.round((now - newest.timeMs) / 1000)} s old (limit ${Math.round(opts.maxAgeMs / 1000)} s)`,
+    });
+  }
+
+  const status = PRECEDENCE.find((k) => counts[k] > 0) ?? 'ok';
+  const total = counts.tamper + counts.fork + counts.incomplete + counts.stale;
+  return {
+    status,
+    exitCode: VERIFY_EXIT_CODES[status],
+    problems,
+    omitted: total - problems.length,
+    counts,
+    entries,
+    pruned,
+    checkpoints: rows,
+    signedSize: storedNewest,
+    unsigned: Math.max(0, storeSize - storedNewest),
+  };
+}
