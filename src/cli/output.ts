@@ -51,7 +51,6 @@ export function parsePositiveInt(
 }
 
 // C0/C1 controls, DEL, and bidi overrides (Trojan Source) would garble or forge table output.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function clean(value: unknown): string {

@@ -67,6 +67,13 @@ export function buildApp(o: AppOptions): FastifyInstance {
     );
   });
 
+  // While draining, every answer closes its connection: an idle keep-alive socket would
+  // otherwise hold the shutdown until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (o.isDraining()) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof LogwardenError) {
       if (error.httpStatus >= 500)
@@ -120,7 +127,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
     retryAfterSecs: o.server.retry_after_secs,
     isDraining: o.isDraining,
     onCommitted: (maxSeq) => o.feed.committed(maxSeq),
-    authenticate: (request) => authenticate(request, 'ingest').name,
+    authenticate: (request, reply) => authenticate(request, 'ingest', reply).name,
   });
   registerReadRoutes(app, { store: o.store, authenticate });
   return app;

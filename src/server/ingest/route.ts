@@ -33,7 +33,7 @@ export interface IngestRouteOptions {
   /** Called after each successful commit with the highest seq stored (post-commit listeners). */
   readonly onCommitted: (maxSeq: number) => void;
   /** Resolves to the authenticated source name (throws 401/403 otherwise). */
-  readonly authenticate: (request: FastifyRequest) => string;
+  readonly authenticate: (request: FastifyRequest, reply: FastifyReply) => string;
 }
 
 export interface ItemError {
@@ -98,7 +98,7 @@ async function handle(
     stream.resume(); // discard the unread body without holding it
     throw error;
   };
-  const source = o.authenticate(request);
+  const source = o.authenticate(request, reply);
   if (o.isDraining())
     refuse(
       'draining',
