@@ -88,20 +88,14 @@ export function normalizeTime(v: unknown): Norm<string> {
   return { ok: true, value: new Date(ms).toISOString() };
 }
 
-const IPV4_PART = /^\d{1,3}$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 function parseIpv4(s: string): number[] | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  const out: number[] = [];
-  for (const p of parts) {
-    // Leading zeros are read as decimal, as glibc inet_pton does ("010" is 10, never octal 8).
-    if (!IPV4_PART.test(p)) return null;
-    const n = +p;
-    if (n > 255) return null;
-    out.push(n);
-  }
-  return out;
+  // Leading zeros are read as decimal, as glibc inet_pton does ("010" is 10, never octal 8).
+  const m = IPV4.exec(s);
+  if (m === null) return null;
+  const out = [+m[1]!, +m[2]!, +m[3]!, +m[4]!];
+  return out[0]! > 255 || out[1]! > 255 || out[2]! > 255 || out[3]! > 255 ? null : out;
 }
 
 function parseIpv6(input: string): number[] | null {
@@ -178,7 +172,9 @@ function formatIpv6(g: number[]): string {
 export function canonicalIp(s: string): string | null {
   if (s.indexOf(':') === -1) {
     const v4 = parseIpv4(s);
-    return v4 === null ? null : v4.join('.');
+    if (v4 === null) return null;
+    const canon = v4.join('.');
+    return canon === s ? s : canon;
   }
   let zone = '';
   const pct = s.indexOf('%');

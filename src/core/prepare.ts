@@ -68,6 +68,8 @@ export type PrepareResult =
   | { ok: false; errors: FieldError[] };
 
 let defaultRedactor: Redactor | undefined;
+let lastNowMs = NaN;
+let lastNowIso = '';
 
 /**
  * Validate, normalize, redact, neutralize and serialize one event. Never throws on bad input:
@@ -88,6 +90,7 @@ export function prepareEvent(input: unknown, opts: PrepareOptions): PrepareResul
   const limits = opts.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...opts.limits };
   const errors: FieldError[] = [];
   const out: Record<string, unknown> = {};
+  const split: Record<string, unknown> = {};
   const src = input as Record<string, unknown>;
   let fields = 0;
   for (const key in src) {
@@ -97,16 +100,10 @@ export function prepareEvent(input: unknown, opts: PrepareOptions): PrepareResul
     fields++;
     const handler = FIELD_HANDLERS.get(key);
     if (handler === undefined) errors.push(unknownFieldError(key, v));
-    else handler(v, out, errors, key);
+    else handler(v, out, errors, key, split);
   }
   // Values split out of another field fill only what the sender did not give explicitly.
-  for (const key of ['url.query', 'client.port', 'server.port', 'server.address']) {
-    const split = out[`${key}#split`];
-    if (split !== undefined) {
-      if (out[key] === undefined) out[key] = split;
-      delete out[`${key}#split`];
-    }
-  }
+  for (const key in split) out[key] ??= split[key];
 
   const name = out['event.name'] as string | undefined;
   if (name === undefined && !errors.some((e) => e.field === 'event.name')) {
@@ -151,32 +148,40 @@ export function prepareEvent(input: unknown, opts: PrepareOptions): PrepareResul
 
   const nowMs = opts.now ?? Date.now();
   out.id ??= (opts.newId ?? uuidv7)();
-  out.observed_time = new Date(nowMs).toISOString();
+  // Batches share one clock reading: format it once (bench/core-prepare.ts).
+  if (nowMs !== lastNowMs) {
+    lastNowMs = nowMs;
+    lastNowIso = new Date(nowMs).toISOString();
+  }
+  out.observed_time = lastNowIso;
   out.time ??= out.observed_time;
   if (opts.logSource !== undefined) out['log.source'] = opts.logSource;
 
   const redactor = opts.redactor ?? (defaultRedactor ??= createRedactor());
   const redactions = redactor.redactEvent(out as unknown as SecurityEvent);
 
-  const counter = { count: 0 };
-  for (const key in out) {
-    const v = out[key];
-    if (typeof v === 'string') {
-      if (!isLogSafe(v)) {
-        const n = neutralize(v);
-        out[key] = n.value;
-        counter.count += n.count;
-      }
-    } else if (typeof v === 'object' && v !== null) out[key] = neutralizeDeep(v, counter);
-  }
   if (redactions.length > 0) {
     const prior = (out['log.redactions'] as string[] | undefined) ?? [];
     out['log.redactions'] = [...prior, ...redactions.filter((r) => !prior.includes(r))];
   }
 
-  // Canonical insertion order keeps one object shape per field set for every consumer.
+  // One pass: neutralize (CWE-117) and rebuild in canonical key order, which keeps one object
+  // shape per field set for every consumer and lets canonicalJson take its fast path.
+  const counter = { count: 0 };
   const event: Record<string, unknown> = {};
-  for (const [field] of EVENT_FIELDS) if (out[field] !== undefined) event[field] = out[field];
+  for (let i = 0; i < EVENT_FIELDS.length; i++) {
+    const field = EVENT_FIELDS[i]![0];
+    let v = out[field];
+    if (v === undefined) continue;
+    if (typeof v === 'string') {
+      if (!isLogSafe(v)) {
+        const n = neutralize(v);
+        v = n.value;
+        counter.count += n.count;
+      }
+    } else if (typeof v === 'object' && v !== null) v = neutralizeDeep(v, counter);
+    event[field] = v;
+  }
   const body = canonicalJson(event as unknown as SecurityEvent);
   if (exceedsBytes(body, limits.maxItemBytes)) {
     return {

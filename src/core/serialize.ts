@@ -15,6 +15,9 @@ const FIELD_PREFIX: ReadonlyArray<readonly [string, string]> = EVENT_FIELDS.map(
   ([name]) => [name, JSON.stringify(name) + ':'] as const,
 );
 const KNOWN: ReadonlySet<string> = new Set(EVENT_FIELDS.map(([name]) => name));
+const FIELD_INDEX: ReadonlyMap<string, number> = new Map(
+  EVENT_FIELDS.map(([name], i) => [name, i]),
+);
 
 /**
  * Serialize any JSON value with object keys sorted recursively. Non-finite numbers become null
@@ -73,6 +76,30 @@ export function sortedJson(value: unknown): string {
  */
 export function canonicalJson(event: SecurityEvent): string {
   const e = event as unknown as Record<string, unknown>;
+  // Fast path: prepareEvent builds events in canonical key order, so walking the event's own keys
+  // (about 15) beats probing all 44 schema fields (bench/core-prepare.ts). Out-of-order or unknown
+  // keys fall back to the table walk, which also reports unknown fields.
+  const keys = Object.keys(e);
+  let s = '{';
+  let written = 0;
+  let last = -1;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const idx = FIELD_INDEX.get(k);
+    if (idx === undefined || idx < last) return canonicalJsonSlow(e);
+    last = idx;
+    const v = e[k];
+    if (v === undefined) continue;
+    s += (written === 0 ? '' : ',') + FIELD_PREFIX[idx]![1];
+    if (typeof v === 'string') s += JSON.stringify(v);
+    else if (typeof v === 'number') s += Number.isFinite(v) ? String(v) : 'null';
+    else s += sortedJson(v);
+    written++;
+  }
+  return s + '}';
+}
+
+function canonicalJsonSlow(e: Record<string, unknown>): string {
   let s = '{';
   let written = 0;
   for (let i = 0; i < FIELD_PREFIX.length; i++) {
@@ -85,10 +112,8 @@ export function canonicalJson(event: SecurityEvent): string {
     else s += sortedJson(v);
     written++;
   }
-  let present = 0;
-  for (const k in e) if (e[k] !== undefined) present++;
-  if (present !== written) {
-    const unknown = Object.keys(e).filter((k) => !KNOWN.has(k) && e[k] !== undefined);
+  const unknown = Object.keys(e).filter((k) => !KNOWN.has(k) && e[k] !== undefined);
+  if (unknown.length > 0) {
     throw new LogwardenError(
       'LW_EVENT_INVALID',
       `canonicalJson: unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')}; custom data belongs under 'attributes'`,

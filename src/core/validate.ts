@@ -24,7 +24,11 @@ export interface FieldError {
 }
 
 type Out = Record<string, unknown>;
-type Handler = (v: unknown, out: Out, errors: FieldError[], field: string) => void;
+/**
+ * `split` receives values derived from another field (the port of `ip:port`, the query of a path
+ * with `?`): prepareEvent uses them only where the sender gave no explicit value.
+ */
+type Handler = (v: unknown, out: Out, errors: FieldError[], field: string, split: Out) => void;
 
 const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
   trace: 'DEBUG',
@@ -67,26 +71,24 @@ const plainString: Handler = (v, out, errors, field) => {
 
 const address =
   (portField: string): Handler =>
-  (v, out, errors, field) => {
+  (v, out, errors, field, split) => {
     const s = str(v, errors, field);
     if (s === undefined) return;
     const r = normalizeAddress(s);
     if (!r.ok) return void errors.push({ field, reason: r.reason });
     out[field] = r.value.address;
-    // An explicit port field wins over one split from the address (it is set after or before us).
-    if (r.value.port !== undefined && out[portField] === undefined)
-      out[`${portField}#split`] = r.value.port;
+    if (r.value.port !== undefined) split[portField] = r.value.port;
   };
 
-const url: Handler = (v, out, errors, field) => {
+const url: Handler = (v, out, errors, field, split) => {
   const s = str(v, errors, field);
   if (s === undefined) return;
   const u = splitUrl(s);
   out['url.path'] = u.path;
-  if (u.query !== undefined) out['url.query#split'] = u.query;
+  if (u.query !== undefined) split['url.query'] = u.query;
   if (field === 'url.full') {
-    if (u.host !== undefined) out['server.address#split'] = u.host;
-    if (u.port !== undefined) out['server.port#split'] = u.port;
+    if (u.host !== undefined) split['server.address'] = u.host;
+    if (u.port !== undefined) split['server.port'] = u.port;
   }
 };
 
