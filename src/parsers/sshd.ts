@@ -33,8 +33,10 @@ function setClient(ev: ParsedEvent, host: string | undefined, port?: string): vo
   }
 }
 
+// The address is one token (IPv6 has colons, so no lazy `\S+?` followed by `:`); what sshd adds
+// after it is ` port N`, ` ssh2`, `: key info` or ` [preauth]`.
 const FROM_TAIL =
-  /^ from (\S+?)(?: port (\d+))?(?: on \S+ port \d+)?(?: ssh2?)?(?:[:,].*)?(?: \[preauth\])?$/;
+  /^ from (\S+)(?: port (\d+))?(?: on \S+ port \d+)?(?: ssh2?)?(?:[:,] .*)?(?: \[preauth\])?$/;
 
 /** The last ` from ADDR [port N]...` of a message: [text before, addr, port]. */
 function fromTail(msg: string): [string, string, string | undefined] | null {
@@ -42,7 +44,7 @@ function fromTail(msg: string): [string, string, string | undefined] | null {
   if (i < 0) return null;
   const m = FROM_TAIL.exec(msg.slice(i));
   if (m === null) return null;
-  return [msg.slice(0, i), m[1]!, m[2]];
+  return [msg.slice(0, i), m[1]!.replace(/[:,]$/, ''), m[2]];
 }
 
 /** `... USER ADDR port N[ [preauth]]` (Connection closed by / Disconnected from forms). */
@@ -172,9 +174,12 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
     return true;
   }
   if (msg.startsWith('Received disconnect from ')) {
-    const m = /^Received disconnect from (\S+?)(?: port (\d+))?:/.exec(msg);
+    // New form `from ADDR port N:11: ...`; old form `from ADDR: 11: ...` (ADDR may be IPv6).
+    const m =
+      /^Received disconnect from (\S+) port (\d+):/.exec(msg) ??
+      /^Received disconnect from (\S+?)()(?:: \d+:|$)/.exec(msg);
     if (m) {
-      setClient(ev, m[1], m[2]);
+      setClient(ev, m[1], m[2] === '' ? undefined : m[2]);
       if (msg.endsWith('[preauth]')) preauth(ev, 'client_disconnect');
       else ev['event.reason'] = 'client_disconnect';
       return true;
