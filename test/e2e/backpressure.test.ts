@@ -1,0 +1,96 @@
+/**
+ * Backpressure (issue 2): senders that outpace the disk get 429 + Retry-After, every 200 was
+ * stored, and the server's memory stays bounded by the in-flight budget.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cleanupTemps,
+  createToken,
+  killAllServes,
+  makeEvent,
+  ndjson,
+  readStored,
+  rssBytes,
+  sendBatch,
+  startServe,
+  tempDir,
+} from './helpers.js';
+
+afterAll(() => {
+  killAllServes();
+  cleanupTemps();
+});
+
+const MiB = 1024 * 1024;
+// The in-flight budget is 4 MiB of request bytes; parsed and prepared events take several times
+// their wire size. The server runs with a 128 MiB old-space cap: if anything queued without
+// bound, it would die of heap exhaustion (and the flood's requests would fail) instead of
+// answering 429. RSS is also sampled: V8 grows its heap lazily under allocation pressure, so the
+// bound on RSS is loose, but a leak of the flood (24 senders x 1 MiB, for seconds) exceeds it.
+const RSS_HEADROOM = 220 * MiB;
+
+describe('backpressure', () => {
+  it('answers 429 with Retry-After and keeps RSS bounded under a flood', async () => {
+    const dir = tempDir('lw-bp-');
+    const token = await createToken(dir, 'flood');
+    const srv = await startServe({
+      dataDir: dir,
+      env: {
+        LOGWARDEN_SERVER__MAX_BODY_BYTES: String(2 * MiB),
+        LOGWARDEN_SERVER__MAX_INFLIGHT_BYTES: String(4 * MiB),
+        LOGWARDEN_SERVER__MAX_INFLIGHT_EVENTS: '20000',
+        LOGWARDEN_SERVER__RETRY_AFTER_SECS: '2',
+        NODE_OPTIONS: '--max-old-space-size=128',
+      },
+    });
+    try {
+      // Warm up, then take the baseline.
+      await sendBatch(srv.url, token, [makeEvent()]);
+      const baseline = rssBytes(srv.pid) ?? 0;
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(srv.pid) ?? 0)), 25);
+
+      const batch = () =>
+        Array.from({ length: 3000 }, () => makeEvent({ 'event.name': 'http_request' }, 300));
+      const bodies = Array.from({ length: 6 }, () => ndjson(batch()));
+      const statuses = new Map<number, number>();
+      const retryAfter = new Set<string | null>();
+      const ackedIds: string[] = [];
+      const deadline = Date.now() + 5000;
+      const sender = async (n: number) => {
+        for (let i = n; Date.now() < deadline; i++) {
+          const body = bodies[i % bodies.length] as string;
+          const r = await sendBatch(srv.url, token, body);
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          if (r.status === 429) retryAfter.add(r.headers.get('retry-after'));
+          if (r.status === 200) {
+            for (const line of body.trimEnd().split('\n'))
+              ackedIds.push((JSON.parse(line) as { id: string }).id);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 24 }, (_, n) => sender(n)));
+      clearInterval(sampler);
+
+      expect(statuses.get(429) ?? 0, `statuses: ${JSON.stringify([...statuses])}`).toBeGreaterThan(
+        0,
+      );
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      expect([...statuses.keys()].every((s) => s === 200 || s === 429)).toBe(true);
+      expect([...retryAfter]).toEqual(['2']);
+      console.info(
+        `backpressure: ${JSON.stringify(Object.fromEntries(statuses))}; RSS baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB`,
+      );
+      expect(peak - baseline).toBeLessThan(RSS_HEADROOM);
+
+      const metrics = await (
+        await fetch(`${srv.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+      ).status;
+      expect(metrics).toBe(403); // an ingest token cannot read metrics
+      const stored = new Set((await readStored(dir)).map((e) => e.id));
+      expect(ackedIds.filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      expect((await srv.stop()).code).toBe(0);
+    }
+  });
+});
