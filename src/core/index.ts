@@ -45,3 +45,6 @@ export type { FieldError } from './validate.js';
 export { EVENT_NAME_RE } from './validate.js';
 export type { PrepareLimits, PrepareOptions, PrepareResult, PreparedEventCore } from './prepare.js';
 export { DEFAULT_LIMITS, prepareEvent } from './prepare.js';
+export type { OwaspLogRecord } from './mapping/owasp.js';
+export { fromOwasp, toOwasp } from './mapping/owasp.js';
+export { ECS_FIELD_MAP, ECS_VERSION, fromEcs, toEcs } from './mapping/ecs.js';
