@@ -11,10 +11,17 @@ const M = 60 * S;
 const base = (name: string, eventName: string): string =>
   `title: ${name}\nname: ${name}\nlogsource: { product: logwarden }\ndetection:\n  sel: { event.name: ${eventName} }\n  condition: sel\n`;
 
-const BASES = [base('fail', 'authn_login_fail'), base('ok', 'authn_login_success'), base('xfer', 'data_transfer')].join('---\n');
+const BASES = [
+  base('fail', 'authn_login_fail'),
+  base('ok', 'authn_login_success'),
+  base('xfer', 'data_transfer'),
+].join('---\n');
 
 function engineWith(correlation: string, opts: Partial<SigmaEngineOptions> = {}) {
-  const engine = createSigmaEngine({ ...opts, rules: loadSigmaText(`${BASES}---\ntitle: corr\n${correlation}`) });
+  const engine = createSigmaEngine({
+    ...opts,
+    rules: loadSigmaText(`${BASES}---\ntitle: corr\n${correlation}`),
+  });
   const out: SigmaMatch[] = [];
   return {
     engine,
@@ -32,10 +39,15 @@ function engineWith(correlation: string, opts: Partial<SigmaEngineOptions> = {})
   };
 }
 
-const fail = (ip: string, user = 'bob'): Record<string, unknown> => ({ 'event.name': 'authn_login_fail', 'client.address': ip, 'user.name': user });
+const fail = (ip: string, user = 'bob'): Record<string, unknown> => ({
+  'event.name': 'authn_login_fail',
+  'client.address': ip,
+  'user.name': user,
+});
 
 describe('event_count', () => {
-  const corr = 'correlation:\n  type: event_count\n  rules: [fail]\n  group-by: [client.address]\n  timespan: 1m\n  condition: { gte: 3 }\n';
+  const corr =
+    'correlation:\n  type: event_count\n  rules: [fail]\n  group-by: [client.address]\n  timespan: 1m\n  condition: { gte: 3 }\n';
 
   it('fires when the sliding window reaches the count, per group, once per run', () => {
     const h = engineWith(corr);
@@ -43,7 +55,9 @@ describe('event_count', () => {
     h.feed(10 * S, fail('b'));
     h.feed(20 * S, fail('a'));
     expect(h.out).toHaveLength(0);
-    expect(h.feed(50 * S, fail('a'))).toMatchObject([{ groupKey: { 'client.address': 'a' }, count: 3, value: 3 }]);
+    expect(h.feed(50 * S, fail('a'))).toMatchObject([
+      { groupKey: { 'client.address': 'a' }, count: 3, value: 3 },
+    ]);
     // The group restarts after firing: two more do not fire again.
     h.feed(51 * S, fail('a'));
     h.feed(52 * S, fail('a'));
@@ -67,7 +81,9 @@ describe('event_count', () => {
     h.feed(S, fail('many'));
     h.feed(2 * S, fail('many'));
     expect(h.close(59 * S)).toHaveLength(0); // window still open
-    expect(h.close(60 * S)).toMatchObject([{ groupKey: { 'client.address': 'few' }, count: 1, timeMs: T0 + 60 * S }]);
+    expect(h.close(60 * S)).toMatchObject([
+      { groupKey: { 'client.address': 'few' }, count: 1, timeMs: T0 + 60 * S },
+    ]);
   });
 
   it('closes windows as event time passes (watermark), with eq', () => {
@@ -75,11 +91,15 @@ describe('event_count', () => {
     h.feed(0, fail('a'));
     h.feed(S, fail('a'));
     expect(h.out).toHaveLength(0);
-    expect(h.feed(2 * M, fail('c'))).toMatchObject([{ groupKey: { 'client.address': 'a' }, count: 2 }]);
+    expect(h.feed(2 * M, fail('c'))).toMatchObject([
+      { groupKey: { 'client.address': 'a' }, count: 2 },
+    ]);
   });
 
   it('bounds groups and window entries and counts what it evicts', () => {
-    const h = engineWith(corr, { limits: { maxGroups: 2, maxEventsPerGroup: 2, maxEventsPerMatch: 1 } });
+    const h = engineWith(corr, {
+      limits: { maxGroups: 2, maxEventsPerGroup: 2, maxEventsPerMatch: 1 },
+    });
     h.feed(0, fail('a'));
     h.feed(0, fail('b'));
     h.feed(0, fail('c')); // evicts a
@@ -112,7 +132,9 @@ describe('event_count', () => {
 
 describe('value_count, value_sum, value_avg, value_percentile', () => {
   it('value_count counts distinct values per group', () => {
-    const h = engineWith('correlation:\n  type: value_count\n  rules: [fail]\n  group-by: [client.address]\n  timespan: 5m\n  condition: { field: user.name, gte: 3 }\n');
+    const h = engineWith(
+      'correlation:\n  type: value_count\n  rules: [fail]\n  group-by: [client.address]\n  timespan: 5m\n  condition: { field: user.name, gte: 3 }\n',
+    );
     h.feed(0, fail('spray', 'u1'));
     h.feed(S, fail('spray', 'u1'));
     h.feed(2 * S, fail('spray', 'u2'));
@@ -120,40 +142,62 @@ describe('value_count, value_sum, value_avg, value_percentile', () => {
     h.feed(4 * S, fail('brute', 'root'));
     h.feed(5 * S, fail('brute', 'root'));
     expect(h.out).toHaveLength(0);
-    expect(h.feed(6 * S, fail('spray', 'u3'))).toMatchObject([{ groupKey: { 'client.address': 'spray' }, value: 3, count: 4 }]);
+    expect(h.feed(6 * S, fail('spray', 'u3'))).toMatchObject([
+      { groupKey: { 'client.address': 'spray' }, value: 3, count: 4 },
+    ]);
   });
 
   it('value_sum and value_avg add a numeric field', () => {
-    const x = (bytes: number | string, user = 'eve'): Record<string, unknown> => ({ 'event.name': 'data_transfer', 'user.name': user, bytes });
-    const sum = engineWith('correlation:\n  type: value_sum\n  rules: [xfer]\n  group-by: [user.name]\n  timespan: 1h\n  condition: { field: bytes, gt: 1000 }\n');
+    const x = (bytes: number | string, user = 'eve'): Record<string, unknown> => ({
+      'event.name': 'data_transfer',
+      'user.name': user,
+      bytes,
+    });
+    const sum = engineWith(
+      'correlation:\n  type: value_sum\n  rules: [xfer]\n  group-by: [user.name]\n  timespan: 1h\n  condition: { field: bytes, gt: 1000 }\n',
+    );
     sum.feed(0, x(600));
     sum.feed(S, x('abc')); // not a number: counted, ignored
     sum.feed(2 * S, x(400, 'other'));
     expect(sum.out).toHaveLength(0);
     expect(sum.feed(3 * S, x(401))).toMatchObject([{ value: 1001 }]);
     expect(sum.engine.stats().correlations['corr']!.noValue).toBe(1);
-    const avg = engineWith('correlation:\n  type: value_avg\n  rules: [xfer]\n  group-by: [user.name]\n  timespan: 1h\n  condition: { field: bytes, gt: 500 }\n');
+    const avg = engineWith(
+      'correlation:\n  type: value_avg\n  rules: [xfer]\n  group-by: [user.name]\n  timespan: 1h\n  condition: { field: bytes, gt: 500 }\n',
+    );
     avg.feed(0, x(100));
     expect(avg.feed(S, x(800))).toHaveLength(0); // avg 450
     expect(avg.feed(2 * S, x(900))).toMatchObject([{ value: 600 }]);
   });
 
   it('value_percentile flags values rarer than the threshold at window close', () => {
-    const h = engineWith('correlation:\n  type: value_percentile\n  rules: [fail]\n  group-by: [host.name]\n  timespan: 1h\n  condition: { field: user.name, lte: 5 }\n');
+    const h = engineWith(
+      'correlation:\n  type: value_percentile\n  rules: [fail]\n  group-by: [host.name]\n  timespan: 1h\n  condition: { field: user.name, lte: 5 }\n',
+    );
     for (let i = 0; i < 19; i++) h.feed(i * S, { ...fail('x', 'common'), 'host.name': 'web1' });
     h.feed(30 * S, { ...fail('x', 'rare'), 'host.name': 'web1' });
     expect(h.out).toHaveLength(0);
     const out = h.close(2 * 60 * M);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ groupKey: { 'host.name': 'web1' }, fields: { 'user.name': 'rare' }, value: 5, count: 1 });
+    expect(out[0]).toMatchObject({
+      groupKey: { 'host.name': 'web1' },
+      fields: { 'user.name': 'rare' },
+      value: 5,
+      count: 1,
+    });
   });
 });
 
 describe('temporal and temporal_ordered', () => {
-  const ok = (user: string): Record<string, unknown> => ({ 'event.name': 'authn_login_success', 'user.name': user });
+  const ok = (user: string): Record<string, unknown> => ({
+    'event.name': 'authn_login_success',
+    'user.name': user,
+  });
 
   it('temporal: all rules within the timespan, any order', () => {
-    const h = engineWith('correlation:\n  type: temporal\n  rules: [fail, ok]\n  group-by: [user.name]\n  timespan: 5m\n');
+    const h = engineWith(
+      'correlation:\n  type: temporal\n  rules: [fail, ok]\n  group-by: [user.name]\n  timespan: 5m\n',
+    );
     h.feed(0, ok('bob'));
     expect(h.feed(M, fail('x', 'bob'))).toHaveLength(1);
     h.feed(10 * M, ok('amy'));
@@ -161,10 +205,14 @@ describe('temporal and temporal_ordered', () => {
   });
 
   it('temporal_ordered: only in the given order', () => {
-    const h = engineWith('correlation:\n  type: temporal_ordered\n  rules: [fail, ok]\n  group-by: [user.name]\n  timespan: 5m\n');
+    const h = engineWith(
+      'correlation:\n  type: temporal_ordered\n  rules: [fail, ok]\n  group-by: [user.name]\n  timespan: 5m\n',
+    );
     h.feed(0, ok('bob'));
     expect(h.feed(M, fail('x', 'bob'))).toHaveLength(0);
-    expect(h.feed(2 * M, ok('bob'))).toMatchObject([{ groupKey: { 'user.name': 'bob' }, firstMs: T0 + M }]);
+    expect(h.feed(2 * M, ok('bob'))).toMatchObject([
+      { groupKey: { 'user.name': 'bob' }, firstMs: T0 + M },
+    ]);
     h.feed(10 * M, fail('x', 'amy'));
     expect(h.feed(16 * M, ok('amy'))).toHaveLength(0);
   });
@@ -175,6 +223,8 @@ describe('temporal and temporal_ordered', () => {
     );
     h.feed(0, fail('x', 'bob'));
     expect(h.feed(S, { 'event.name': 'authn_login_success', target: 'amy' })).toHaveLength(0);
-    expect(h.feed(2 * S, { 'event.name': 'authn_login_success', target: 'bob' })).toMatchObject([{ groupKey: { who: 'bob' } }]);
+    expect(h.feed(2 * S, { 'event.name': 'authn_login_success', target: 'bob' })).toMatchObject([
+      { groupKey: { who: 'bob' } },
+    ]);
   });
 });

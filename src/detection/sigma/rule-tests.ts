@@ -50,7 +50,8 @@ function runCase(
       if (m.title === rule.title && m.ruleId === rule.id && m.ruleName === rule.name) matches++;
   };
   tc.events.forEach((e, i) => {
-    const t = typeof e['time'] === 'string' ? Date.parse(e['time']) : base + i * 1000;
+    const t =
+      typeof e['time'] === 'string' ? Date.parse(e['time']) : base + i * (tc.intervalMs ?? 1000);
     if (!Number.isFinite(t)) {
       throw new LogwardenError(
         'LW_RULE_INVALID',

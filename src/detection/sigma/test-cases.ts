@@ -16,6 +16,10 @@
  * or beside the rule file in `<rule>.tests.yaml`: documents of `{ rule: <id|name|title>, tests: [...] }`
  * (`rule` may be omitted when the rule file holds one rule). Events use logwarden's own schema
  * (dotted field names), so the tests also exercise the field mappings.
+ *
+ * For correlations, an event may carry `_repeat: N` to stand for N copies, where `{i}` in its
+ * string values becomes the copy number (0..N-1); events without `time` are `interval` apart
+ * (default 1s) from the test's start.
  */
 import { isYamlMap } from './yaml-source.js';
 import type { YamlValue } from './yaml-source.js';
@@ -31,10 +35,23 @@ export function parseTestCases(v: YamlValue | undefined, where: string): RuleTes
     const rawEvents = t['events'] ?? (t['event'] === undefined ? undefined : [t['event']]);
     if (!Array.isArray(rawEvents) || rawEvents.length === 0)
       throw new Error(`${at} needs 'event' or a non-empty 'events' list`);
-    const events = rawEvents.map((e, j) => {
+    const events = rawEvents.flatMap((e, j) => {
       if (!isYamlMap(e)) throw new Error(`${at}.events[${j}] must be a map of event fields`);
-      return typedEvent(e);
+      const { _repeat: rep, ...fields } = e;
+      if (rep === undefined) return [typedEvent(fields)];
+      const n = Number(rep);
+      if (typeof rep !== 'string' || !Number.isInteger(n) || n < 1 || n > 100_000) {
+        throw new Error(`${at}.events[${j}]._repeat must be a whole number from 1 to 100000`);
+      }
+      return Array.from({ length: n }, (_, i) => typedEvent(fields, i));
     });
+    let intervalMs: number | undefined;
+    if (t['interval'] !== undefined) {
+      const m = typeof t['interval'] === 'string' ? /^(\d+)(ms|s|m|h)$/.exec(t['interval']) : null;
+      if (!m) throw new Error(`${at}.interval must look like 500ms, 10s, 5m or 1h`);
+      intervalMs =
+        Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    }
     const expect: { match?: boolean; matches?: number } = {};
     if (t['match'] !== undefined) {
       if (t['match'] !== 'true' && t['match'] !== 'false')
@@ -50,14 +67,22 @@ export function parseTestCases(v: YamlValue | undefined, where: string): RuleTes
     if (expect.match === undefined && expect.matches === undefined)
       throw new Error(`${at} needs 'match' or 'matches'`);
     const flush = t['flush'] === undefined ? undefined : t['flush'] === 'true';
-    return flush === undefined ? { name, events, expect } : { name, events, expect, flush };
+    return {
+      name,
+      events,
+      expect,
+      ...(flush === undefined ? {} : { flush }),
+      ...(intervalMs === undefined ? {} : { intervalMs }),
+    };
   });
 }
 
 /** Event fields as our schema types them: the numeric fields of the schema become numbers. */
-function typedEvent(e: { [key: string]: YamlValue }): Record<string, unknown> {
+function typedEvent(e: { [key: string]: YamlValue }, copy?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
+  for (const [k, raw] of Object.entries(e)) {
+    const v =
+      copy !== undefined && typeof raw === 'string' ? raw.replaceAll('{i}', String(copy)) : raw;
     out[k] =
       typeof v === 'string' && NUMERIC.has(k) && v.trim() !== '' && Number.isFinite(Number(v))
         ? Number(v)

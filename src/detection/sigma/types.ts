@@ -87,6 +87,8 @@ export interface RuleTestCase {
   readonly expect: { readonly matches?: number; readonly match?: boolean };
   /** Close all windows at the end (for lt/lte correlations). Default true. */
   readonly flush?: boolean;
+  /** Spacing of events that carry no `time`. Default 1000. */
+  readonly intervalMs?: number;
 }
 
 /** One alert-worthy result of the engine. */
