@@ -94,10 +94,27 @@ export function parseJsonLine(line: string, ctx: ParseContext): ParsedEvent | nu
   }
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
   const obj = o as Record<string, unknown>;
-  const flat = new Map<string, unknown>();
-  flatten(obj, '', flat, 0);
-  const ev: ParsedEvent = { 'event.name': 'log', 'log.format': 'json', 'log.original': line };
+  const raw = new Map<string, unknown>();
+  flatten(obj, '', raw, 0);
   const d = dialect(obj);
+  // OTel keeps semantic fields under `attributes` / `resource.attributes`; our own schema keeps
+  // free-form ones there. Lift them to the top unless the top already has that key.
+  const flat = new Map<string, unknown>();
+  for (const [k, v] of raw) {
+    const lifted = k.startsWith('attributes.')
+      ? k.slice(11)
+      : k.startsWith('resource.attributes.')
+        ? k.slice(20)
+        : undefined;
+    if (lifted !== undefined && !raw.has(lifted) && !flat.has(lifted)) flat.set(lifted, v);
+    else flat.set(k, v);
+  }
+  // bunyan's `name` is the application's name.
+  if (d === 'bunyan' && typeof obj.name === 'string' && !flat.has('service.name')) {
+    flat.delete('name');
+    flat.set('service.name', obj.name);
+  }
+  const ev: ParsedEvent = { 'event.name': 'log', 'log.format': 'json', 'log.original': line };
   applyFlat(ev, flat, ctx);
   (ev.attributes ??= {})['json.dialect'] = d;
   return ev;

@@ -55,7 +55,7 @@ function stampAt(line: string, p: number, ctx: ParseContext): Stamp | null {
 }
 
 const CUE =
-  /(?:\bfrom|\bclient|\bIP|\bip|\brhost|\bremote(?:[_ ]?(?:addr(?:ess)?|ip|host))?|\bsrc|\bsource|\bpeer|\brip|\baddr(?:ess)?)\b[\s:=["'(]*(?:address[\s:]*)?([0-9A-Fa-f:.]{3,45})/g;
+  /(?:\bfrom|\bclient|\bIP|\bip|\brhost|\bremote(?:[_ ]?(?:addr(?:ess)?|ip|host))?|\bsrc|\bsource|\bpeer|\brip|\baddr(?:ess)?)\b(?:[\s=["'(]|:(?=[\s"'[]))*(?:address[\s:]*)?([0-9A-Fa-f:.]{3,45})/gi;
 
 /** The first address that follows a cue word, validated as an IP. */
 export function cuedAddress(msg: string): string | undefined {
@@ -63,7 +63,6 @@ export function cuedAddress(msg: string): string | undefined {
   CUE.lastIndex = 0;
   for (let m = CUE.exec(msg); m !== null; m = CUE.exec(msg)) {
     let a = m[1]!;
-    if (a.startsWith('::ffff:') && isIpAddress(a.slice(7))) a = a.slice(7);
     while (a.length > 0 && (a.endsWith('.') || a.endsWith(':')) && !isIpAddress(a))
       a = a.slice(0, -1);
     if (isIpAddress(a)) return a;
@@ -121,7 +120,9 @@ export function parseTimestampedLine(line: string, ctx: ParseContext): ParsedEve
   // client in access-log-like lines; otherwise the first address after a cue word.
   let ip: string | undefined;
   for (const w of msg.split(' ', 6)) {
-    const t = w.replace(/^[[(]|[\]),:]$/g, '');
+    let t = w.replace(/^[[(]|[\]),:]$/g, '');
+    const colon = t.lastIndexOf(':');
+    if (colon > 0 && !isIpAddress(t) && isIpAddress(t.slice(0, colon))) t = t.slice(0, colon); // ip:port
     if (t.length >= 7 && isIpAddress(t)) {
       ip = t;
       break;
