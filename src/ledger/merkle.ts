@@ -15,7 +15,7 @@
  * const root = rootFromLeafHashes(leaves);
  * verifyInclusion(1, 3, leaves[1]!, proofFromSomewhere, root);
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { LogwardenError } from '../core/errors.js';
 
 export const HASH_SIZE = 32;
@@ -26,14 +26,20 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+// One-shot crypto.hash is ~4x faster than createHash().update().digest() for these short
+// inputs (1.8 us vs 8 us per node on the bench machine): the checkpointer hashes every entry
+// twice, so this is most of the ledger's ingest cost (bench/ledger.mjs).
+
 /** RFC 6962 leaf hash of the exact stored bytes (a string is hashed as UTF-8). */
 export function hashLeaf(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  // U+0000 encodes as the single byte 0x00 in UTF-8: the same bytes as 0x00 || utf8(leaf).
+  if (typeof leaf === 'string') return hash('sha256', '\u0000' + leaf, 'buffer');
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 /** RFC 6962 interior node hash. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** The largest power of two strictly below n (n >= 2): RFC 6962's split point k. */
