@@ -70,6 +70,29 @@ class Compiler {
     return `EXISTS (SELECT 1 FROM json_each(body, ?) WHERE ${predicate('value')})`;
   }
 
+  /**
+   * For an IPv4 network of /16 or longer on an indexed column, a text range the index can use:
+   * every address in 10.1.0.0/16 is written "10.1." + rest (canonical dotted decimal), and '/'
+   * follows '.' in ASCII, so the range is ['10.1.', '10.1/'). The IPv4-mapped IPv6 spelling
+   * ('::ffff:10.1.…') gets its own range. lw_in_cidr stays as the exact test.
+   * (bench/store-insert.mjs: a /24 search on 100k events went from a table scan to an index range.)
+   */
+  #ipv4Hint(col: string, bytes: readonly number[], prefix: number, version: 4 | 6): string {
+    // Wider networks (10.0.0.0/8) can match most of the traffic; then the index range plus a
+    // sort costs more than reading newest-first until the page is full, so no hint.
+    if (version !== 4 || prefix < 16) return '';
+    const octets = Math.floor(prefix / 8);
+    if (octets === 4) {
+      const addr = bytes.join('.');
+      this.params.push(addr, `::ffff:${addr}`);
+      return `${col} IN (?, ?) AND `;
+    }
+    const lo = `${bytes.slice(0, octets).join('.')}.`;
+    const hi = `${lo.slice(0, -1)}/`;
+    this.params.push(lo, hi, `::ffff:${lo}`, `::ffff:${hi}`);
+    return `(${col} >= ? AND ${col} < ? OR ${col} >= ? AND ${col} < ?) AND `;
+  }
+
   compile(n: QueryNode): string {
     switch (n.type) {
       case 'and':
@@ -119,8 +142,10 @@ class Compiler {
         }
       case 'cidr': {
         const v = this.#value(n.field);
+        const hint =
+          COLUMNS[n.field] !== undefined ? this.#ipv4Hint(v, n.bytes, n.prefix, n.version) : '';
         this.params.push(n.text);
-        return `lw_in_cidr(${v}, ?)`;
+        return `(${hint}lw_in_cidr(${v}, ?))`;
       }
       case 'compare': {
         const v = this.#value(n.field);

@@ -134,6 +134,46 @@ describe('SqliteStore', () => {
     expect(find()).toBe(1);
   });
 
+  it('CIDR searches use the address index and still match exactly, IPv4-mapped included', async () => {
+    const addrs = [
+      '10.1.2.3',
+      '::ffff:10.1.9.9',
+      '10.2.0.1',
+      '10.1.255.255',
+      '110.1.2.3',
+      '10.10.0.1',
+      '2001:db8::7',
+    ];
+    const res = await store.append(addrs.map((a) => ev({ 'client.address': a })));
+    const seqOf = new Map(addrs.map((a, i) => [a, res[i]?.seq]));
+    const find = (q: string): Array<string | undefined> => {
+      const got = store.query({ filter: parseQuery(q), limit: 50 }).map((e) => e.seq);
+      return addrs.filter((a) => got.includes(seqOf.get(a) as number));
+    };
+    expect(find('ip:10.1.0.0/16')).toEqual(['10.1.2.3', '::ffff:10.1.9.9', '10.1.255.255']);
+    expect(find('ip:10.1.9.9/32')).toEqual(['::ffff:10.1.9.9']);
+    expect(find('ip:10.0.0.0/8')).toEqual([
+      '10.1.2.3',
+      '::ffff:10.1.9.9',
+      '10.2.0.1',
+      '10.1.255.255',
+      '10.10.0.1',
+    ]);
+    expect(find('ip:10.0.0.0/12')).toEqual([
+      '10.1.2.3',
+      '::ffff:10.1.9.9',
+      '10.2.0.1',
+      '10.1.255.255',
+      '10.10.0.1',
+    ]);
+    expect(find('-ip:10.0.0.0/8')).toEqual(['110.1.2.3', '2001:db8::7']);
+    const f = compileFilter(parseQuery('ip:10.1.0.0/16'));
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT seq FROM events WHERE ${f.sql}`)
+      .all(...f.params) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/USING (COVERING )?INDEX events_client/);
+  });
+
   it('compiles values into parameters, never into the SQL text', () => {
     const hostile = `x'); DROP TABLE events; --`;
     const f = compileFilter(parseQuery(`user:"${hostile}" path:"${hostile}*" "${hostile}"`));

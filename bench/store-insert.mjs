@@ -1,0 +1,161 @@
+// Direct insert rate of the embedded store: realistic ~300-byte events appended in batches of
+// 1,000 (one append call per batch, awaited), with the final schema, synchronous=FULL, on a
+// fresh database in a temp dir. Runs the compiled code: `npm run build && node bench/store-insert.mjs [events]`.
+//
+// Variants (same run, so compare ratios, not absolute numbers, on a noisy 2-core machine):
+//   inline       the default: full text indexed in the append transaction
+//   background   full text indexed by the catch-up cursor; "ack" = append throughput,
+//                "sustained" = until the index has caught up with every event
+//   no-secondary ablation: the five secondary indexes dropped (id unique index kept)
+//   concurrent   inline, 10 calls of 100 events in flight (group commit merges them)
+// Then a few queries against the inline database, median of 5 runs each.
+// Prints one JSON object.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = new URL('../dist/', import.meta.url);
+const { openSqliteStore } = await import(new URL('storage/sqlite/index.js', dist).href);
+const { parseQuery } = await import(new URL('search/index.js', dist).href);
+
+const TOTAL = Number(process.argv[2] ?? 100_000);
+const BATCH = 1000;
+const PATHS = ['/api/items', '/api/orders/42', '/login', '/admin/users', '/static/app.js', '/health'];
+const NAMES = ['http_request', 'http_request', 'http_request', 'authn_login_fail', 'authz_fail', 'log'];
+
+function uuidv7(ms) {
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function makeEvents(n, t0) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const ms = t0 + i;
+    const name = NAMES[i % NAMES.length];
+    const status = [200, 200, 304, 404, 401, 500][i % 6];
+    const e = {
+      id: uuidv7(ms),
+      time: new Date(ms).toISOString(),
+      'event.name': name,
+      'event.category': name === 'http_request' ? 'http' : name === 'log' ? 'log' : name.split('_')[0],
+      severity: status >= 500 ? 'ERROR' : 'INFO',
+      message: `${['GET', 'POST'][i % 2]} ${PATHS[i % PATHS.length]} ${status}`,
+      'http.request.method': ['GET', 'POST'][i % 2],
+      'url.path': PATHS[i % PATHS.length],
+      'http.response.status_code': status,
+      'client.address': `203.0.${(i >> 8) & 255}.${i & 255}`,
+      'log.source': 'http',
+    };
+    if (i % 3 === 0) e['user.id'] = `user${i % 500}`;
+    out.push({ event: e, body: JSON.stringify(e), source: `web-${i % 4}` });
+  }
+  return out;
+}
+
+const dirs = [];
+function freshStore(opts = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
+  dirs.push(dir);
+  return openSqliteStore({ path: join(dir, 'events.db'), ...opts });
+}
+
+async function run(name, events, opts, { drop = false, inFlight = 1 } = {}) {
+  const store = freshStore(opts);
+  if (drop) {
+    for (const ix of ['events_time', 'events_name', 'events_source', 'events_client', 'events_user']) {
+      store.db.exec(`DROP INDEX ${ix}`);
+    }
+  }
+  const size = BATCH / inFlight;
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += BATCH) {
+    const calls = [];
+    for (let k = 0; k < inFlight; k++) calls.push(store.append(events.slice(i + k * size, i + (k + 1) * size)));
+    await Promise.all(calls);
+  }
+  const ackS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
+  const result = {
+    variant: name,
+    events: events.length,
+    ack_events_per_s: Math.round(events.length / ackS),
+    // Events per CPU-second of this process: far less sensitive to other load on the machine.
+    events_per_cpu_s: Math.round(events.length / ((cpu.user + cpu.system) / 1e6)),
+  };
+  if (opts.fullText === 'background') {
+    const ftsCursor = store.db.prepare("SELECT value FROM store_state WHERE key = 'fts_indexed_seq'").pluck();
+    while (ftsCursor.get() < events.length) await new Promise((r) => setTimeout(r, 5));
+    const allS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpuAll = process.cpuUsage(c0);
+    result.sustained_events_per_s = Math.round(events.length / allS);
+    result.sustained_events_per_cpu_s = Math.round(events.length / ((cpuAll.user + cpuAll.system) / 1e6));
+  }
+  result.stats = store.stats();
+  return { store, result };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const t0 = Date.parse('2026-11-27T00:00:00Z');
+const events = makeEvents(TOTAL, t0);
+const avgBytes = Math.round(events.reduce((a, e) => a + Buffer.byteLength(e.body), 0) / events.length);
+const results = [];
+
+// Warm-up (JIT, page cache) on a small store, not reported.
+await (await run('warmup', events.slice(0, 20_000), {})).store.close();
+
+const inline = await run('inline', events, {});
+results.push(inline.result);
+for (const [name, opts, extra] of [
+  ['background', { fullText: 'background' }, {}],
+  ['no-secondary-indexes', {}, { drop: true }],
+  ['concurrent-10x100', {}, { inFlight: 10 }],
+]) {
+  const r = await run(name, events, opts, extra);
+  results.push(r.result);
+  await r.store.close();
+}
+
+const queries = {};
+for (const q of ['name:authz_fail', 'user:user42', 'ip:203.0.7.0/24', 'status:>=500 path:/api*', '"orders"', 'after:2026-11-27T00:01:00Z']) {
+  const filter = parseQuery(q, { nowMs: t0 + TOTAL });
+  const times = [];
+  let hits = 0;
+  for (let k = 0; k < 5; k++) {
+    const s = process.hrtime.bigint();
+    hits = inline.store.query({ filter, limit: 100 }).length;
+    times.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  queries[q] = { median_ms: Number(median(times).toFixed(2)), hits };
+}
+await inline.store.close();
+for (const d of dirs) rmSync(d, { recursive: true, force: true });
+
+console.log(
+  JSON.stringify(
+    {
+      bench: 'store-insert',
+      script: fileURLToPath(import.meta.url).split('/').slice(-2).join('/'),
+      node: process.version,
+      cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+      batch: BATCH,
+      avg_event_bytes: avgBytes,
+      synchronous: 'FULL',
+      results,
+      queries_100_newest: queries,
+    },
+    null,
+    2,
+  ),
+);
