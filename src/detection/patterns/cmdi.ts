@@ -224,6 +224,66 @@ const STRONG = new Set([
   'yes',
   'seq',
   'getfacl',
+  'iwr',
+  'iex',
+  'irm',
+  'bcdedit',
+  'bcdboot',
+  'vssadmin',
+  'wevtutil',
+  'netsh',
+  'diskpart',
+  'takeown',
+  'cipher',
+  'wbadmin',
+  'msiexec',
+  'ansible',
+  'ansible-playbook',
+  'ansible-galaxy',
+  'ansible-config',
+  'ansible-doc',
+  'ansible-inventory',
+  'ansible-pull',
+  'ansible-vault',
+  'chef',
+  'chef-client',
+  'chef-vault',
+  'chef-solo',
+  'knife',
+  'puppet',
+  'salt',
+  'salt-call',
+  'cscli',
+  'visudo',
+  'kubectl',
+  'docker',
+  'podman',
+  'crictl',
+  'aws',
+  'gcloud',
+  'az',
+  'terraform',
+  'helm',
+  'bsdtar',
+  'zstd',
+  'xz',
+  'bzip2',
+  'ssh-keyscan',
+  'sqlite3',
+  'mysql',
+  'psql',
+  'mongo',
+  'redis-cli',
+  'wall',
+  'write',
+  'command',
+  'builtin',
+  'watch',
+  'nice',
+  'strace',
+  'doas',
+  'setsid',
+  'chroot',
 ]);
 /** Command words that are ordinary English or programming words: only with shell-like arguments. */
 const AMBIGUOUS = new Set([
@@ -302,25 +362,50 @@ const AMBIGUOUS = new Set([
   'explorer',
   'notepad',
   'mkdir',
-  'ps',
-  'id',
-  'su',
-  'ls',
-  'cat',
   'node',
   'java',
-  'sh',
   'unset',
   'timeout',
+  'chef',
+  'salt',
+  'az',
+  'write',
+  'wall',
+  'command',
+  'builtin',
+  'watch',
+  'nice',
+]);
+
+/** Commands that run the next word as a command (`time curl ...`, `nohup sh`). */
+const PREFIX = new Set([
+  'time',
+  'nohup',
+  'sudo',
+  'env',
+  'exec',
+  'nice',
+  'timeout',
+  'xargs',
+  'strace',
+  'watch',
+  'command',
+  'builtin',
+  'doas',
+  'setsid',
+  'chroot',
+  'busybox',
 ]);
 
 /** Undo shell quoting/escaping/IFS tricks; `[n]` single-character classes become the character. */
 function deobfuscate(v: string): string {
   let s = v;
   if (s.indexOf('$') >= 0)
-    s = s.replace(/\$\{ifs\}|\$ifs(?:\$\d)?|\$\{?[@*]\}?|\$\d/g, (m) =>
+    s = s.replace(/\$\{ifs\}|\$ifs(?:\$\d)?|\$\{?[@*!#?$_-]\}?|\$\d|\$\(\)/g, (m) =>
       m.indexOf('ifs') >= 0 ? ' ' : '',
     );
+  // empty substitutions inside a word: pi``ng, pi<()ng
+  if (/``|[<>]\(\)/.test(s)) s = s.replace(/``|[<>]\(\)/g, '');
   if (/['"\\^]/.test(s))
     s = s
       .replace(/(?<=[a-z0-9/.])(?:''|""|\\|\^)(?=[a-z0-9/.])/g, '')
@@ -331,18 +416,115 @@ function deobfuscate(v: string): string {
 
 /** Does the text after a command word look like shell arguments? */
 function shellArgs(rest: string): boolean {
-  // end of value, another separator, an option, a path, a redirect, a variable, a Windows drive
-  return /^\s*(?:$|[;|&`)\n<>]|-{1,2}[a-z0-9]|[/~.][a-z0-9_.*?-]|\$|%[a-z]|[a-z]:[\\/]|['"][^'"]{0,64}['"]\s*(?:$|[;|&]))/.test(
+  // another separator, an option, a path, a redirect, a variable, a Windows drive, a quoted word
+  return /^\s*(?:[;|&`)\n<>]|-{1,2}[a-z0-9]|[/~.][a-z0-9_.*?-]|\$|%[a-z]|[a-z]:[\\/]|['"][^'"]{0,64}['"]\s*(?:$|[;|&]))/.test(
     rest,
   );
 }
 
-const SEPARATOR = /[;|&`\n\r]|\$\(|\(|\{|\|\||&&/g;
+const SEPARATOR = /[;|&`\n\r]|\$\(|[<>]\(|\|\||&&/g;
+const WORD_CHAR = /[a-z0-9/._\\:?*$=-]/;
+
+/** Examine the command at `pos`: returns [score, rule, index] or undefined. */
+function commandAt(
+  v: string,
+  pos: number,
+  afterSep: boolean,
+  kind: FieldValue['kind'],
+  field: string,
+): [number, string, number] | undefined {
+  let i = pos;
+  let j = i;
+  let word = '';
+  let prefixed = false;
+  for (let step = 0; step < 4; step++) {
+    while (
+      i < v.length &&
+      (v.charCodeAt(i) <= 32 || v.charCodeAt(i) === 40 || v.charCodeAt(i) === 123)
+    )
+      i++;
+    j = i;
+    while (j < v.length && j - i < 96 && WORD_CHAR.test(v[j] as string)) j++;
+    word = v.slice(i, j);
+    // `$a cat x` (an unset variable expands to nothing), `X=1 cmd`, `time cmd`, `nohup cmd`
+    const isPrefix = PREFIX.has(word) && /^\s+[a-z/]/.test(v.slice(j, j + 3));
+    if (/^\$[a-z_]\w{0,30}$|^[a-z_]\w{0,30}=\S*$/.test(word) || isPrefix) {
+      prefixed = prefixed || isPrefix;
+      i = j;
+      continue;
+    }
+    break;
+  }
+  if (j === i) return undefined;
+  word = word.replace(/\\/g, '/');
+  const slash = word.lastIndexOf('/');
+  let base = slash >= 0 ? word.slice(slash + 1) : word;
+  // interpreter versions: python3.10, perl5.36
+  if (/^(?:python|perl|ruby|php|lua|node|bash)\d/.test(base))
+    base = base.replace(/\d+(?:\.\d+)*$/, '');
+  if (/^(?:\/usr)?(?:\/local)?\/s?bin\/|^c:\/windows\/system32\//.test(word) && base.length > 0)
+    return [0.9, 'command_injection.binary-path', i];
+  if (!STRONG.has(base)) return undefined;
+  const rest = v.slice(j, j + 128);
+  const args = shellArgs(rest);
+  const ambiguous = AMBIGUOUS.has(base);
+  if (prefixed) return [0.8, 'command_injection.separator-command', i];
+  if (afterSep) {
+    if (!ambiguous || args) return [ambiguous ? 0.8 : 1, 'command_injection.separator-command', i];
+    return undefined;
+  }
+  // a User-Agent or Referer that is a command line (`nohup ifconfig`, `ansible all -m ping`)
+  if ((kind === 'ua' || field.endsWith('referer')) && /^\s+\S/.test(rest) && !ambiguous)
+    return [0.7, 'command_injection.command-line', i];
+  // a value that *is* a command line: `cat /etc/passwd`, `wget http://x/s.sh`, `env --version`
+  if (args && !ambiguous) return [0.7, 'command_injection.command-line', i];
+  if (args && /^\s+(?:-{1,2}[a-z]|\/[a-z]|[a-z]:[\\/])/.test(rest))
+    return [0.6, 'command_injection.command-line', i];
+  return undefined;
+}
+
+/** Extra syntax checks: each [regex, score, rule]. All bounded, no nested quantifiers. */
+const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
+  // Windows: `cmd /c`, `powershell -enc`, `for /f ... do`, `%comspec%`
+  [
+    /\bcmd(?:\.exe)?\s+\/[ck]\b|\bpowershell(?:\.exe)?\s+-|\bfor\s+\/[dflr]\b[^\n]{0,200}\bdo\b|%comspec%|%systemroot%/,
+    0.9,
+    'command_injection.windows-shell',
+  ],
+  // FOR %x IN (...) DO, IF [NOT] EXIST/DEFINED/ERRORLEVEL, IF a EQU b, IF a==b
+  [
+    /\bfor\s+(?:\/[dflr]\s+)?%%?\S{1,3}\s+in\s*\(|\bif\s*(?:\/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s*(?:\/i\s+)?(?:not\s+)?\S{1,64}\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S|\bif\s*(?:\/i\s+)?(?:not\s+)?\S{1,64}\s*==\s*\S/,
+    0.8,
+    'command_injection.windows-shell',
+  ],
+  // PowerShell cmdlets that download or execute
+  [
+    /\b(?:invoke-(?:webrequest|expression|restmethod|command|item|wmimethod)|new-object\s+net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy)\b/,
+    0.9,
+    'command_injection.powershell',
+  ],
+  // reverse shells and `sh -c`
+  [
+    /\/dev\/(?:tcp|udp)\/|\b(?:nc|ncat|netcat)\b[^;|&\n]{0,100}\s-[ec]\s|\b(?:ba|z|k|da|tc|c)?sh\s+-c\b|\$\{?shell\}?\s+-c\b/,
+    0.9,
+    'command_injection.shell-exec',
+  ],
+  // shell function definition / Shellshock `() {`, fork bomb `:(){ :|:& };:`
+  [/\(\)\s*\{/, 0.9, 'command_injection.shell-function'],
+  // mail protocol commands after CRLF (SMTP/POP3/IMAP command injection)
+  [
+    /[\r\n]\s*(?:ehlo|helo|mail\s+from|rcpt\s+to|data|retr|list|top|auth|apop|user|pass|stat|dele|uidl|quit|help|noop|rset|vrfy|expn|starttls|capa|select|examine|fetch|login|[a-z0-9]{1,8}\s+(?:login|select|fetch|capability|logout))\b/,
+    0.8,
+    'command_injection.mail-command',
+  ],
+  // command substitution with any content `$(...)`, `` `...` ``
+  [/\$\([a-z]|`[a-z][^`]{0,200}`/, 0.6, 'command_injection.substitution'],
+];
 
 /** Command-injection detector. */
 export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) => {
   const raw = f.value;
-  if (!/[;|&`$\n\r(/\\{]|^\s*[a-z]/.test(raw)) return;
+  if (!/[;|&`$\n\r(/\\{%]|^\s*[a-z]/.test(raw)) return;
   const v = deobfuscate(raw);
   let score = 0;
   let rule = '';
@@ -355,74 +537,36 @@ export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) 
     } else score = Math.min(1, score + s * 0.3);
   };
   if (/\$\{ifs\}|\$ifs\b/.test(raw)) hit(1, 'command_injection.ifs', raw.indexOf('$'));
-  // command positions: after a separator, and the start of the value
-  const positions: Array<[number, boolean]> = [[0, false]];
+  // command positions: the start of the value and after each separator
+  const first = commandAt(v, 0, false, f.kind, f.field);
+  if (first) hit(...first);
   SEPARATOR.lastIndex = 0;
   let m: RegExpExecArray | null;
   let guard = 0;
-  while ((m = SEPARATOR.exec(v)) !== null && guard++ < 128)
-    positions.push([m.index + m[0].length, true]);
-  for (const [pos, afterSep] of positions) {
-    let i = pos;
-    while (
-      i < v.length &&
-      (v.charCodeAt(i) <= 32 || v.charCodeAt(i) === 40 || v.charCodeAt(i) === 123)
-    )
-      i++;
-    let j = i;
-    while (j < v.length && j - i < 96) {
-      const c = v.charCodeAt(j);
-      if (
-        (c >= 97 && c <= 122) ||
-        (c >= 48 && c <= 57) ||
-        c === 47 ||
-        c === 46 ||
-        c === 95 ||
-        c === 45 ||
-        c === 92 ||
-        c === 58 ||
-        c === 63 ||
-        c === 42
-      )
-        j++;
-      else break;
-    }
-    if (j === i) continue;
-    const word = v.slice(i, j).replace(/\\/g, '/');
-    const slash = word.lastIndexOf('/');
-    const base = slash >= 0 ? word.slice(slash + 1) : word;
-    const viaPath = /^(?:\/usr)?(?:\/local)?\/s?bin\/|^c:\/windows\/system32\//.test(word);
-    const rest = v.slice(j, j + 128);
-    if (viaPath && base.length > 0) {
-      hit(0.9, 'command_injection.binary-path', i);
-      continue;
-    }
-    // glob-obfuscated paths: /???/??t, /bin/c?t
-    if (/^\/[a-z?*]{1,4}\/[a-z?*]*[?*][a-z?*]*$/.test(word) && /[?*]/.test(word)) {
-      hit(0.9, 'command_injection.glob-path', i);
-      continue;
-    }
-    if (!STRONG.has(base)) continue;
-    const args = shellArgs(rest);
-    if (afterSep) {
-      if (!AMBIGUOUS.has(base) || args)
-        hit(AMBIGUOUS.has(base) ? 0.8 : 1, 'command_injection.separator-command', i);
-    } else if (args && rest.trim().length > 0 && !AMBIGUOUS.has(base)) {
-      // a value that *is* a command line: `cat /etc/passwd`, `wget http://x/s.sh`
-      hit(0.7, 'command_injection.command-line', i);
-    } else if (args && /^\s+(?:-{1,2}[a-z]|\/[a-z]|[a-z]:[\\/])/.test(rest)) {
-      hit(0.6, 'command_injection.command-line', i);
-    }
+  while ((m = SEPARATOR.exec(v)) !== null && guard++ < 128) {
+    // in a User-Agent `;` and `(` are ordinary product-comment syntax (RFC 9110 §10.1.5)
+    if (f.kind === 'ua' && (m[0] === ';' || m[0] === '&')) continue;
+    const r = commandAt(v, m.index + m[0].length, true, f.kind, f.field);
+    if (r) hit(...r);
   }
-  // Windows: `cmd /c`, `powershell -enc`, `for /f ... do`, `%comspec%`
-  const w =
-    /\bcmd(?:\.exe)?\s+\/[ck]\b|\bpowershell(?:\.exe)?\s+-|\bfor\s+\/[dflr]\b[^\n]{0,200}\bdo\b|%comspec%|%systemroot%/.exec(
-      v,
+  // Bash brace expansion {cmd,arg}: the first non-empty item is a command
+  const br = /\{,?([a-z/?*.$'"]{1,32}),[^{}\s]{0,200}\}/.exec(v);
+  if (br) {
+    const w = (br[1] as string).replace(/^\$?['"]|['"]$/g, '');
+    if (STRONG.has(w.slice(w.lastIndexOf('/') + 1)) || /[?*]/.test(w))
+      hit(0.9, 'command_injection.brace-expansion', br.index);
+  }
+  // glob/bracket-obfuscated absolute paths: /[e]tc/pas[s]wd, /usr/[a-z]in/bash, /???/??t
+  // (a URL query `?` is followed by `name=`; a glob `?` by more name characters and a `/` or the end)
+  const gp =
+    /(?:^|[\s;|&=,{'"])\/[^\s]{0,64}?(?:\[[!^]?[a-z0-9/?-]{1,8}\]|(?:[a-z]\?|\?[a-z?])[a-z?]{0,16}(?:\/|$|[\s,}]))/.exec(
+      raw,
     );
-  if (w) hit(0.9, 'command_injection.windows-shell', w.index);
-  // command substitution with any content `$(...)`, `` `...` ``
-  const sub = /\$\([a-z]|`[a-z][^`]{0,200}`/.exec(v);
-  if (sub) hit(0.6, 'command_injection.substitution', sub.index);
+  if (gp) hit(0.8, 'command_injection.glob-path', gp.index);
+  for (const [re, s, r] of SYNTAX) {
+    const x = re.exec(v);
+    if (x) hit(s, r, x.index);
+  }
   if (score >= 0.6)
     out.push({
       class: 'command_injection',

@@ -8,7 +8,7 @@ import type { Detector, FieldValue, Finding } from './types.js';
 
 /** PHP functions that execute code or commands, read/write files or decode hidden payloads. */
 const PHP_CALL =
-  /(?:^|[^a-z0-9_$>.])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|call_user_func(?:_array)?|preg_replace|base64_decode|str_rot13|gzinflate|gzuncompress|gzdecode|phpinfo|file_get_contents|file_put_contents|fopen|fwrite|fputs|readfile|highlight_file|show_source|include(?:_once)?|require(?:_once)?|unserialize|move_uploaded_file|array_map|usort|ob_start|extract|parse_str|putenv|ini_set|mail|posix_\w{1,20}|chr|dl|symlink|unlink|copy|rename|var_dump|print_r|escapeshellcmd|hex2bin|urldecode|convert_uudecode|str_replace|strrev|sodium_\w{1,60}|unpack|pack|get_defined_vars)\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(/;
+  /(?:^|[^a-z0-9_$>.])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|call_user_func(?:_array)?|preg_replace|base64_decode|str_rot13|gzinflate|gzuncompress|gzdecode|phpinfo|file_get_contents|file_put_contents|fopen|fwrite|fputs|readfile|highlight_file|show_source|include(?:_once)?|require(?:_once)?|unserialize|move_uploaded_file|array_map|usort|ob_start|extract|parse_str|putenv|ini_set|mail|posix_(?:kill|setuid|setsid|getpwuid|mkfifo)|chr|dl|symlink|unlink|copy|rename|var_dump|print_r|escapeshellcmd|hex2bin|urldecode|convert_uudecode|str_replace|strrev|sodium_crypto_\w{1,60}|unpack|pack|get_defined_vars)\s*(?:\/\*[^*]{0,64}\*\/\s*)?\((?=.)/;
 const PHP_STRONG =
   /^(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|phpinfo|base64_decode|gzinflate|str_rot13|file_put_contents|file_get_contents|move_uploaded_file|unserialize|highlight_file|show_source)$/;
 
@@ -27,7 +27,7 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
   };
   const lt = v.indexOf('<?');
   if (lt >= 0) {
-    const m = /<\?(?:php\b|=|\s+[a-z$])/.exec(v);
+    const m = /<\?(?:php\s+\S|=\s*[$a-z_"'(]|\s+[a-z$_][^?]{0,100}[;($])/.exec(v);
     if (m) hit(1, 'php_injection.open-tag', m.index);
   }
   if (v.indexOf('$') >= 0) {
@@ -37,7 +37,7 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
       );
     if (g) hit(0.9, 'php_injection.superglobal', g.index);
     // variable function call: `$f(`, `${$x}[..](`
-    const vf = /\$\{?[a-z_][a-z0-9_]{0,40}\}?(?:\[[^\]]{0,64}\])?\s*\(/.exec(v);
+    const vf = /\$\{?[a-z_][a-z0-9_]{0,40}\}?(?:\[[^\]]{1,64}\])?\s*\(/.exec(v);
     if (vf) hit(0.6, 'php_injection.variable-function', vf.index);
   }
   if (v.indexOf('(') >= 0) {
@@ -113,7 +113,7 @@ export const detectCode: Detector = (f: FieldValue, out: Finding[]) => {
   if (ruby) hit(0.9, 'code_injection.ruby', ruby.index);
   // template expressions that compute something: {{7*7}}, ${7*7}, #{7*7}, <%= ... %>, {{config}}
   const ssti =
-    /\{\{[^{}]{0,80}(?:\*|__class__|__globals__|__subclasses__|config|self\.|request\.|lipsum|cycler|joiner|range\s*\()[^{}]{0,80}\}\}|[$#]\{\s*\d{1,6}\s*[*+]\s*\d{1,6}\s*\}|<%=?[^%]{1,120}%>/.exec(
+    /\{\{[^{}]{0,80}(?:\*|__class__|__globals__|__subclasses__|config|self\.|request\.|lipsum|cycler|joiner|range\s*\()[^{}]{0,80}\}\}|[$#]\{\s*\d{1,6}\s*[*+]\s*\d{1,6}\s*\}|<%=?[^%]{0,120}[(.`*+][^%]{0,120}%>/.exec(
       v,
     );
   if (ssti) hit(0.7, 'code_injection.template-expression', ssti.index);

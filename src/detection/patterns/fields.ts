@@ -109,7 +109,7 @@ class Collector {
           const rawName = pair.slice(0, eq);
           const name = decodeValue(rawName, true);
           this.add(label(prefix + ':', name), kind, pair.slice(eq + 1), true);
-          if (!/^[a-z0-9_.-]*$/.test(name))
+          if (!/^[a-z0-9_-]*$/.test(name))
             this.add(label(prefix + '.name:', name), 'name', rawName, true);
         }
       }
@@ -126,7 +126,7 @@ class Collector {
         this.addJson(prefix, v[i], path, depth + 1);
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (!/^[a-z0-9_.-]*$/i.test(k)) this.add(label(prefix + '.name:', k), 'name', k, false);
+        if (!/^[a-z0-9_-]*$/i.test(k)) this.add(label(prefix + '.name:', k), 'name', k, false);
         this.addJson(prefix, x, k, depth + 1);
       }
     }
@@ -174,12 +174,17 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
             eq < 0 ? part.trim() : part.slice(eq + 1),
             false,
           );
-          if (cname.length > 0 && !/^[a-z0-9_.-]*$/i.test(cname))
+          if (cname.length > 0 && !/^[a-z0-9_-]*$/i.test(cname))
             c.add(label(field + '.name:', cname), 'name', cname, false);
         }
       } else if (STRUCTURAL.has(name) || name.startsWith('sec-'))
         c.add(field, 'structural', value, false);
-      else c.add(field, 'header', value, false);
+      else {
+        c.add(field, 'header', value, false);
+        // the Referer's own query string, parameter by parameter (as the referring page sent it)
+        const q = name === 'referer' ? value.indexOf('?') : -1;
+        if (q >= 0) c.addForm(field, 'header', value.slice(q + 1, q + 1 + LIMITS.maxValueChars));
+      }
       // a header *name* can carry a payload too (CRS tests do it); names are short, check odd ones
       if (!/^[a-z0-9-]*$/.test(name))
         c.add(label('http.request.headers.name:', name), 'name', rawName, false);

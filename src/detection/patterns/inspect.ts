@@ -68,7 +68,8 @@ const BY_KIND: Readonly<Record<FieldKind, readonly Detector[]>> = {
 // Values made only of these characters cannot carry any pattern we look for except SQL keywords
 // spelled out in words (`1 union select null`): the fast path for benign traffic.
 const PLAIN = /^[a-z0-9 _.,@-]*$/;
-const WORDY = /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by)\b/;
+const WORDY =
+  /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects)\b/;
 
 /**
  * Inspect one request. Pure and synchronous; cost is linear in the (capped) request size.

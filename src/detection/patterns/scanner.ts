@@ -138,6 +138,68 @@ export const SCANNER_AGENTS: readonly string[] = [
   'black widow',
   'webcopier',
   'emailcollector',
+  // more scanners, fuzzers and exploitation frameworks (tools' own documentation)
+  'ironwasp',
+  'jbrofuzz',
+  'nettacker',
+  'tsunami',
+  'l9explore',
+  'l9tcpid',
+  'leakix',
+  'netlab360',
+  'hexometer',
+  'sitelock',
+  'bewica',
+  'wpprobe',
+  'sstimap',
+  'tplmap',
+  'jsql',
+  'tinja',
+  'dalfox',
+  'hakrawler',
+  'gospider',
+  'arjun',
+  'paramspider',
+  'crlfuzz',
+  'kiterunner',
+  'naabu',
+  'interactsh',
+  'wafw00f',
+  'whatwaf',
+  'identywaf',
+  'nosqlmap',
+  'ghauri',
+  'sqlsus',
+  'bbqsql',
+  'liffy',
+  'lfimap',
+  'log4j-scan',
+  'jexboss',
+  'vulnx',
+  'n-stalker',
+  'bfac',
+  'fuzz faster',
+  'securityagent',
+  'security-scan',
+  'vulnerability scan',
+  'vuln scan',
+  'pentest',
+  'metasploit',
+  'msfconsole',
+  'sysscan',
+  'get-minimal',
+  'whcc/',
+  'webfuzz',
+  'fuzzer',
+  'exploit',
+  'scanbot',
+  'scaninfo',
+  'probely',
+  'intruder.io',
+  'shadowserver',
+  'censysinspect',
+  'zgrab2',
+  'masscan-ng',
 ];
 
 // One alternation of escaped literals: no quantifiers, so matching is linear in the UA length.
@@ -145,10 +207,16 @@ const AGENTS = new RegExp(
   SCANNER_AGENTS.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'),
 );
 
+/**
+ * A product token that imitates a browser but is misspelt or malformed (`Mozlila/5.0`,
+ * `Mozilla/5.g`): browsers never send these; home-grown scanners and bots do.
+ */
+const MALFORMED = /^(?:moz(?!illa\b)[a-z]{2,6}(?:\/|\s|$)|mozilla\/(?!\d{1,2}\.\d)|mozilla(?!\/))/;
+
 /** Scanner user-agent detector: runs on the User-Agent header only. */
 export const detectScanner: Detector = (f: FieldValue, out: Finding[]) => {
   if (f.kind !== 'ua') return;
-  const m = AGENTS.exec(f.value);
+  const m = AGENTS.exec(f.value) ?? MALFORMED.exec(f.value);
   if (m)
     out.push({
       class: 'scanner',

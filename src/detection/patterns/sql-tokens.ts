@@ -218,6 +218,9 @@ function isWordChar(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
 function isSpace(c: number): boolean {
   return c <= 32 || c === 160;
 }
@@ -292,9 +295,22 @@ export function sqlTokens(s: string, maxTokens = 256): Tok[] {
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
+      // 0x.., 0b.., digits[.digits][e[+-]digits]; a letter right after ends the number (`5000select`)
       let j = i + 1;
-      if (c === 48 && (s[j] === 'x' || s[j] === 'b')) j++;
-      while (j < n && (isWordChar(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
+      if (c === 48 && (s[j] === 'x' || s[j] === 'b')) {
+        j++;
+        while (j < n && isHex(s.charCodeAt(j))) j++;
+      } else {
+        while (j < n && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
+        if (
+          (s[j] === 'e' || s[j] === 'E') &&
+          (isDigit(s.charCodeAt(j + 1)) ||
+            ((s[j + 1] === '-' || s[j + 1] === '+') && isDigit(s.charCodeAt(j + 2))))
+        ) {
+          j += 2;
+          while (j < n && isDigit(s.charCodeAt(j))) j++;
+        }
+      }
       out.push({ t: 'n', v: s.slice(i, j) });
       i = j;
       continue;
@@ -343,6 +359,11 @@ export function sqlTokens(s: string, maxTokens = 256): Tok[] {
       continue;
     }
     // operators: take up to 2 operator characters
+    if (s.startsWith('<=>', i)) {
+      out.push({ t: 'c', v: '<=>' });
+      i += 3;
+      continue;
+    }
     const two = s.slice(i, i + 2);
     if (two === '||' || two === '&&') {
       out.push({ t: 'l', v: two });

@@ -5,7 +5,7 @@
  * a literal and then continues with SQL ("breaks out") is what injection looks like.
  */
 import { excerptAround } from './excerpt.js';
-import { sqlTokens, type Tok } from './sql-tokens.js';
+import { SQL_FUNCTIONS, sqlTokens, type Tok } from './sql-tokens.js';
 import type { Detector, FieldValue, Finding } from './types.js';
 
 /** Time-based, error-based and file/OS functions: calling them from a parameter is an attack. */
@@ -26,6 +26,9 @@ const DANGEROUS_FN = new Set([
   'pg_ls_dir',
   'lo_import',
   'utl_inaddr.get_host_address',
+  'lo_get',
+  'lo_export',
+  'pg_read_binary_file',
   'get_host_address',
   'utl_http.request',
   'dbms_xmlgen.getxml',
@@ -106,7 +109,23 @@ function analyze(all: Tok[], broken: boolean): Hit {
     if (a?.t === 'C' && all.length <= 3) hit(0.9, 'sqli.quote-comment');
     if (a?.t === ')' && (b?.t === 'C' || b?.t === ';')) hit(0.9, 'sqli.quote-comment');
     if (a?.t === ';' && b && b.t !== 'C') hit(0.8, 'sqli.quote-stacked');
+    if (a?.t === ';' && (b === undefined || b.t === 'C')) hit(0.8, 'sqli.quote-comment');
   }
+  // a value that opens with `)` and continues with SQL breaks out of a parenthesis: `) like (`
+  if (
+    toks[0]?.t === ')' &&
+    toks[1] &&
+    (toks[1].t === 'l' || toks[1].t === 'c' || toks[1].t === 'u' || toks[1].t === 'k')
+  )
+    hit(0.7, 'sqli.paren-break');
+  // a value that opens with a logic operator continues a WHERE clause: `or 'a' <`, `xor 5-`
+  if (
+    toks[0]?.t === 'l' &&
+    isOperand(toks[1]) &&
+    toks[2] &&
+    (toks[2].t === 'c' || toks[2].t === 'a')
+  )
+    hit(0.7, 'sqli.boolean-condition');
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i] as Tok;
     const next = toks[i + 1];
@@ -123,6 +142,13 @@ function analyze(all: Tok[], broken: boolean): Hit {
         break;
       case 'f':
         if (DANGEROUS_FN.has(t.v)) hit(1, 'sqli.dangerous-function');
+        else if (
+          t.v === 'if' &&
+          toks[i + 1]?.t === '(' &&
+          isOperand(toks[i + 2]) &&
+          toks[i + 3]?.t === 'c'
+        )
+          hit(0.7, 'sqli.conditional-function');
         else if (
           i > 0 &&
           (broken || toks[i - 1]?.t === 'l' || toks[i - 1]?.t === 'a' || toks[i - 1]?.t === 'c')
@@ -150,6 +176,7 @@ function analyze(all: Tok[], broken: boolean): Hit {
               next.t === 'v' ||
               next.v === '*' ||
               next.v === 'null' ||
+              (next.t === 'w' && SQL_FUNCTIONS.has(next.v)) ||
               (next.t === 'n' && toks[i + 2]?.t === ','))
           )
             hit(0.7, 'sqli.select-expr');
@@ -158,7 +185,9 @@ function analyze(all: Tok[], broken: boolean): Hit {
         else if (
           (t.v === 'exec' || t.v === 'execute') &&
           next &&
-          (/^(?:xp_|sp_|master\.)/.test(next.v) || next.t === '(' || next.t === 'v')
+          (/^(?:xp_|sp_|master\.)/.test(next.v) ||
+            next.t === 'v' ||
+            (next.t === '(' && (toks[i + 2]?.t === 's' || toks[i + 2]?.t === 'v')))
         )
           hit(1, 'sqli.exec-procedure');
         else if (t.v === 'into' && (next?.v === 'outfile' || next?.v === 'dumpfile'))
@@ -170,6 +199,12 @@ function analyze(all: Tok[], broken: boolean): Hit {
         else if (t.v === 'drop' && (next?.v === 'table' || next?.v === 'database'))
           hit(0.9, 'sqli.statement');
         else if (t.v === 'declare' && next?.t === 'v') hit(0.9, 'sqli.statement');
+        else if (
+          (t.v === 'create' || t.v === 'alter') &&
+          next &&
+          /^(?:function|procedure|table|trigger|user|view|database|index|login)$/.test(next.v)
+        )
+          hit(0.8, 'sqli.statement');
         else if (t.v === 'case' && next?.v === 'when') hit(0.6, 'sqli.case-when');
         else if (t.v === 'having' && isOperand(next)) hit(0.6, 'sqli.having');
         break;
@@ -181,7 +216,20 @@ function analyze(all: Tok[], broken: boolean): Hit {
         const op = toks[j + 1];
         const b = toks[j + 2];
         const injectedAfter = broken || prev?.t === 's' || prev?.t === 'n' || prev?.t === ')';
-        if (isOperand(a) && op?.t === 'c' && isOperand(b)) {
+        // a function call as the left operand: or json_extract(...) = 'x'
+        let k = j;
+        if (a?.t === 'f' && toks[j + 1]?.t === '(') {
+          for (let depth = 0, m = j + 1; m < toks.length && m < j + 64; m++) {
+            if (toks[m]?.t === '(') depth++;
+            else if (toks[m]?.t === ')' && --depth === 0) {
+              k = m;
+              break;
+            }
+          }
+        }
+        if (k !== j && toks[k + 1]?.t === 'c' && isOperand(toks[k + 2])) {
+          hit(injectedAfter ? 1 : 0.7, 'sqli.boolean-condition');
+        } else if (isOperand(a) && op?.t === 'c' && isOperand(b)) {
           const taut = a && b && a.t === b.t && a.v === b.v;
           hit(taut || injectedAfter ? 1 : 0.7, taut ? 'sqli.tautology' : 'sqli.boolean-condition');
         } else if (
@@ -199,6 +247,20 @@ function analyze(all: Tok[], broken: boolean): Hit {
       case 'w':
         if (SCHEMA.test(t.v)) hit(0.9, 'sqli.schema-probe');
         break;
+      case 'c':
+        // identical operands compared: 1=1, 'a'='a', 42<=>42 (tautology without a logic operator)
+        if (
+          i > 0 &&
+          next &&
+          toks[i - 1] &&
+          (next.t === 'n' || next.t === 's') &&
+          next.t === toks[i - 1]?.t &&
+          next.v === toks[i - 1]?.v &&
+          toks[i + 2]?.t !== 'c' &&
+          toks[i - 2]?.t !== 'c'
+        )
+          hit(0.7, 'sqli.tautology');
+        break;
       default:
         break;
     }
@@ -209,13 +271,29 @@ function analyze(all: Tok[], broken: boolean): Hit {
 
 /** Cheap prefilter: SQL injection needs a quote, an operator, a parenthesis, a comment or a keyword. */
 const PREFILTER =
-  /['"`;=()#<>|&@]|--|\/\*|\b(?:union|select|or|and|order|group|waitfor|exec|insert|drop|having)\b/;
+  /['"`;=()#<>|&@$:]|--|\/\*|\b(?:union|select|or|and|xor|order|group|waitfor|exec|insert|drop|having|create|pg_\w+|information_schema|sysobjects)\b/;
+
+/** PostgreSQL casts (`password::int`): an error-based extraction idiom; benign values do not cast. */
+const PG_CAST =
+  /::\s{0,8}(?:int|integer|int[248]|bigint|smallint|text|varchar|char|numeric|decimal|real|double|float[48]?|jsonb?|bool|boolean|bytea|date|timestamp|timestamptz|regclass|regproc|oid|xml|inet|uuid|money|name)\b/;
+/** NoSQL (MongoDB) operators in parameter names or JSON: `id[$ne]=1`, `{"$where": ...}`. */
+const NOSQL =
+  /\[\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|or|and|not|nor|expr|elemmatch|type|size|all|mod|text)\]|["{,]\s{0,8}"?\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|or|and|not|nor|expr|elemmatch|function|accumulator)"?\s{0,8}:/;
 
 /** SQL injection detector: emits at most one finding per field. */
 export const detectSqli: Detector = (f: FieldValue, out: Finding[]) => {
   const v = f.value;
   if (!PREFILTER.test(v)) return;
   let best = analyze(sqlTokens(v), false);
+  if (best.score < 1 && v.indexOf('/*') >= 0) {
+    // comment markers removed, content kept: `/*+!5000select*/`, `un/**/ion` style splitting
+    const h = analyze(sqlTokens(v.replace(/\/\*[!+]?\d*|\*\//g, ' ')), false);
+    if (h.score > best.score) best = h;
+  }
+  if (best.score < 0.8 && v.indexOf('::') >= 0 && PG_CAST.test(v))
+    best = { score: 0.8, rule: 'sqli.pg-cast' };
+  if (best.score < 0.8 && v.indexOf('$') >= 0 && NOSQL.test(v))
+    best = { score: 0.8, rule: 'sqli.nosql-operator' };
   if (best.score < 1 && v.indexOf("'") >= 0) {
     const h = analyze(sqlTokens("'" + v), true);
     if (h.score > best.score) best = h;

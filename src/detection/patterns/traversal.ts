@@ -10,7 +10,7 @@ import type { Detector, FieldValue, Finding } from './types.js';
 
 /** Files and directories whose mention in a request is an LFI probe (CRS 930120 / lfi-os-files.data idea, our own list). */
 const SENSITIVE =
-  /\/etc\/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|master\.passwd|sudoers|crontab|fstab|mtab|profile|resolv\.conf|security\/|ssh\/|httpd\/|apache2?\/|nginx\/|mysql\/|php\d?\/|redis\/|pwd\.db|spwd\.db|environment|network\/|init\.d\/|cron\.|ld\.so|os-release|lsb-release|inittab|aliases|exports|samba\/|tomcat)|\/proc\/(?:self|\d+)\/|\/proc\/(?:version|cpuinfo|meminfo|mounts|net\/|sched_debug)|\/var\/(?:log|mail|spool|run\/secrets|lib\/mysql|www\/\.)|\/root\/|\/home\/[^/]{1,64}\/\.|\/usr\/local\/(?:apache|etc|nginx)|\/opt\/lampp|(?:^|\/)(?:boot|win|system|php)\.ini|\/windows\/|\/winnt\/|system32|inetpub|\/repair\/(?:sam|system)|\.htaccess|\.htpasswd|web\.config|wp-config|(?:^|\/)\.(?:env|git\/|svn\/|hg\/|bzr\/|ssh\/|aws\/|docker|npmrc|bash_history|bashrc|profile|history|mysql_history|ds_store|idea\/|vscode\/|kube\/|netrc|pgpass|gitconfig|git-credentials)|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts|(?:^|\/)(?:config|database|settings|parameters|secrets?|credentials?)\.(?:ya?ml|json|ini|xml|conf)\b|\/(?:web-inf|meta-inf)\/|server-status|(?:^|\/)(?:access|error)[._]log\b|(?:^|\/)(?:dev\/(?:null|tcp|fd))|c:\/(?:windows|winnt|boot|inetpub|users|documents|program)/;
+  /\/etc\/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|master\.passwd|sudoers|crontab|fstab|mtab|profile|resolv\.conf|security\/|ssh\/|httpd\/|apache2?\/|nginx\/|mysql\/|php\d?\/|redis\/|pwd\.db|spwd\.db|environment|network\/|init\.d\/|cron\.|ld\.so|os-release|lsb-release|inittab|aliases|exports|samba\/|tomcat)|\/proc\/(?:self|\d+|sys|net|thread-self)\/|(?:^|[\s'"=:;|&])\/sys\/(?:class|kernel|devices|module|firmware|power|block|bus|fs)\b|(?:^|[\s'"=:;|&<>])\/(?:etc|proc)\/[a-z]|\/proc\/(?:version|cpuinfo|meminfo|mounts|net\/|sched_debug)|\/var\/(?:log|mail|spool|run\/secrets|lib\/mysql|www\/\.)|\/root\/|\/home\/[^/]{1,64}\/\.|\/usr\/local\/(?:apache|etc|nginx)|\/opt\/lampp|(?:^|\/)(?:boot|win|system|php)\.ini|\/windows\/|\/winnt\/|system32|inetpub|\/repair\/(?:sam|system)|\.htaccess|\.htpasswd|web\.config|wp-config|(?:^|\/)\.(?:env|git\/|svn\/|hg\/|bzr\/|ssh\/|aws\/|docker|npmrc|bash_history|bashrc|profile|history|mysql_history|ds_store|idea\/|vscode\/|kube\/|netrc|pgpass|gitconfig|git-credentials)|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts|(?:^|\/)(?:config|database|settings|parameters|secrets?|credentials?)\.(?:ya?ml|json|ini|xml|conf)\b|\/(?:web-inf|meta-inf)\/|server-status|(?:^|\/)(?:access|error)[._]log\b|(?:^|\/)(?:dev\/(?:null|tcp|fd))|c:\/(?:windows|winnt|boot|inetpub|users|documents|program)/;
 
 /** PHP filter chains and stream wrappers that read local files (CVE-2021-3129-style chains, php://filter). */
 const PHP_FILTER =
@@ -76,6 +76,14 @@ export const detectTraversal: Detector = (f: FieldValue, out: Finding[]) => {
     const h = /\/\.[a-z0-9_]/.exec(p);
     if (h && !p.startsWith('/.well-known/', h.index) && p.indexOf('/.well-known/') !== h.index)
       hit(0.7, 'path_traversal.hidden-file', h.index);
+  }
+  if (f.kind === 'path') {
+    // backups, dumps and logs fetched directly: exposure probing (no application serves these)
+    const b =
+      /\.(?:sql|bak|old|orig|swp|sav|backup|dump|sqlite3?|db|mdb)(?:\.(?:zip|gz|tgz|tar|7z|rar|bz2|xz))?$|\.log$|~$/.exec(
+        p,
+      );
+    if (b) hit(0.7, 'path_traversal.backup-file', b.index);
   }
   if (p.indexOf('\0') > 0 && /[\w/]\0/.test(p))
     hit(0.6, 'path_traversal.null-byte', p.indexOf('\0'));

@@ -18,26 +18,39 @@ const DANGEROUS_TAGS = new Set([
   'base',
   'meta',
   'link',
-  'svg',
-  'math',
-  'style',
   'isindex',
-  'xml',
   'import',
   'bgsound',
   'layer',
   'ilayer',
   'portal',
   'xss',
-  'animate',
-  'set',
   'handler',
   'listener',
+  'vmlframe',
+]);
+/** Elements that are inert alone but appear in most XSS vectors: a signal, not a finding. */
+const WEAK_TAGS = new Set([
+  'svg',
+  'math',
+  'style',
+  'xml',
+  'animate',
+  'set',
   'template',
   'noscript',
   'xmp',
   'plaintext',
-  'vmlframe',
+  'form',
+  'input',
+  'textarea',
+  'button',
+  'img',
+  'image',
+  'video',
+  'audio',
+  'body',
+  'marquee',
 ]);
 /** Elements that are harmless alone but carry URLs: a script URL in them is XSS. */
 const URL_ATTRS = new Set([
@@ -65,7 +78,7 @@ const URL_ATTRS = new Set([
 const SCRIPT_URL =
   /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|ecmascript|xhtml))|-moz-binding|expression\(|behavior:|url\(['"]?(?:java|vb)script/;
 const SINK =
-  /\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob|write|writeln|execscript|import)\s*(?:\(|`)|\b(?:document\.(?:cookie|domain|write|location|body|forms|queryselector|getelementby|createelement)|window\.(?:location|open|name)|(?:top|self|parent)\.location|location\.(?:href|hash|replace)|\.innerhtml|\.outerhtml|\.textcontent\s*=|\.src\s*=|onerror\s*=|constructor\s*\()/;
+  /\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob|write|writeln|execscript|import|btoa|structuredclone)\s*(?:\(|`)|\bnew\s+function\s*\(|\.(?:call|apply)\s*`|\$\{\s*(?:alert|prompt|confirm|eval|navigation|document|window|top)\b|\b(?:document\.(?:cookie|domain|write|location|body|forms|queryselector|getelementby|createelement)|window\.(?:location|open|name)|(?:top|self|parent)\.location|location\.(?:href|hash|replace)|\.innerhtml|\.outerhtml|\.textcontent\s*=|\.src\s*=|onerror\s*=|constructor\s*\()/;
 
 interface Hit {
   score: number;
@@ -83,7 +96,8 @@ function scanTags(v: string, hit: (s: number, r: string, at: number) => void): v
   let tags = 0;
   while (i >= 0 && i < n && tags < 64) {
     let j = i + 1;
-    if (v.charCodeAt(j) === 47) j++; // '/'
+    const closing = v.charCodeAt(j) === 47; // '</x>'
+    if (closing || v.charCodeAt(j) === 63) j++; // '/' or '?' (`<?import>` IE namespace import)
     const nameStart = j;
     while (j < n) {
       const c = v.charCodeAt(j);
@@ -94,8 +108,10 @@ function scanTags(v: string, hit: (s: number, r: string, at: number) => void): v
     const first = name.charCodeAt(0);
     if (name.length > 0 && first >= 97 && first <= 122) {
       tags++;
+      // closing tags other than </script> add nothing: `<svg></svg>` is one element
       if (name === 'script') hit(1, 'xss.script-tag', i);
-      else if (DANGEROUS_TAGS.has(name)) hit(0.8, 'xss.dangerous-tag', i);
+      else if (!closing && DANGEROUS_TAGS.has(name)) hit(0.8, 'xss.dangerous-tag', i);
+      else if (!closing && WEAK_TAGS.has(name)) hit(0.4, 'xss.dangerous-tag', i);
       // attributes until '>' (or end of value: a payload need not close its tag)
       const end = v.indexOf('>', j);
       const stop = Math.min(end < 0 ? n : end, j + 1024);
@@ -168,7 +184,7 @@ function scanHandlers(v: string, hit: (s: number, r: string, at: number) => void
         if (v.charCodeAt(k) === 61) {
           const rest = v.slice(k + 1, k + 200);
           if (/[(`]|javascript:|\.location|\.cookie/.test(rest)) hit(0.9, 'xss.event-handler', i);
-          else if (p === 34 || p === 39 || p === 47) hit(0.6, 'xss.event-handler', i);
+          else if (p === 34 || p === 39 || p <= 32) hit(0.6, 'xss.event-handler', i);
         }
       }
     }
@@ -192,6 +208,10 @@ export const detectXss: Detector = (f: FieldValue, out: Finding[]) => {
   };
   if (v.indexOf('<') >= 0) scanTags(v, hit);
   if (best.score < 1 && v.indexOf('on') >= 0 && v.indexOf('=') >= 0) scanHandlers(v, hit);
+  // attribute injection after a quote: `' formaction=`, `" srcdoc=`
+  const ai =
+    /['"]\s{0,8}(?:formaction|srcdoc|xlink:href|autofocus\s{1,8}on[a-z]{3,20})\s{0,8}=/.exec(v);
+  if (ai) hit(0.6, 'xss.event-handler', ai.index);
   if (best.score < 1) {
     const squeezed = v.indexOf(':') >= 0 || v.indexOf('(') >= 0 ? v.replace(SQUEEZE, '') : '';
     const m = SCRIPT_URL.exec(squeezed);
