@@ -9,7 +9,10 @@ export function toLogwardenError(e: unknown): LogwardenError {
   if (e instanceof LogwardenError) return e;
   const err = e as { code?: string; message?: string };
   if (typeof err?.code === 'string' && err.code.startsWith('commander.')) {
-    return new LogwardenError('LW_USAGE', (err.message ?? '').replace(/^error: /, ''));
+    return new LogwardenError(
+      'LW_USAGE',
+      `${(err.message ?? '').replace(/^error: /, '')} (see --help)`,
+    );
   }
   return new LogwardenError('LW_INTERNAL', err?.message ?? String(e), { cause: e });
 }

@@ -15,7 +15,6 @@ export function createProgram(io: CliIO): Command {
       'Self-hosted security logging and monitoring for web applications and their servers.',
     )
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s),

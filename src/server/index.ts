@@ -1,8 +1,7 @@
 /** The server: runtime (components), the Fastify app, tokens, commit feed, metrics. */
+export { openDataDir, storeFile } from './data-dir.js';
 export {
   createRuntime,
-  openDataDir,
-  storeFile,
   type Component,
   type Runtime,
   type RuntimeContext,
@@ -21,4 +20,5 @@ export {
 export { createCommitFeed, type CommitFeed, type CommitListener } from './commit-feed.js';
 export { createServerMetrics, type ServerMetrics } from './metrics.js';
 export { parseTimeBound } from './api/time-bound.js';
-export { storedEventJson, encodeCursor, decodeCursor } from './api/read-routes.js';
+export { encodeCursor, decodeCursor } from './api/read-routes.js';
+export { storedEventJson } from './api/stored-event-json.js';

@@ -3,18 +3,16 @@
  * reverse. Later features (OTLP receiver, syslog, detection, ledger checkpointer, dashboard) are
  * components: `{ name, start(ctx), stop() }` added to the list, fed by the commit feed.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { parseListen, retentionPolicy } from '../config/index.js';
 import { LogwardenError } from '../core/errors.js';
 import { createRedactor } from '../core/redact.js';
 import { prepareEvent } from '../core/prepare.js';
-import { openSqliteStore } from '../storage/sqlite/index.js';
 import type { EventStore } from '../storage/types.js';
 import { buildApp } from './app.js';
-import { createTokenStore, TOKEN_MIGRATIONS, type TokenStore } from './auth/token-store.js';
+import type { TokenStore } from './auth/token-store.js';
+import { openDataDir } from './data-dir.js';
 import { createCommitFeed, type CommitFeed } from './commit-feed.js';
 import { createInflightBudget } from './ingest/budget.js';
 import type { PrepareResult } from './ingest/route.js';
@@ -53,30 +51,6 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Extra components, started after the built-in ones. */
   readonly components?: readonly Component[];
-}
-
-/** The SQLite file inside the data directory. */
-export function storeFile(dataDir: string): string {
-  return path.join(dataDir, 'logwarden.db');
-}
-
-/** Open the store and the token table (also used by CLI commands that work offline). */
-export function openDataDir(
-  dataDir: string,
-  synchronous: 'full' | 'normal' = 'full',
-): { store: EventStore & { close(): Promise<void> }; tokens: TokenStore } {
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  } catch (e) {
-    throw new LogwardenError(
-      'LW_STORE_FAILED',
-      `data directory ${dataDir}: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-  const store = openSqliteStore({ path: storeFile(dataDir), synchronous });
-  store.migrate('auth', TOKEN_MIGRATIONS);
-  return { store, tokens: createTokenStore(store.db) };
 }
 
 function httpComponent(onListening: (url: string) => void, timeoutSecs: () => number): Component {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { parseQuery } from '../../search/index.js';
-import { openDataDir, parseTimeBound, storedEventJson } from '../../server/index.js';
+import { parseTimeBound } from '../../server/api/time-bound.js';
+import { storedEventJson } from '../../server/api/stored-event-json.js';
+import { openDataDir } from '../../server/data-dir.js';
 import type { StoredEvent } from '../../storage/types.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';

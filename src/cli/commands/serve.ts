@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { parseListen } from '../../config/index.js';
-import { createRuntime } from '../../server/index.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
 
@@ -49,6 +48,8 @@ stops accepting, waits for in-flight batches to commit, closes the store and exi
         ? base
         : { ...base, server: { ...base.server, listen: opts.listen } };
     parseListen(config.server.listen, '--listen');
+    // Loaded here so that other commands never pay for the HTTP stack.
+    const { createRuntime } = await import('../../server/runtime.js');
     const runtime = createRuntime({ config });
     let signalled = false;
     const done = new Promise<void>((resolve) => {

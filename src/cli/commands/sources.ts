@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDataDir } from '../../server/index.js';
+import { openDataDir } from '../../server/data-dir.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
 import { ago, parseFormat, parsePositiveInt, writeRows } from '../output.js';

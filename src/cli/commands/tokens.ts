@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openDataDir, TOKEN_SCOPES, type TokenInfo, type TokenScope } from '../../server/index.js';
+import { TOKEN_SCOPES, type TokenInfo, type TokenScope } from '../../server/auth/token-store.js';
+import { openDataDir } from '../../server/data-dir.js';
 import { LogwardenError } from '../../core/errors.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';

@@ -5,8 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import { LogwardenError } from '../../core/errors.js';
 import { parseQuery } from '../../search/index.js';
-import type { EventStore, StoredEvent } from '../../storage/types.js';
+import type { EventStore } from '../../storage/types.js';
 import type { Authenticate } from '../auth/authenticate.js';
+import { storedEventJson } from './stored-event-json.js';
 import { parseTimeBound } from './time-bound.js';
 
 export const MAX_PAGE = 1000;
@@ -14,14 +15,6 @@ export const MAX_PAGE = 1000;
 export interface ReadRoutesOptions {
   readonly store: EventStore;
   readonly authenticate: Authenticate;
-}
-
-/** One stored event as JSON text: `{"seq":..,"source":..,"event":<stored body>}`. */
-export function storedEventJson(e: StoredEvent): string {
-  const head = `{"seq":${e.seq},"source":${JSON.stringify(e.source)}`;
-  return e.body === null
-    ? `${head},"id":${JSON.stringify(e.id)},"pruned":true}`
-    : `${head},"event":${e.body}}`;
 }
 
 function intParam(value: unknown, name: string, min: number, max: number): number | undefined {

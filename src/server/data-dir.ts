@@ -1,0 +1,39 @@
+/**
+ * The data directory: the event store plus the tables of the server (tokens). Kept apart from
+ * the runtime so that offline CLI commands open it without loading the HTTP stack.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { LogwardenError } from '../core/errors.js';
+import { openSqliteStore } from '../storage/sqlite/index.js';
+import type { EventStore } from '../storage/types.js';
+import { createTokenStore, TOKEN_MIGRATIONS, type TokenStore } from './auth/token-store.js';
+
+/** The SQLite file inside the data directory. */
+export function storeFile(dataDir: string): string {
+  return path.join(dataDir, 'logwarden.db');
+}
+
+/** Open the store and the token table (also used by CLI commands that work offline). */
+export function openDataDir(
+  dataDir: string,
+  synchronous: 'full' | 'normal' = 'full',
+): { store: EventStore & { close(): Promise<void> }; tokens: TokenStore } {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new LogwardenError(
+      'LW_STORE_FAILED',
+      `data directory ${dataDir}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  const store = openSqliteStore({ path: storeFile(dataDir), synchronous });
+  try {
+    store.migrate('auth', TOKEN_MIGRATIONS);
+    return { store, tokens: createTokenStore(store.db) };
+  } catch (e) {
+    void store.close();
+    throw e;
+  }
+}
