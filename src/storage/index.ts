@@ -6,3 +6,5 @@
  */
 export type * from './types.js';
 export * from './sqlite/index.js';
+export { scheduleRetention } from './retention-schedule.js';
+export type { RetentionSchedule, RetentionScheduleOptions } from './retention-schedule.js';

@@ -39,8 +39,11 @@ export interface StoredEvent {
 
 export interface SourceStats {
   readonly source: string;
+  /** Wall-clock time (ms) of the first commit that stored an event from this source. */
   readonly firstSeenMs: number;
+  /** Wall-clock time (ms) of the latest such commit: what silence detection watches. */
   readonly lastSeenMs: number;
+  /** Events stored (duplicates not counted). */
   readonly events: number;
   /** Events that are not `unparsed`. */
   readonly parsed: number;
