@@ -5,7 +5,8 @@
  * route with a bug. State is in memory. Used by the end-to-end tests, the benchmarks and later
  * by `logwarden probe`.
  *
- *   node examples/app/server.mjs --port 0 [--endpoint URL --token TOKEN] [--spool DIR] [--no-sdk]
+ *   node examples/app/server.mjs --port 0 [--endpoint URL --token TOKEN] [--spool DIR [--spool-max-bytes N]]
+ *                                [--retry-max-ms N] [--sample 0..1] [--trust-proxy HOPS|CIDR,...] [--no-sdk]
  *
  * Environment: LOGWARDEN_ENDPOINT, LOGWARDEN_TOKEN, LOGWARDEN_SPOOL, LOGWARDEN_SDK=off,
  * APP_SERVICE, APP_SAMPLE (share of plain requests recorded), APP_TRUST_PROXY (hops or CIDRs).
@@ -14,7 +15,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { createSecurityLogger, setOperation, setUser } from '../../dist/index.js';
+import { createSecurityLogger, setOperation, setSession, setUser } from '../../dist/index.js';
 import { expressSecurity, validationError } from '../../dist/sdk/express.js';
 import { createStdoutExporter } from './stdout-exporter.mjs';
 
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
     endpoint: { type: 'string', default: process.env.LOGWARDEN_ENDPOINT },
     token: { type: 'string', default: process.env.LOGWARDEN_TOKEN },
     spool: { type: 'string', default: process.env.LOGWARDEN_SPOOL },
+    'spool-max-bytes': { type: 'string', default: process.env.LOGWARDEN_SPOOL_MAX_BYTES },
+    'retry-max-ms': { type: 'string', default: process.env.LOGWARDEN_RETRY_MAX_MS ?? '30000' },
     service: { type: 'string', default: process.env.APP_SERVICE ?? 'example-shop' },
     sample: { type: 'string', default: process.env.APP_SAMPLE ?? '0' },
     'trust-proxy': { type: 'string', default: process.env.APP_TRUST_PROXY },
@@ -53,7 +56,17 @@ const security = sdkOn
             endpoint: args.endpoint,
             token: args.token,
             batch: { maxDelayMs: 200 },
-            ...(args.spool ? { spool: { dir: args.spool } } : {}),
+            retry: { maxDelayMs: Number(args['retry-max-ms']) },
+            ...(args.spool
+              ? {
+                  spool: {
+                    dir: args.spool,
+                    ...(args['spool-max-bytes']
+                      ? { maxBytes: Number(args['spool-max-bytes']) }
+                      : {}),
+                  },
+                }
+              : {}),
           }
         : { exporter: createStdoutExporter() }),
     })
@@ -197,7 +210,10 @@ app.post('/login', express.json({ limit: '16kb' }), async (req, res) => {
   user.failed = 0;
   const sid = randomBytes(24).toString('base64url');
   sessions.set(sid, user.id);
-  if (security) setUser(user.id, user.email);
+  if (security) {
+    setUser(user.id, user.email);
+    setSession(sid); // only its keyed hash is recorded
+  }
   if (retries > 0) emit('authn_login_successafterfail', { userid: user.id, retries });
   else emit('authn_login_success', { userid: user.id });
   emit('session_created', { userid: user.id });
@@ -236,6 +252,7 @@ app.post('/password', requireUser, express.json({ limit: '16kb' }), async (req, 
 // ---- admin area ----
 const admin = express.Router();
 admin.use(requireUser, (req, res, next) => {
+  op('admin_access'); // handlers name their own operation; this covers refusals at the guard
   if (req.user.role !== 'admin') return res.status(403).json({ error: 'admins only' }); // middleware records authz_fail
   next();
 });

@@ -79,8 +79,10 @@ export interface ExpressSecurity {
 
 function routeOf(req: ExpressLikeRequest): string | undefined {
   const p = req.route?.path;
-  if (typeof p !== 'string') return undefined;
-  return (req.baseUrl ?? '') + p;
+  if (typeof p === 'string') return (req.baseUrl ?? '') + p;
+  // Answered inside a mounted router before a route matched (e.g. an auth guard): the mount
+  // point is the most precise template known. Unmatched requests (404) get no route.
+  return req.baseUrl ? `${req.baseUrl}/*` : undefined;
 }
 
 function sendJson(res: ExpressLikeResponse, status: number, body: Record<string, unknown>): void {
