@@ -15,7 +15,7 @@ export type CollectorMode =
 
 export interface TestCollector {
   readonly url: string;
-  readonly port: number;
+  port: number;
   /** Stored events by id (each stored once). */
   readonly events: Map<string, Record<string, unknown>>;
   /** Ids in arrival order, duplicates included. */
