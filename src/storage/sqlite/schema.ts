@@ -15,6 +15,8 @@
  *   entry, so `name = ? ORDER BY seq DESC` reads the index backwards without sorting.
  * - `events_client`, `events_user`: partial (WHERE NOT NULL): most access-log events carry no
  *   user, so those rows cost nothing in the user index.
+ * The CHECK on body costs about a microsecond per row in C (a JSON.parse in JS costs ~3 µs for
+ * 300 bytes) and guarantees json_extract never meets a malformed body at query time.
  * The FTS5 table is contentless (the text lives in the body) with contentless_delete so that
  * retention can remove rows (SQLite >= 3.43).
  */
@@ -36,7 +38,7 @@ export const STORE_MIGRATIONS: readonly MigrationStep[] = [
     user_id TEXT,
     source TEXT NOT NULL,
     leaf_hash BLOB NOT NULL,
-    body TEXT
+    body TEXT CHECK (json_valid(body))
   );
   CREATE UNIQUE INDEX events_id ON events (id);
   CREATE INDEX events_time ON events (time_ms) WHERE body IS NOT NULL;

@@ -110,6 +110,24 @@ describe('SqliteStore', () => {
     expect((await store.append([huge]))[0]?.seq).toBe(2);
   });
 
+  it('refuses a body that is not JSON, naming the event, and keeps the calls around it', async () => {
+    const good = ev();
+    const broken = { ...ev(), body: '{"id": "truncated' };
+    const [a, b, c] = await Promise.allSettled([
+      store.append([good]),
+      store.append([ev(), broken]),
+      store.append([ev({ 'user.id': 'carol' })]),
+    ]);
+    expect(a.status).toBe('fulfilled');
+    expect(c.status).toBe('fulfilled');
+    const err = (b as PromiseRejectedResult).reason as LogwardenError;
+    expect(err.code).toBe('LW_EVENT_INVALID');
+    expect(err.message).toMatch(/event #1 .*not valid JSON/);
+    expect(store.size()).toBe(2);
+    // Field queries (json_extract) keep working.
+    expect(store.query({ filter: parseQuery('path:* OR user:carol'), limit: 10 }).length).toBe(1);
+  });
+
   it('a reader opened read-only sees commits and refuses writes', async () => {
     await store.append([ev({ 'user.id': 'alice' })]);
     const reader = openSqliteStore({ path: join(dir, 'events.db'), readonly: true });

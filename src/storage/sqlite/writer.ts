@@ -5,6 +5,7 @@
  * per-source counters updated, and (inline mode) the full-text rows added.
  */
 import type Database from 'better-sqlite3';
+import { LogwardenError } from '../../core/errors.js';
 import type { AppendResult } from '../types.js';
 import type { EventRow } from './event-rows.js';
 
@@ -39,6 +40,25 @@ export function createWriter(db: Database.Database): Writer {
        unparsed = unparsed + excluded.unparsed`,
   );
 
+  const guardedInsert = (index: number, r: EventRow, values: unknown[]): Database.RunResult => {
+    try {
+      return insert.run(...values);
+    } catch (e) {
+      // The CHECK (json_valid(body)) constraint: a caller bug, named like any other bad event.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_CHECK') {
+        throw new LogwardenError(
+          'LW_EVENT_INVALID',
+          `event #${index} (id ${JSON.stringify(r.id)}): body is not valid JSON`,
+          {
+            cause: e,
+            details: { index, id: r.id },
+          },
+        );
+      }
+      throw e;
+    }
+  };
+
   const size = (): number => {
     const m = maxSeq.get() as number | null;
     return m === null ? 0 : m + 1;
@@ -54,10 +74,10 @@ export function createWriter(db: Database.Database): Writer {
     const fresh = new Map<string, number>();
     const perSource = new Map<string, { events: number; unparsed: number }>();
     const out = calls.map((rows) =>
-      rows.map((r): AppendResult => {
+      rows.map((r, index): AppendResult => {
         const already = fresh.get(r.id);
         if (already !== undefined) return { id: r.id, seq: already, duplicate: true };
-        const res = insert.run(
+        const res = guardedInsert(index, r, [
           next,
           r.id,
           r.timeMs,
@@ -71,7 +91,7 @@ export function createWriter(db: Database.Database): Writer {
           r.source,
           r.leafHash,
           r.body,
-        );
+        ]);
         if (res.changes === 0) return { id: r.id, seq: seqOf.get(r.id) as number, duplicate: true };
         const seq = next++;
         fresh.set(r.id, seq);
