@@ -422,7 +422,30 @@ function shellArgs(rest: string): boolean {
   );
 }
 
-const SEPARATOR = /[;|&`\n\r]|\$\(|[<>]\(|\|\||&&/g;
+// separators, including a literal `\n` / `\r` (two characters: escaped newlines that a later
+// layer such as printf or a JSON/YAML decoder turns into real ones)
+const SEPARATOR = /[;|&`\n\r]|\\[nr]|\$\(|[<>]\(|\|\||&&/g;
+
+/** Commands whose numeric argument makes them a time-based probe: `sleep 5`, `ping -n 10`. */
+const NUMERIC_ARGS = new Set(['sleep', 'ping', 'timeout']);
+/** Windows administration commands and the sub-commands an attacker uses. */
+const SUBCOMMAND: Readonly<Record<string, RegExp>> = {
+  net: /^\s+(?:user|localgroup|group|view|share|use|start|stop|accounts|session|config)\b/,
+  reg: /^\s+(?:add|query|delete|save|export|import|load|copy)\b/,
+  sc: /^\s+(?:create|config|start|stop|query|delete|qc)\b/,
+  which: /^\s+[a-z0-9_.-]{1,32}/,
+  whereis: /^\s+[a-z0-9_.-]{1,32}/,
+  type: /^\s+[a-z]:[\\/]/,
+};
+/** Recon commands that are not English words: a value that is exactly one is a probe. */
+const BARE_PROBE =
+  /^\s*(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*\s*;?\s*$/;
+
+/** Does the value start with a known command word? (Cheap: used to route plain values.) */
+export function startsWithCommand(v: string): boolean {
+  const m = /^\s*([a-z][a-z0-9_.-]{0,31})/.exec(v);
+  return m !== null && STRONG.has(m[1] as string);
+}
 const WORD_CHAR = /[a-z0-9/._\\:?*$=-]/;
 
 /** Examine the command at `pos`: returns [score, rule, index] or undefined. */
@@ -469,6 +492,15 @@ function commandAt(
   const args = shellArgs(rest);
   const ambiguous = AMBIGUOUS.has(base);
   if (prefixed) return [0.8, 'command_injection.separator-command', i];
+  const sub = SUBCOMMAND[base];
+  if (sub && sub.test(rest)) {
+    // `which curl` only matters when the argument is itself a command
+    const argWord = /^\s+([a-z0-9_.-]{1,32})/.exec(rest)?.[1] ?? '';
+    if ((base !== 'which' && base !== 'whereis') || STRONG.has(argWord))
+      return [afterSep ? 0.9 : 0.7, 'command_injection.command-line', i];
+  }
+  if (NUMERIC_ARGS.has(base) && /^\s+(?:-[a-z]\s+)?\d{1,6}\s*(?:$|[;|&])/.test(rest))
+    return [afterSep ? 0.9 : 0.7, 'command_injection.time-probe', i];
   if (afterSep) {
     if (!ambiguous || args) return [ambiguous ? 0.8 : 1, 'command_injection.separator-command', i];
     return undefined;
@@ -517,6 +549,26 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
     0.8,
     'command_injection.mail-command',
   ],
+  // a shell command passed to an exec-like call: system('id'), exec("sleep 5"), os.system('ls')
+  [
+    /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|spawn|execsync|execfile|os\.system|os\.popen|subprocess\.\w{2,12}|getruntime\(\)\.exec)\s{0,8}\(\s{0,8}['"`]\s{0,8}(?:\/[a-z]|[a-z]{2,16}\b)/,
+    0.8,
+    'command_injection.exec-call',
+  ],
+  // server-side include exec: <!--#exec cmd="..." -->
+  [/<!--\s{0,8}#\s{0,8}exec\s{1,8}(?:cmd|cgi)\s{0,8}=/, 1, 'command_injection.ssi-exec'],
+  // writing a script file through a redirect: echo "<?php ..." > cmd.php
+  [
+    />\s{0,8}[a-z0-9_./-]{1,64}\.(?:php\d?|phtml|jsp|jspx|asp|aspx|sh|py|pl|cgi|war)\b/,
+    0.8,
+    'command_injection.redirect-write',
+  ],
+  // registry hive paths used with reg.exe
+  [
+    /\bhk(?:lm|cu|cr|u|cc)\\|\bhkey_(?:local_machine|current_user|classes_root|users)\b/,
+    0.6,
+    'command_injection.windows-shell',
+  ],
   // command substitution with any content `$(...)`, `` `...` ``
   [/\$\([a-z]|`[a-z][^`]{0,200}`/, 0.6, 'command_injection.substitution'],
 ];
@@ -537,6 +589,7 @@ export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) 
     } else score = Math.min(1, score + s * 0.3);
   };
   if (/\$\{ifs\}|\$ifs\b/.test(raw)) hit(1, 'command_injection.ifs', raw.indexOf('$'));
+  if (BARE_PROBE.test(v)) hit(0.6, 'command_injection.bare-command', 0);
   // command positions: the start of the value and after each separator
   const first = commandAt(v, 0, false, f.kind, f.field);
   if (first) hit(...first);

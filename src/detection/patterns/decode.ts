@@ -55,10 +55,13 @@ function decodeBytes(bytes: number[]): string {
       i++;
       continue;
     }
-    let ok = i + need < bytes.length + 0;
+    let ok = i + need < bytes.length;
+    // IIS-style leniency for the overlong two-byte forms of ASCII (lead 0xc0/0xc1): the second
+    // byte's top bits are ignored, so %c0%2e and %c0%ae both read as '.'
+    const loose = need === 1 && b <= 0xc1;
     for (let k = 1; ok && k <= need; k++) {
       const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
+      if (c === undefined || (!loose && (c & 0xc0) !== 0x80)) ok = false;
       else cp = (cp << 6) | (c & 0x3f);
     }
     if (!ok || cp > 0x10ffff) {

@@ -5,7 +5,7 @@
  */
 import type { SecurityEvent } from '../../core/event.js';
 import { detectCode, detectPhp } from './code.js';
-import { detectCommandInjection } from './cmdi.js';
+import { detectCommandInjection, startsWithCommand } from './cmdi.js';
 import { requestFields } from './fields.js';
 import { detectLog4Shell } from './log4shell.js';
 import { detectScanner } from './scanner.js';
@@ -83,8 +83,10 @@ export function inspectRequest(req: RequestInput): Finding[] {
   const raw: Finding[] = [];
   for (const f of fields) {
     if (f.kind !== 'ua' && f.kind !== 'path' && PLAIN.test(f.value)) {
+      // plain words, digits and `.,@-_`: only a few detectors can match (see PLAIN)
       if (WORDY.test(f.value)) detectSqli(f, raw);
-      if (f.value.indexOf('0x') >= 0) detectTraversal(f, raw); // 0x2e0x2e0x2f spelling
+      if (f.value.indexOf('.') >= 0 || f.value.indexOf('0x') >= 0) detectTraversal(f, raw);
+      if (startsWithCommand(f.value)) detectCommandInjection(f, raw);
       continue;
     }
     for (const d of BY_KIND[f.kind]) d(f, raw);

@@ -10,7 +10,7 @@ import type { Detector, FieldValue, Finding } from './types.js';
 
 /** Files and directories whose mention in a request is an LFI probe (CRS 930120 / lfi-os-files.data idea, our own list). */
 const SENSITIVE =
-  /\/etc\/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|master\.passwd|sudoers|crontab|fstab|mtab|profile|resolv\.conf|security\/|ssh\/|httpd\/|apache2?\/|nginx\/|mysql\/|php\d?\/|redis\/|pwd\.db|spwd\.db|environment|network\/|init\.d\/|cron\.|ld\.so|os-release|lsb-release|inittab|aliases|exports|samba\/|tomcat)|\/proc\/(?:self|\d+|sys|net|thread-self)\/|(?:^|[\s'"=:;|&])\/sys\/(?:class|kernel|devices|module|firmware|power|block|bus|fs)\b|(?:^|[\s'"=:;|&<>])\/(?:etc|proc)\/[a-z]|\/proc\/(?:version|cpuinfo|meminfo|mounts|net\/|sched_debug)|\/var\/(?:log|mail|spool|run\/secrets|lib\/mysql|www\/\.)|\/root\/|\/home\/[^/]{1,64}\/\.|\/usr\/local\/(?:apache|etc|nginx)|\/opt\/lampp|(?:^|\/)(?:boot|win|system|php)\.ini|\/windows\/|\/winnt\/|system32|inetpub|\/repair\/(?:sam|system)|\.htaccess|\.htpasswd|web\.config|wp-config|(?:^|\/)\.(?:env|git\/|svn\/|hg\/|bzr\/|ssh\/|aws\/|docker|npmrc|bash_history|bashrc|profile|history|mysql_history|ds_store|idea\/|vscode\/|kube\/|netrc|pgpass|gitconfig|git-credentials)|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts|(?:^|\/)(?:config|database|settings|parameters|secrets?|credentials?)\.(?:ya?ml|json|ini|xml|conf)\b|\/(?:web-inf|meta-inf)\/|server-status|(?:^|\/)(?:access|error)[._]log\b|(?:^|\/)(?:dev\/(?:null|tcp|fd))|c:\/(?:windows|winnt|boot|inetpub|users|documents|program)/;
+  /\/etc\/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|master\.passwd|sudoers|crontab|fstab|mtab|profile|resolv\.conf|security\/|ssh\/|httpd\/|apache2?\/|nginx\/|mysql\/|php\d?\/|redis\/|pwd\.db|spwd\.db|environment|network\/|init\.d\/|cron\.|ld\.so|os-release|lsb-release|inittab|aliases|exports|samba\/|tomcat)|\/proc\/(?:self|\d+|sys|net|thread-self)\/|(?:^|[\s'"=:;|&])\/sys\/(?:class|kernel|devices|module|firmware|power|block|bus|fs)\b|(?:^|[\s'"=:;|&<>])\/(?:etc|proc)\/[a-z]|\/proc\/(?:version|cpuinfo|meminfo|mounts|net\/|sched_debug)|\/var\/(?:log|mail|spool|run\/secrets|lib\/mysql|www\/\.)|\/root\/|\/home\/[^/]{1,64}\/\.|\/usr\/local\/(?:apache|etc|nginx)|\/opt\/lampp|(?:boot|win|system)\.ini\b|(?:^|\/)php\.ini|\betc\/(?:passwd|shadow|hosts|issue|group)\b|\/windows\/|\/winnt\/|system32|inetpub|\/repair\/(?:sam|system)|\.htaccess|\.htpasswd|web\.config|wp-config|(?:^|\/)\.(?:env|git\/|svn\/|hg\/|bzr\/|ssh\/|aws\/|docker|npmrc|bash_history|bashrc|profile|history|mysql_history|ds_store|idea\/|vscode\/|kube\/|netrc|pgpass|gitconfig|git-credentials)|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts|(?:^|\/)(?:config|database|settings|parameters|secrets?|credentials?)\.(?:ya?ml|json|ini|xml|conf)\b|\/(?:web-inf|meta-inf)\/|server-status|(?:^|\/)(?:access|error)[._]log\b|(?:^|\/)(?:dev\/(?:null|tcp|fd))|c:\/(?:windows|winnt|boot|inetpub|users|documents|program)/;
 
 /** PHP filter chains and stream wrappers that read local files (CVE-2021-3129-style chains, php://filter). */
 const PHP_FILTER =
@@ -40,6 +40,8 @@ export function normalizePath(v: string): string {
   let p = v;
   if (p.indexOf('\\') >= 0) p = p.replace(/\\/g, '/');
   if (p.indexOf('0x') >= 0) p = p.replace(/0x2e/g, '.').replace(/0x2f|0x5c/g, '/');
+  // `..2f..2f` / `..5c`: hex digits of an escape whose `%` a filter stripped
+  if (p.indexOf('..2f') >= 0 || p.indexOf('..5c') >= 0) p = p.replace(/\.\.(?:2f|5c)/g, '../');
   // `....//` collapses to `../` after a naive filter removes `../`; read it as what it aims at.
   if (p.indexOf('//') >= 0) p = p.replace(/\/{2,}/g, '/');
   return p;
@@ -66,6 +68,17 @@ export const detectTraversal: Detector = (f: FieldValue, out: Finding[]) => {
   if (steps >= 2) hit(1, 'path_traversal.dotdot', p.indexOf('..'));
   else if (steps === 1)
     hit(f.kind === 'path' ? 0.8 : 0.6, 'path_traversal.dotdot', p.indexOf('..'));
+  // `..` followed by junk separators, repeated: `..%01%uf025..%01%uf025`, `..\u00ff..\u00ff` (dotdotpwn-style)
+  if (steps < 2 && /(?:\.\.[^a-z0-9.\s]{1,4}){3}/.test(p))
+    hit(0.8, 'path_traversal.dotdot', p.indexOf('..'));
+  if (f.kind !== 'path') {
+    // an absolute path to a system directory or a drive as the whole value
+    const a =
+      /^\s*(?:\/(?:etc|var|usr|proc|sys|root|boot|dev|lib|lib64|opt|srv|tmp|bin|sbin)\/[a-z0-9_.-]|[a-z]:[\\/](?:[a-z0-9_$.-]{1,64}[\\/])*[a-z0-9_$.-]{1,64}\.[a-z]{2,4}\s*$|[a-z]:\/(?:windows|winnt|users|boot|inetpub|program|xampp|wamp))|(?:^|\/)\.[a-z]{2,}(?:rc|_history|authority|profile|passwd|credentials)\b/.exec(
+        p,
+      );
+    if (a) hit(0.7, 'path_traversal.absolute-path', a.index);
+  }
   // evasion padding: runs of `./` or of dots after a slash (`/./././`, `/.......`)
   if (/(?:\.\/){4}|\/\.{3,}/.test(p)) hit(0.7, 'path_traversal.dot-padding', 0);
   const s = SENSITIVE.exec(p);
