@@ -63,7 +63,7 @@ class Range implements CompactRange {
         `compact range: leaf hash of ${leafHash.length} bytes, expected ${HASH_SIZE}`,
       );
     }
-    let hash: Buffer = Buffer.from(leafHash);
+    let hash: Buffer = Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash);
     let level = 0;
     let index = this.#size;
     visit?.(0, index, hash);
