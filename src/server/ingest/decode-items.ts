@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { LogwardenError } from '../../core/errors.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 
 export type BodyFormat = 'json' | 'ndjson';
 
@@ -64,10 +65,8 @@ function tooManyItems(count: number, max: number): LogwardenError {
   );
 }
 
-function jsonErrorPosition(message: string, text: string): number {
-  const m = /position (\d+)/.exec(message);
-  const chars = m ? Number(m[1]) : text.length;
-  return Buffer.byteLength(text.slice(0, chars), 'utf8');
+function jsonErrorPosition(text: string): number {
+  return Buffer.byteLength(text.slice(0, jsonErrorOffset(text)), 'utf8');
 }
 
 function parseLine(line: string, bytes: number, limits: DecodeLimits): ItemSlot {
@@ -141,10 +140,13 @@ function decodeJson(body: Buffer, limits: DecodeLimits): ItemSlot[] {
     doc = JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
+    const position = jsonErrorPosition(text);
     throw new LogwardenError(
       'LW_BODY_MALFORMED',
-      `malformed JSON at byte ${jsonErrorPosition(message, text)}: ${message}`,
-      { details: { position: jsonErrorPosition(message, text) } },
+      `malformed JSON at byte ${position}: ${message}`,
+      {
+        details: { position },
+      },
     );
   }
   if (Array.isArray(doc)) {
