@@ -21,6 +21,9 @@ export function createProgram(io: CliIO): Command {
       // commander's own error lines are replaced by `error LW_USAGE: ...` in runCli.
       writeErr: (s) => (s.startsWith('error:') ? undefined : io.err(s)),
       outputError: () => undefined,
+      // Fixed width when not on a terminal, so help text (and docs/cli.md) is reproducible.
+      getOutHelpWidth: () => io.columns ?? 100,
+      getErrHelpWidth: () => io.columns ?? 100,
     })
     .addHelpText(
       'after',
