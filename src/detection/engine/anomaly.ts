@@ -1,0 +1,127 @@
+/**
+ * Rate anomalies: for every (source, event kind) the number of events per bucket (a minute by
+ * default, on the clock passed in) is compared with a learned baseline — an exponentially
+ * weighted mean and variance of past buckets. A bucket far above its baseline (more than
+ * `sigmas` deviations, `ratio` times the mean, and at least `minCount` events) raises an alert.
+ * Keys must have been seen for `warmupBuckets` buckets first. Drops to zero are the silence
+ * detector's job. State is bounded; evictions are counted.
+ */
+import { alertId, type Alert } from '../alerts/alert.js';
+
+export interface AnomalyOptions {
+  readonly enabled: boolean;
+  readonly bucketMs: number;
+  readonly warmupBuckets: number;
+  readonly sigmas: number;
+  readonly ratio: number;
+  readonly minCount: number;
+  readonly maxKeys: number;
+}
+
+export const DEFAULT_ANOMALY: AnomalyOptions = {
+  enabled: true,
+  bucketMs: 60_000,
+  warmupBuckets: 30,
+  sigmas: 4,
+  ratio: 3,
+  minCount: 50,
+  maxKeys: 20_000,
+};
+
+interface KeyState {
+  source: string;
+  name: string;
+  bucket: number;
+  count: number;
+  mean: number;
+  variance: number;
+  buckets: number;
+}
+
+const ALPHA = 0.05;
+
+export interface AnomalyDetector {
+  observe(source: string, name: string, timeMs: number): Alert[];
+  /** Close buckets that ended before `nowMs` (call on a timer when live). */
+  advanceTo(nowMs: number): Alert[];
+  readonly evicted: number;
+}
+
+export function createAnomalyDetector(opts: AnomalyOptions = DEFAULT_ANOMALY): AnomalyDetector {
+  const keys = new Map<string, KeyState>();
+  let evicted = 0;
+
+  /** Fold the finished bucket of `s` into its baseline, judging it first; then skip to `bucket`. */
+  const close = (s: KeyState, bucket: number, out: Alert[]): void => {
+    const judged = s.buckets >= opts.warmupBuckets;
+    const sd = Math.sqrt(s.variance);
+    if (
+      judged &&
+      s.count >= opts.minCount &&
+      s.count > s.mean + opts.sigmas * sd &&
+      s.count >= opts.ratio * Math.max(s.mean, 1)
+    ) {
+      const start = s.bucket * opts.bucketMs;
+      out.push({
+        id: alertId('lw_rate_anomaly', s.source, s.name, start),
+        kind: 'anomaly',
+        rule: { name: 'lw_rate_anomaly', title: 'Unusual event rate' },
+        severity: 'medium',
+        entity: { type: 'source', value: s.source },
+        groupKey: { 'log.source_id': s.source, 'event.name': s.name },
+        count: s.count,
+        firstSeenMs: start,
+        lastSeenMs: start + opts.bucketMs - 1,
+        tags: ['attack.impact'],
+        attack: [],
+        summary: `${s.count} ${s.name} events from ${s.source} in ${opts.bucketMs / 1000}s, usually ${s.mean.toFixed(1)} ± ${sd.toFixed(1)}`,
+        events: [],
+        eventsOmitted: 0,
+      });
+    }
+    // Update the baseline with this bucket and with the empty buckets in between (capped).
+    const update = (x: number): void => {
+      const d = x - s.mean;
+      s.mean += ALPHA * d;
+      s.variance = (1 - ALPHA) * (s.variance + ALPHA * d * d);
+      s.buckets++;
+    };
+    update(s.count);
+    for (let i = 0, empty = Math.min(bucket - s.bucket - 1, 120); i < empty; i++) update(0);
+    s.bucket = bucket;
+    s.count = 0;
+  };
+
+  return {
+    observe(source, name, t) {
+      if (!opts.enabled) return [];
+      const bucket = Math.floor(t / opts.bucketMs);
+      const k = `${source}\u0000${name}`;
+      let s = keys.get(k);
+      const out: Alert[] = [];
+      if (!s) {
+        s = { source, name, bucket, count: 0, mean: 0, variance: 0, buckets: 0 };
+        keys.set(k, s);
+        if (keys.size > opts.maxKeys) {
+          keys.delete(keys.keys().next().value as string);
+          evicted++;
+        }
+      } else if (bucket > s.bucket) {
+        close(s, bucket, out);
+      }
+      // Late events (an earlier bucket) count into the current one: close enough for rates.
+      s.count++;
+      return out;
+    },
+    advanceTo(now) {
+      const out: Alert[] = [];
+      if (!opts.enabled) return out;
+      const bucket = Math.floor(now / opts.bucketMs);
+      for (const s of keys.values()) if (bucket > s.bucket) close(s, bucket, out);
+      return out;
+    },
+    get evicted() {
+      return evicted;
+    },
+  };
+}
