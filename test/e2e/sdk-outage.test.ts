@@ -160,10 +160,10 @@ describe('SDK delivery when the collector goes away', () => {
           queued: number;
           dropped: Record<string, number>;
         },
-      (s) => s.dropped.spool_full > 0 && s.queued === 0,
+      (s) => (s.dropped.spool_full ?? 0) > 0 && s.queued === 0,
       'spool_full drops',
     );
-    expect(stats.spooled + stats.dropped.spool_full).toBe(stats.emitted);
+    expect(stats.spooled + (stats.dropped.spool_full ?? 0)).toBe(stats.emitted);
     const onDisk = segments(spoolDir).reduce(
       (n, f) => n + fs.statSync(path.join(spoolDir, f)).size,
       0,
