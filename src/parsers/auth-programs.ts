@@ -11,8 +11,12 @@ const attrs = (ev: ParsedEvent): Attrs => (ev.attributes ??= {});
 
 /** `logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root` into a map (empty values kept). */
 function pamKv(s: string): Record<string, string> {
+  // Split by hand: matchAll's iterator showed in the auth.log profile (bench/parse.mjs).
   const out: Record<string, string> = {};
-  for (const m of s.matchAll(/(\w+)=(\S*)/g)) out[m[1]!] = m[2]!;
+  for (const tok of s.split(' ')) {
+    const eq = tok.indexOf('=');
+    if (eq > 0) out[tok.slice(0, eq)] = tok.slice(eq + 1);
+  }
   return out;
 }
 

@@ -58,7 +58,7 @@ export function applyProgram(ev: ParsedEvent, program: string, msg: string): voi
     applyPam(ev, base, msg);
     return;
   }
-  const pam = PAM_PREFIX.exec(msg);
+  const pam = msg.startsWith('pam_unix(') ? PAM_PREFIX.exec(msg) : null;
   if (pam !== null) {
     applyPam(ev, pam[1], msg.slice(pam[0].length));
     return;
@@ -74,7 +74,16 @@ function readTag(
   line: string,
   p: number,
 ): { program: string; pid: string | undefined; msg: number } | null {
-  if (!/[A-Za-z0-9_-]/.test(line[p] ?? '')) return null;
+  const c0 = line.charCodeAt(p);
+  // A tag starts with a letter, digit, `_` or `-` (not `/x`, `[`...).
+  if (!(
+    (c0 >= 97 && c0 <= 122) ||
+    (c0 >= 65 && c0 <= 90) ||
+    (c0 >= 48 && c0 <= 57) ||
+    c0 === 95 ||
+    c0 === 45
+  ))
+    return null;
   const n = Math.min(line.length, p + 128);
   for (let i = p; i < n; i++) {
     const c = line.charCodeAt(i);
