@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerRules } from './rules.js';
+import { registerScan } from './scan.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
@@ -18,4 +20,6 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   tokens: registerTokens,
   search: registerSearch,
   sources: registerSources,
+  scan: registerScan,
+  rules: registerRules,
 };

@@ -142,7 +142,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       attack: attackTechniques(m.tags),
       summary:
         m.kind === 'correlation'
-          ? `${m.title}: ${count} events${keyText ? ` (${keyText})` : ''}`
+          ? `${m.title}${keyText ? ` (${keyText})` : ''}`
           : `${m.title}${entity.value ? `: ${entity.value}` : ''}`,
       events: contributing.map((e) => alertEventRef(e, seqOf.get(e))),
       eventsOmitted: m.eventsDropped ?? 0,
