@@ -139,8 +139,8 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
   let closed: Promise<void> | undefined;
 
   /** Fold committed rows [builder.size, store.size()) into the tree; stops at a gap or a bad row. */
-  const fold = (): void => {
-    const target = store.size();
+  const fold = (limit: number): void => {
+    const target = Math.min(store.size(), builder.size + limit);
     while (builder.size < target) {
       const from = builder.size;
       const rows = readRows(from, Math.min(target, from + batchSize));
@@ -174,12 +174,12 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     }
   };
 
-  const sign = (): StoredCheckpoint | undefined => {
+  const sign = (limit = Number.POSITIVE_INFINITY): StoredCheckpoint | undefined => {
     if (broken !== undefined) throw broken;
     const before = builder.size;
     const latest = checkpoints.latest();
     try {
-      fold();
+      fold(limit);
     } catch (e) {
       reset();
       throw e;
@@ -224,9 +224,18 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     return cp;
   };
 
+  // A timer run signs at most this many new entries, then yields to the event loop and goes on:
+  // a backlog (first start on a big store) never blocks ingest for seconds.
+  const PER_RUN = 50_000;
   const tick = (): void => {
     try {
-      sign();
+      sign(PER_RUN);
+      if (closed === undefined && soon === undefined && store.size() - builder.size >= PER_RUN) {
+        soon = setImmediate(() => {
+          soon = undefined;
+          tick();
+        });
+      }
     } catch {
       // Counted in stats; the next tick retries. A persistent failure shows as a stale checkpoint.
     }
@@ -249,7 +258,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
         });
       }
     },
-    checkpointNow: sign,
+    checkpointNow: () => sign(),
     latestCheckpoint: () => checkpoints.latest(),
     checkpointAt: (size) => checkpoints.at(size),
     onCheckpoint(listener) {
@@ -260,7 +269,11 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       closed ??= (async () => {
         if (timer !== undefined) clearInterval(timer);
         if (soon !== undefined) clearImmediate(soon);
-        tick();
+        try {
+          sign(); // everything committed, however much
+        } catch {
+          // counted in stats; verify reports what stayed unsigned
+        }
       })();
       return closed;
     },
