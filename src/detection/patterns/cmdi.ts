@@ -284,6 +284,14 @@ const STRONG = new Set([
   'doas',
   'setsid',
   'chroot',
+  'invoke-expression',
+  'invoke-webrequest',
+  'invoke-restmethod',
+  'invoke-command',
+  'start-process',
+  'lwp-download',
+  'lwp-request',
+  'lwp-mirror',
 ]);
 /** Command words that are ordinary English or programming words: only with shell-like arguments. */
 const AMBIGUOUS = new Set([
@@ -397,6 +405,17 @@ const PREFIX = new Set([
   'busybox',
 ]);
 
+/** Parenthesis depth at `at` (a `;` inside `( ... )` of a User-Agent is a comment separator). */
+function parenDepth(v: string, at: number): number {
+  let d = 0;
+  for (let k = 0; k < at; k++) {
+    const c = v.charCodeAt(k);
+    if (c === 40) d++;
+    else if (c === 41 && d > 0) d--;
+  }
+  return d;
+}
+
 /** Undo shell quoting/escaping/IFS tricks; `[n]` single-character classes become the character. */
 function deobfuscate(v: string): string {
   let s = v;
@@ -404,6 +423,8 @@ function deobfuscate(v: string): string {
     s = s.replace(/\$\{ifs\}|\$ifs(?:\$\d)?|\$\{?[@*!#?$_-]\}?|\$\d|\$\(\)/g, (m) =>
       m.indexOf('ifs') >= 0 ? ' ' : '',
     );
+  // an unset variable inside a word expands to nothing: uname$u, c$x'a't
+  if (s.indexOf('$') >= 0) s = s.replace(/(?<=[a-z])\$[a-z_][a-z0-9_]{0,30}\b/g, '');
   // empty substitutions inside a word: pi``ng, pi<()ng
   if (/``|[<>]\(\)/.test(s)) s = s.replace(/``|[<>]\(\)/g, '');
   if (/['"\\^]/.test(s))
@@ -455,6 +476,7 @@ function commandAt(
   afterSep: boolean,
   kind: FieldValue['kind'],
   field: string,
+  strongSep = false,
 ): [number, string, number] | undefined {
   let i = pos;
   let j = i;
@@ -466,6 +488,8 @@ function commandAt(
       (v.charCodeAt(i) <= 32 || v.charCodeAt(i) === 40 || v.charCodeAt(i) === 123)
     )
       i++;
+    // a quoted command word runs the same: 'cscli', "ls"
+    if (v.charCodeAt(i) === 39 || v.charCodeAt(i) === 34) i++;
     j = i;
     while (j < v.length && j - i < 96 && WORD_CHAR.test(v[j] as string)) j++;
     word = v.slice(i, j);
@@ -499,12 +523,20 @@ function commandAt(
     if ((base !== 'which' && base !== 'whereis') || STRONG.has(argWord))
       return [afterSep ? 0.9 : 0.7, 'command_injection.command-line', i];
   }
-  if (NUMERIC_ARGS.has(base) && /^\s+(?:-[a-z]\s+)?\d{1,6}\s*(?:$|[;|&])/.test(rest))
+  if (
+    NUMERIC_ARGS.has(base) &&
+    /^['"]?\s+(?:-[a-z]\s+\d{1,6}\s+)?\d{1,6}(?:\.\d{1,3}){0,3}\s*(?:$|[;|&])/.test(rest)
+  )
     return [afterSep ? 0.9 : 0.7, 'command_injection.time-probe', i];
   if (afterSep) {
     if (!ambiguous || args) return [ambiguous ? 0.8 : 1, 'command_injection.separator-command', i];
+    // `;env`, `|who`: a value that *starts* with a separator, or a substitution `>(tee log)`
+    if (strongSep) return [0.8, 'command_injection.separator-command', i];
     return undefined;
   }
+  // a User-Agent that is a bare command (`visudo`)
+  if (kind === 'ua' && rest.trim() === '' && !ambiguous)
+    return [0.7, 'command_injection.command-line', i];
   // a User-Agent or Referer that is a command line (`nohup ifconfig`, `ansible all -m ping`)
   if ((kind === 'ua' || field.endsWith('referer')) && /^\s+\S/.test(rest) && !ambiguous)
     return [0.7, 'command_injection.command-line', i];
@@ -525,7 +557,7 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
   ],
   // FOR %x IN (...) DO, IF [NOT] EXIST/DEFINED/ERRORLEVEL, IF a EQU b, IF a==b
   [
-    /\bfor\s+(?:\/[dflr]\s+)?%%?\S{1,3}\s+in\s*\(|\bif\s*(?:\/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s*(?:\/i\s+)?(?:not\s+)?\S{1,64}\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S|\bif\s*(?:\/i\s+)?(?:not\s+)?\S{1,64}\s*==\s*\S/,
+    /\bfor\s+(?:\/[dflr]\s+)?%%?\S{1,32}\s+in\s*\(|\bif\s*(?:\/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s*(?:\/i\s+)?(?:not\s+)?\S{1,64}\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S|\bif(?:\s*\/i)?\s+(?:not\s+)?(?:"[^"]{0,64}"|\S{1,64})\s*==\s*\S/,
     0.8,
     'command_injection.windows-shell',
   ],
@@ -563,6 +595,8 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
     0.8,
     'command_injection.redirect-write',
   ],
+  // dd reading or writing files, bash arithmetic/legacy expansions $(( )) and $[ ]
+  [/\bdd\s+(?:if|of)=|\$\(\(|\$\[/, 0.7, 'command_injection.substitution'],
   // registry hive paths used with reg.exe
   [
     /\bhk(?:lm|cu|cr|u|cc)\\|\bhkey_(?:local_machine|current_user|classes_root|users)\b/,
@@ -598,21 +632,23 @@ export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) 
   let guard = 0;
   while ((m = SEPARATOR.exec(v)) !== null && guard++ < 128) {
     // in a User-Agent `;` and `(` are ordinary product-comment syntax (RFC 9110 §10.1.5)
-    if (f.kind === 'ua' && (m[0] === ';' || m[0] === '&')) continue;
-    const r = commandAt(v, m.index + m[0].length, true, f.kind, f.field);
+    if (f.kind === 'ua' && (m[0] === ';' || m[0] === '&') && parenDepth(v, m.index) > 0) continue;
+    const strongSep = v.slice(0, m.index).trim() === '' || m[0] === '`' || m[0].endsWith('(');
+    const r = commandAt(v, m.index + m[0].length, true, f.kind, f.field, strongSep);
     if (r) hit(...r);
   }
   // Bash brace expansion {cmd,arg}: the first non-empty item is a command
-  const br = /\{,?([a-z/?*.$'"]{1,32}),[^{}\s]{0,200}\}/.exec(v);
+  const br =
+    /\{(?:,([a-z/?*.$'"]{1,32})(?:,[^{}\s]{0,200})?|([a-z/?*.$'"]{1,32}),[^{}\s]{0,200})\}/.exec(v);
   if (br) {
-    const w = (br[1] as string).replace(/^\$?['"]|['"]$/g, '');
+    const w = (br[1] ?? br[2] ?? '').replace(/^\$?['"]|['"]$/g, '');
     if (STRONG.has(w.slice(w.lastIndexOf('/') + 1)) || /[?*]/.test(w))
       hit(0.9, 'command_injection.brace-expansion', br.index);
   }
   // glob/bracket-obfuscated absolute paths: /[e]tc/pas[s]wd, /usr/[a-z]in/bash, /???/??t
   // (a URL query `?` is followed by `name=`; a glob `?` by more name characters and a `/` or the end)
   const gp =
-    /(?:^|[\s;|&=,{'"])\/[^\s]{0,64}?(?:\[[!^]?[a-z0-9/?-]{1,8}\]|(?:[a-z]\?|\?[a-z?])[a-z?]{0,16}(?:\/|$|[\s,}]))/.exec(
+    /(?:^|[\s;|&=,{'"])\/[^\s]{0,64}?(?:[a-z]\[[!^]?[a-z0-9/?-]{1,8}\]|\[[!^]?[a-z0-9/?-]{1,8}\][a-z]|(?:[a-z]\?|\?[a-z?])[a-z?]{0,16}(?:\/|$|[\s,}]))/.exec(
       raw,
     );
   if (gp) hit(0.8, 'command_injection.glob-path', gp.index);

@@ -183,6 +183,23 @@ export function decodeBackslash(s: string): string {
   );
 }
 
+/**
+ * UTF-7 (RFC 2152) shifted sequences that encode ASCII, e.g. `+ADw-script+AD4-` = `<script>`: old
+ * browsers honoured a UTF-7 charset. Only sequences that decode to printable ASCII are replaced.
+ */
+export function decodeUtf7(s: string): string {
+  return s.replace(/\+([A-Za-z0-9+/]{3,32})-?/g, (m, b64: string) => {
+    const bits = Buffer.from(b64.slice(0, b64.length - (b64.length % 8 === 0 ? 0 : 0)), 'base64');
+    let out = '';
+    for (let i = 0; i + 1 < bits.length; i += 2) {
+      const c = ((bits[i] as number) << 8) | (bits[i + 1] as number);
+      if (c < 0x20 || c > 0x7e) return m;
+      out += String.fromCharCode(c);
+    }
+    return out.length > 0 ? out : m;
+  });
+}
+
 // Look-alike characters that NFKC does not fold but path parsers have treated as separators.
 const LOOKALIKE: Readonly<Record<string, string>> = {
   '\u2215': '/',
@@ -225,6 +242,7 @@ export function decodeValue(raw: string, plusAsSpace: boolean): string {
     s = percentDecode(s, plusAsSpace && round === 0);
     s = decodeEntities(s);
     s = decodeBackslash(s);
+    if (s.indexOf('+A') >= 0 || s.indexOf('+a') >= 0) s = decodeUtf7(s);
     if (s === before) break;
   }
   s = foldUnicode(s);

@@ -69,7 +69,7 @@ const BY_KIND: Readonly<Record<FieldKind, readonly Detector[]>> = {
 // spelled out in words (`1 union select null`): the fast path for benign traffic.
 const PLAIN = /^[a-z0-9 _.,@-]*$/;
 const WORDY =
-  /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects)\b/;
+  /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects|xor)\b|(?:^|\s)(?:or|and)\s+\d/;
 
 /**
  * Inspect one request. Pure and synchronous; cost is linear in the (capped) request size.
@@ -87,6 +87,7 @@ export function inspectRequest(req: RequestInput): Finding[] {
       if (WORDY.test(f.value)) detectSqli(f, raw);
       if (f.value.indexOf('.') >= 0 || f.value.indexOf('0x') >= 0) detectTraversal(f, raw);
       if (startsWithCommand(f.value)) detectCommandInjection(f, raw);
+      if (f.value.indexOf('document.') >= 0 || f.value.indexOf('window.') >= 0) detectXss(f, raw);
       continue;
     }
     for (const d of BY_KIND[f.kind]) d(f, raw);

@@ -170,6 +170,13 @@ const ROWS: Row[] = [
     'CRITICAL',
   ],
   [
+    'xss.html-injection',
+    'xss',
+    'HTML start tag with attributes injected into a value',
+    ['T1189'],
+    'CWE-80',
+  ],
+  [
     'xss.js-sink',
     'xss',
     'JavaScript sink (alert(, document.cookie, .innerHTML...)',

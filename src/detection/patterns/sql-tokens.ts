@@ -72,6 +72,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'returning',
   'load_file',
   'analyse',
+  'replace',
 ]);
 
 const LOGIC: ReadonlySet<string> = new Set(['and', 'or', 'xor', 'not', '&&', '||', 'div', 'mod']);
@@ -190,6 +191,9 @@ export const SQL_FUNCTIONS: ReadonlySet<string> = new Set([
   'quote_ident',
   'load_extension',
   'sp_password',
+  'lo_get',
+  'lo_export',
+  'pg_read_binary_file',
   'sp_executesql',
   'xp_regread',
   'xp_dirtree',

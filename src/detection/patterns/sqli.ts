@@ -69,6 +69,7 @@ const STACKED = new Set([
   'grant',
   'begin',
   'set',
+  'replace',
 ]);
 const SCHEMA =
   /(?:information_schema|sysobjects|syscolumns|sysdatabases|sqlite_master|sqlite_schema|pg_catalog|pg_shadow|pg_user|mysql\.user|all_tables|all_users|user_tables|sys\.tables|sys\.objects|msysobjects|msysaccessobjects|dual\b|sysibm\.|rdb\$)/;
@@ -89,6 +90,21 @@ function isOperand(t: Tok | undefined): boolean {
     t.t === '(' ||
     (t.t === 'k' && (t.v === 'null' || t.v === 'true' || t.v === 'false'))
   );
+}
+
+/**
+ * After an operand: operators (including PostgreSQL JSON `->`, `?`, `?|`, `@>`) up to a comparison
+ * followed by an operand, within 8 tokens: `'{..}' -> '$.c' = 7`, `'{..}' ? 'a'`.
+ */
+function conditionAhead(toks: Tok[], from: number): boolean {
+  for (let m = from; m < toks.length && m < from + 8; m++) {
+    const t = toks[m] as Tok;
+    if ((t.t === 'c' || t.v === '?') && isOperand(toks[m + 1])) return true;
+    if (t.t === 'c' && (toks[m + 1]?.t === 'a' || toks[m + 1]?.v === '?') && isOperand(toks[m + 2]))
+      return true;
+    if (t.t !== 'a' && t.t !== 'c' && t.v !== '?' && !isOperand(t)) return false;
+  }
+  return false;
 }
 
 function analyze(all: Tok[], broken: boolean): Hit {
@@ -239,6 +255,8 @@ function analyze(all: Tok[], broken: boolean): Hit {
           (hasComment || injectedAfter)
         ) {
           hit(0.8, 'sqli.boolean-condition');
+        } else if (isOperand(a) && conditionAhead(toks, j + 1)) {
+          hit(injectedAfter ? 0.9 : 0.6, 'sqli.boolean-condition');
         } else if (broken && i === 1 && isOperand(a)) {
           hit(0.6, 'sqli.quote-logic');
         }

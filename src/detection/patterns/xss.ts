@@ -78,7 +78,7 @@ const URL_ATTRS = new Set([
 const SCRIPT_URL =
   /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|ecmascript|xhtml))|-moz-binding|expression\(|behavior:|url\(['"]?(?:java|vb)script/;
 const SINK =
-  /\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob|write|writeln|execscript|import|btoa|structuredclone)\s*(?:\(|`)|\bnew\s+function\s*\(|\.(?:call|apply)\s*`|\$\{\s*(?:alert|prompt|confirm|eval|navigation|document|window|top)\b|\b(?:document\.(?:cookie|domain|write|location|body|forms|queryselector|getelementby|createelement)|window\.(?:location|open|name)|(?:top|self|parent)\.location|location\.(?:href|hash|replace)|\.innerhtml|\.outerhtml|\.textcontent\s*=|\.src\s*=|onerror\s*=|constructor\s*\()/;
+  /\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob|write|writeln|execscript|import|btoa|structuredclone)\s*(?:\([^)]|\(\)|`)|\bnew\s+function\s*\(|\.(?:call|apply)\s*`|\$\{\s*(?:alert|prompt|confirm|eval|navigation|document|window|top)\b|\b(?:document\.(?:cookie|domain|write|location|body|forms|queryselector|getelementby|createelement)|window\.(?:location|open|name)|(?:top|self|parent)\.location|location\.(?:href|hash|replace)|\.innerhtml|\.outerhtml|\.textcontent\s*=|\.src\s*=|onerror\s*=|constructor\s*\()/;
 
 interface Hit {
   score: number;
@@ -112,6 +112,8 @@ function scanTags(v: string, hit: (s: number, r: string, at: number) => void): v
       if (name === 'script') hit(1, 'xss.script-tag', i);
       else if (!closing && DANGEROUS_TAGS.has(name)) hit(0.8, 'xss.dangerous-tag', i);
       else if (!closing && WEAK_TAGS.has(name)) hit(0.4, 'xss.dangerous-tag', i);
+      // any start tag that carries an attribute is HTML injection, whatever the element
+      if (!closing && /^[\s/]+[a-z]/.test(v.slice(j, j + 8))) hit(0.6, 'xss.html-injection', i);
       // attributes until '>' (or end of value: a payload need not close its tag)
       const end = v.indexOf('>', j);
       const stop = Math.min(end < 0 ? n : end, j + 1024);
@@ -147,7 +149,8 @@ function scanTags(v: string, hit: (s: number, r: string, at: number) => void): v
             while (ve < n && v.charCodeAt(ve) > 32 && v.charCodeAt(ve) !== 62) ve++;
           }
           const val = v.slice(m, Math.min(ve, m + 2048));
-          if (attr.length >= 5 && attr.startsWith('on')) hit(1, 'xss.event-handler', an);
+          if (attr.length >= 5 && attr.length <= 48 && attr.startsWith('on'))
+            hit(1, 'xss.event-handler', an);
           else if (URL_ATTRS.has(attr) && SCRIPT_URL.test(val.replace(SQUEEZE, '')))
             hit(1, 'xss.script-url', an);
           k = Math.max(ve + 1, k + 1);
@@ -178,7 +181,7 @@ function scanHandlers(v: string, hit: (s: number, r: string, at: number) => void
         if (c >= 97 && c <= 122) j++;
         else break;
       }
-      if (j - i >= 5) {
+      if (j - i >= 5 && j - i <= 48) {
         let k = j;
         while (k < v.length && v.charCodeAt(k) <= 32) k++;
         if (v.charCodeAt(k) === 61) {
@@ -192,7 +195,7 @@ function scanHandlers(v: string, hit: (s: number, r: string, at: number) => void
   }
 }
 
-const PREFILTER = /[<(`=]|script:|-moz-binding|behavior:/;
+const PREFILTER = /[<(`=]|script:|-moz-binding|behavior:|document\.|window\.|\.location/;
 
 /** XSS detector: emits at most one finding per field. */
 export const detectXss: Detector = (f: FieldValue, out: Finding[]) => {
