@@ -4,6 +4,7 @@ import { isUuid } from './ids.js';
 import type { PrepareResult } from './prepare.js';
 import { prepareEvent } from './prepare.js';
 import { createRedactor } from './redact.js';
+import { canonicalJson } from './serialize.js';
 
 const NOW = Date.UTC(2026, 10, 27, 9, 30, 0, 0);
 const ok = (r: PrepareResult): SecurityEvent => {
@@ -301,5 +302,35 @@ describe('prepareEvent: safety', () => {
       'log.source': 'http',
       attributes: { 'X-Internal': '[REDACTED:xinternal]' },
     });
+  });
+});
+
+describe('prepareEvent: body is canonical JSON', () => {
+  it('equals canonicalJson(event) for random events with unsorted, nested, unicode attributes', () => {
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = <T>(xs: T[]): T => xs[rnd(xs.length)]!;
+    const strs = ['a', 'Z', 'é', '😀', 'x y', 'line\nbreak', '"q"', '\\', '', '10', '__proto__x'];
+    const value = (depth: number): unknown => {
+      const k = rnd(depth > 2 ? 4 : 6);
+      if (k === 0) return pick(strs);
+      if (k === 1) return rnd(1000) - 500 + (rnd(2) ? 0.25 : 0);
+      if (k === 2) return pick([true, false, null]);
+      if (k === 3) return pick(strs) + pick(strs);
+      if (k === 4) return Array.from({ length: rnd(4) }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: rnd(5) }, () => [pick(strs) + pick(strs), value(depth + 1)]),
+      );
+    };
+    for (let i = 0; i < 300; i++) {
+      const r = prep({
+        'event.name': 'log',
+        message: pick(strs),
+        'user.id': pick(strs) || 'u',
+        attributes: { z: value(1), a: value(1), m: value(0) },
+      });
+      const e = ok(r);
+      expect(r.ok && r.prepared.body).toBe(canonicalJson(e));
+    }
   });
 });

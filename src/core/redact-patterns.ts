@@ -28,6 +28,7 @@ export function luhnValid(digits: string): boolean {
 }
 
 const mark = (name: string): string => `[REDACTED:${name}]`;
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
 export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   {
@@ -38,9 +39,21 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   },
   {
     // JWS/JWT compact serialization (RFC 7515 §7.1): header and payload are base64url JSON objects.
+    // Matched as whole tokens so the scan stays linear on adversarial input ("eyJ-eyJ-eyJ..."
+    // with unbounded segments backtracks quadratically): runs of token characters are disjoint.
     name: 'jwt',
-    regex: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
-    replace: () => mark('jwt'),
+    regex: /[A-Za-z0-9_.-]{20,}/g,
+    replace: (m) => {
+      // A JWT is the last three dot-separated segments of the token: header and payload start
+      // with "eyJ" (base64url of '{"'). Plain string checks: linear in the token length.
+      const segs = m.split('.');
+      const n = segs.length;
+      if (n < 3) return null;
+      const [h, p, sig] = [segs[n - 3]!, segs[n - 2]!, segs[n - 1]!];
+      if (h.length < 7 || p.length < 7 || !h.startsWith('eyJ') || !p.startsWith('eyJ')) return null;
+      if (!B64URL.test(h) || !B64URL.test(p) || !(sig === '' || B64URL.test(sig))) return null;
+      return (n > 3 ? segs.slice(0, n - 3).join('.') + '.' : '') + mark('jwt');
+    },
   },
   {
     // HTTP Authorization credentials (RFC 9110 §11.4): keep the scheme, drop the credentials.
@@ -65,9 +78,11 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   },
   {
     // key=value / key: value secrets in query strings, form bodies, JSON-ish text and messages.
+    // Only the keyword is matched (a prefix like "db_" stays as it is): a key-prefix pattern made
+    // the scan quadratic on "a-a-a-...-a password".
     name: 'secret_param',
     regex:
-      /\b((?:[a-z0-9_-]*?(?:password|passwd|passphrase|pwd|secret|api[_-]?key|token|session[_-]?id)))("?\s*[:=]\s*"?)([^&\s"',;]+)/gi,
+      /(password|passwd|passphrase|pwd|secret|api[_-]?key|token|session[_-]?id)("?\s*[:=]\s*"?)([^&\s"',;]+)/gi,
     replace: (_m, key, sep, value) =>
       value!.startsWith('[REDACTED:') ? null : `${key}${sep}${mark('secret')}`,
   },
@@ -79,12 +94,19 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
     replace: (m) => {
       // The match may have swallowed a following group ("4111 1111 1111 1111 12"): try the
       // longest prefix of whole groups that is a valid PAN.
-      const groups = m.split(/(?=[ -])/);
-      for (let n = groups.length; n > 0; n--) {
-        const head = groups.slice(0, n).join('');
-        const digits = head.replace(/[ -]/g, '');
-        if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) {
-          return mark('card') + m.slice(head.length);
+      const digits = m.replace(/[ -]/g, '');
+      // cut[k] = [characters of m, digits] at the end of the k-th group.
+      const cuts: Array<[number, number]> = [];
+      let d = 0;
+      for (let i = 0; i < m.length; i++) {
+        if (m[i] === ' ' || m[i] === '-') cuts.push([i, d]);
+        else d++;
+      }
+      cuts.push([m.length, d]);
+      for (let k = cuts.length - 1; k >= 0; k--) {
+        const [chars, count] = cuts[k]!;
+        if (count >= 13 && count <= 19 && luhnValid(digits.slice(0, count))) {
+          return mark('card') + m.slice(chars);
         }
       }
       return null;
