@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isLogwardenError } from '../core/errors.js';
+import { prepareEvent } from '../core/prepare.js';
 import {
   createLineParser,
   detectFormat,
@@ -135,5 +136,18 @@ describe('createLineParser', () => {
 
   it('has one registry entry per format, named as its key', () => {
     for (const f of LOG_FORMATS) expect(PARSERS[f].name).toBe(f);
+  });
+
+  it('produces events that the core accepts, for every fixture line', () => {
+    for (const f of readdirSync(FIXTURES)) {
+      const lines = read(f);
+      const p = createLineParser('auto', { sample: lines });
+      for (const l of lines) {
+        const r = prepareEvent(p.parse(l, { ...ctx, source: `file:${f}` }), {
+          source: `file:${f}`,
+        });
+        expect(r.ok ? [] : r.errors, `${f}: ${l}`).toEqual([]);
+      }
+    }
   });
 });

@@ -60,6 +60,12 @@ function flatten(
       const obj = v as Record<string, unknown>;
       if ('stringValue' in obj || 'intValue' in obj) out.set(key, anyValue(obj));
       else flatten(obj, key, out, depth + 1);
+    } else if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) {
+      out.set(key, v);
+    } else if (v !== null && typeof v === 'object') {
+      // Arrays of objects and whatever lies deeper than MAX_DEPTH stay as JSON text: attributes have a
+      // nesting limit (core/prepare) and one deep record must not get the event rejected.
+      out.set(key, JSON.stringify(v));
     } else out.set(key, v);
   }
 }

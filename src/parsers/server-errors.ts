@@ -29,7 +29,7 @@ function fail(ev: ParsedEvent, reason: string, user: string | undefined): void {
 }
 
 const NGINX_TAIL =
-  /, (client|server|request|upstream|host|referrer|subrequest): ("(?:[^"\\]|\\.)*"|[^,]*)/g;
+  /, (client|server|request|upstream|host|referrer|subrequest|login): ("(?:[^"\\]|\\.)*"|[^,]*)/g;
 
 export function parseNginxErrorLine(line: string, ctx: ParseContext): ParsedEvent | null {
   const y = digitsAt(line, 0, 4);
@@ -92,7 +92,10 @@ export function parseNginxErrorLine(line: string, ctx: ParseContext): ParsedEven
     for (const m of rest.slice(ci).matchAll(NGINX_TAIL)) {
       const raw = m[2]!;
       const v = raw.startsWith('"') ? raw.slice(1, -1) : raw;
-      if (m[1] === 'client') ev['client.address'] = v;
+      if (v === '') continue;
+      // The mail proxy writes `client: 192.0.2.1 using starttls`.
+      if (m[1] === 'client') ev['client.address'] = v.split(' ', 1)[0];
+      else if (m[1] === 'login') ev['user.name'] = v;
       else if (m[1] === 'server') ev['server.address'] = v;
       else if (m[1] === 'request') applyRequest(ev, v);
       else if (m[1] === 'host') ev['host.name'] = v;
@@ -110,6 +113,7 @@ export function parseNginxErrorLine(line: string, ctx: ParseContext): ParsedEven
     if (m[1] !== undefined) a['nginx.excess'] = Number(m[1]);
   } else if ((m = /^user "([^"]*)" was not found in "/.exec(msg))) fail(ev, 'invalid_user', m[1]);
   else if ((m = /^user "([^"]*)": password mismatch/.exec(msg))) fail(ev, 'wrong_password', m[1]);
+  else if (/^client login failed\b/.test(msg)) fail(ev, 'mail_login_failed', ev['user.name']);
   else if (/^access forbidden by rule/.test(msg)) {
     ev['event.name'] = 'authz_fail';
     ev['event.outcome'] = 'failure';
