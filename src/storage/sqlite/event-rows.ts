@@ -1,7 +1,7 @@
 /**
- * PreparedEvent to the row the store writes: indexed columns taken from the event object, the
- * body kept as the exact string given, and the RFC 6962 leaf hash SHA-256(0x00 || body bytes)
- * (RFC 6962 §2.1). Validation here only guards the store's own invariants (a usable id, time and
+ * PreparedEvent to the row the store writes: indexed columns taken from the event object and the
+ * body kept as the exact string given. The writer adds the RFC 6962 leaf hash
+ * SHA-256(0x00 || body bytes) (RFC 6962 §2.1), in the writer thread when there is one. Validation here only guards the store's own invariants (a usable id, time and
  * name); the pipeline validated the event itself before serializing it.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +19,6 @@ export interface EventRow {
   readonly clientAddress: string | null;
   readonly userId: string | null;
   readonly source: string;
-  readonly leafHash: Buffer;
   readonly body: string;
   readonly message: string | null;
   readonly original: string | null;
@@ -75,7 +74,6 @@ export function toRow(p: PreparedEvent, index: number): EventRow {
     clientAddress: str(e['client.address']),
     userId: str(e['user.id']),
     source: p.source,
-    leafHash: leafHash(p.body),
     body: p.body,
     message: str(e.message),
     original: str(e['log.original']),

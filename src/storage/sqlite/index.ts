@@ -15,6 +15,7 @@ import { migrate, migrationVersion } from './migrations.js';
 import { STORE_MIGRATIONS, STORE_NAMESPACE } from './schema.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { SqliteStore } from './sqlite-store.js';
+import { mainThreadBackend, threadBackend } from './write-backend.js';
 import { storeError } from './store-error.js';
 
 export interface SqliteStoreOptions {
@@ -33,6 +34,12 @@ export interface SqliteStoreOptions {
    * cursor indexes committed events shortly after (within ~20 ms when idle). See docs/benchmarks.md.
    */
   readonly fullText?: 'inline' | 'background';
+  /**
+   * `thread` (default for files): commits run in a worker thread with its own connection, so the
+   * event loop keeps going during fsync. `main`: commits run on the caller's thread (always so
+   * for `:memory:`).
+   */
+  readonly writer?: 'thread' | 'main';
   /** Milliseconds to wait for another connection's write lock before failing. */
   readonly busyTimeoutMs?: number;
   /** Clock for the per-source first/last seen times (tests pin it). */
@@ -51,12 +58,14 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   try {
     if (!memory && !readonly) mkdirSync(dirname(shown), { recursive: true });
     db = new Database(path, readonly ? { readonly: true, fileMustExist: true } : {});
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000));
+    const synchronous = opts.synchronous === 'normal' ? 'NORMAL' : 'FULL';
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (!memory && mode !== 'wal')
         throw new Error(`journal_mode is ${String(mode)}, WAL is required`);
-      db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.pragma(`synchronous = ${synchronous}`);
       migrate(db, shown, STORE_NAMESPACE, STORE_MIGRATIONS);
     } else if (migrationVersion(db, STORE_NAMESPACE) === 0) {
       throw new LogwardenError(
@@ -68,10 +77,15 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       );
     }
     registerSqlFunctions(db);
+    const backend = readonly
+      ? undefined
+      : memory || opts.writer === 'main'
+        ? mainThreadBackend(db)
+        : threadBackend({ path: shown, synchronous, busyTimeoutMs });
     return new SqliteStore({
       db,
       path: shown,
-      readonly,
+      backend,
       fullText: opts.fullText ?? 'inline',
       now: opts.now ?? Date.now,
     });

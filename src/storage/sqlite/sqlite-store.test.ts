@@ -92,6 +92,9 @@ describe('SqliteStore', () => {
   });
 
   it('a disk-full failure rejects with LW_STORE_FAILED, consumes no seq, and spares other calls', async () => {
+    // max_page_count is per connection: write on this one so the limit applies to appends.
+    await store.close();
+    store = openSqliteStore({ path: join(dir, 'events.db'), writer: 'main' });
     await store.append([ev()]);
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     store.db.pragma(`max_page_count = ${pages + 8}`);

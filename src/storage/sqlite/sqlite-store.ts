@@ -29,8 +29,8 @@ import type { MigrationStep } from './migrations.js';
 import { pruneEvents } from './retention.js';
 import type { PruneOptions } from './retention.js';
 import { storeError } from './store-error.js';
-import { createWriter } from './writer.js';
-import type { Writer } from './writer.js';
+import type { WriteBackend } from './write-backend.js';
+import type { CallOutcome, WriterFailure } from './writer.js';
 
 /** Largest page a query returns; callers page with `beforeSeq`. */
 export const MAX_QUERY_LIMIT = 10_000;
@@ -68,7 +68,8 @@ const toStored = (r: Row): StoredEvent => ({
 export interface SqliteStoreInit {
   readonly db: Database.Database;
   readonly path: string;
-  readonly readonly: boolean;
+  /** Undefined for a read-only store. */
+  readonly backend: WriteBackend | undefined;
   readonly fullText: 'inline' | 'background';
   readonly now: () => number;
 }
@@ -79,7 +80,8 @@ export class SqliteStore implements EventStore {
   readonly path: string;
   readonly fullText: 'inline' | 'background';
   readonly #now: () => number;
-  readonly #writer: Writer | undefined;
+  readonly #backend: WriteBackend | undefined;
+  #inFlight: Promise<void> | undefined;
   readonly #fts: FtsIndexer | undefined;
   #pending: Pending[] = [];
   #flushScheduled = false;
@@ -98,8 +100,8 @@ export class SqliteStore implements EventStore {
     this.fullText = init.fullText;
     this.#now = init.now;
     const db = init.db;
-    this.#writer = init.readonly ? undefined : createWriter(db);
-    this.#fts = init.readonly ? undefined : createFtsIndexer(db);
+    this.#backend = init.backend;
+    this.#fts = init.backend === undefined ? undefined : createFtsIndexer(db);
     this.#byId = db.prepare(`SELECT ${COLS} FROM events WHERE id = ?`);
     this.#bySeq = db.prepare(`SELECT ${COLS} FROM events WHERE seq = ?`);
     this.#range = db.prepare(`SELECT ${COLS} FROM events WHERE seq >= ? AND seq < ? ORDER BY seq`);
@@ -126,8 +128,8 @@ export class SqliteStore implements EventStore {
   }
 
   append(events: readonly PreparedEvent[]): Promise<AppendResult[]> {
-    if (this.#closing !== undefined || this.#writer === undefined) {
-      const why = this.#writer === undefined ? 'opened read-only' : 'closed';
+    if (this.#closing !== undefined || this.#backend === undefined) {
+      const why = this.#backend === undefined ? 'opened read-only' : 'closed';
       return Promise.reject(
         new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is ${why}`),
       );
@@ -146,57 +148,76 @@ export class SqliteStore implements EventStore {
     if (rows.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.#pending.push({ rows, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#kick();
     });
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
+  #kick(): void {
+    if (this.#flushScheduled || this.#inFlight !== undefined) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#startFlush();
+    });
+  }
+
+  /** Send everything pending as one group; when it is done, the next group goes at once. */
+  #startFlush(): void {
+    if (this.#inFlight !== undefined || this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    if (batch.length === 0) return;
-    const writer = this.#writer as Writer;
+    const backend = this.#backend as WriteBackend;
     const inline = this.fullText === 'inline';
-    try {
-      const results = writer.write(
+    this.#inFlight = backend
+      .write(
         batch.map((p) => p.rows),
         this.#now(),
         inline,
-      );
-      this.#count(results);
-      batch.forEach((p, i) => p.resolve(results[i] as AppendResult[]));
-    } catch (e) {
-      if (batch.length === 1) {
-        this.#stats.failed += (batch[0] as Pending).rows.length;
-        (batch[0] as Pending).reject(storeError(this.path, 'append', e));
-      } else {
-        // One call's failure must not fail the others: retry each in its own transaction.
-        for (const p of batch) {
-          try {
-            const r = writer.write([p.rows], this.#now(), inline);
-            this.#count(r);
-            p.resolve(r[0] as AppendResult[]);
-          } catch (e2) {
+      )
+      .then(
+        (outcomes) => {
+          this.#stats.commits++;
+          batch.forEach((p, i) => {
+            const o = outcomes[i] as CallOutcome;
+            if ('ok' in o) {
+              for (const r of o.ok) {
+                if (r.duplicate) this.#stats.duplicates++;
+                else this.#stats.appended++;
+              }
+              p.resolve(o.ok);
+            } else {
+              this.#stats.failed += p.rows.length;
+              p.reject(this.#failure(o.error));
+            }
+          });
+        },
+        (e: unknown) => {
+          for (const p of batch) {
             this.#stats.failed += p.rows.length;
-            p.reject(storeError(this.path, 'append', e2));
+            p.reject(storeError(this.path, 'append', e));
           }
-        }
-      }
-    }
-    if (!inline) this.#scheduleFts();
+        },
+      )
+      .finally(() => {
+        this.#inFlight = undefined;
+        if (!inline) this.#scheduleFts();
+        this.#startFlush();
+      });
   }
 
-  #count(results: AppendResult[][]): void {
-    this.#stats.commits++;
-    for (const call of results) {
-      for (const r of call) {
-        if (r.duplicate) this.#stats.duplicates++;
-        else this.#stats.appended++;
-      }
+  #failure(f: WriterFailure): LogwardenError {
+    if (f.lwCode !== undefined) {
+      return new LogwardenError(
+        f.lwCode,
+        f.message,
+        f.details === undefined ? undefined : { details: f.details },
+      );
     }
+    return storeError(
+      this.path,
+      'append',
+      Object.assign(new Error(f.message), { code: f.sqliteCode }),
+    );
   }
 
   /**
@@ -319,7 +340,7 @@ export class SqliteStore implements EventStore {
   }
 
   async prune(policy: RetentionPolicy, nowMs: number, options?: PruneOptions): Promise<number> {
-    if (this.#writer === undefined) {
+    if (this.#backend === undefined) {
       throw new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is opened read-only`);
     }
     try {
@@ -332,11 +353,15 @@ export class SqliteStore implements EventStore {
   /** Commit pending appends, finish full-text indexing, checkpoint the WAL and close. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#flushScheduled || this.#pending.length > 0) this.#flush();
-      if (this.#ftsTimer !== undefined) clearTimeout(this.#ftsTimer);
       try {
+        while (this.#inFlight !== undefined || this.#pending.length > 0) {
+          this.#startFlush();
+          await this.#inFlight;
+        }
+        if (this.#ftsTimer !== undefined) clearTimeout(this.#ftsTimer);
+        await this.#backend?.close();
         this.#ftsCatchUp();
-        if (this.#writer !== undefined) {
+        if (this.#backend !== undefined) {
           this.db.pragma('optimize');
           this.db.pragma('wal_checkpoint(TRUNCATE)');
         }

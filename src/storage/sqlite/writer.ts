@@ -1,26 +1,39 @@
 /**
  * The write transaction of one group commit: every append call gathered since the last commit is
  * written in ONE transaction (one WAL fsync with synchronous=FULL), seq numbers assigned gap-free
- * from max(seq)+1 read inside the transaction, duplicates resolved to the original's seq, the
- * per-source counters updated, and (inline mode) the full-text rows added.
+ * from max(seq)+1 read inside the transaction, duplicates resolved to the original's seq, leaf
+ * hashes computed, the per-source counters updated, and (inline mode) the full-text rows added.
+ * When the group's transaction fails, each call is retried alone, so one call's failure never
+ * fails the others.
+ *
+ * `createWriter` must stay SELF-CONTAINED (no imports used inside, no outer variables): the
+ * writer thread (writer-thread.ts) runs its source text, `createWriter.toString()`, in a worker.
+ * Errors cross that boundary as plain data (WriterFailure), never as class instances.
  */
 import type Database from 'better-sqlite3';
-import { LogwardenError } from '../../core/errors.js';
 import type { AppendResult } from '../types.js';
 import type { EventRow } from './event-rows.js';
 
+/** Why a call failed, as data: `lwCode` set for the caller's own fault (a bad event). */
+export interface WriterFailure {
+  readonly message: string;
+  readonly sqliteCode?: string;
+  readonly lwCode?: 'LW_EVENT_INVALID';
+  readonly details?: Record<string, unknown>;
+}
+
+export type CallOutcome = { readonly ok: AppendResult[] } | { readonly error: WriterFailure };
+
 export interface Writer {
-  /** Write the calls' rows in one transaction; results per call, in order. */
-  write(
+  /** Write the calls in one transaction (retrying each alone if it fails); outcome per call. */
+  writeGroup(
     calls: ReadonlyArray<readonly EventRow[]>,
     nowMs: number,
     indexText: boolean,
-  ): AppendResult[][];
-  /** Next seq to assign (= number of stored positions). */
-  size(): number;
+  ): CallOutcome[];
 }
 
-export function createWriter(db: Database.Database): Writer {
+export function createWriter(db: Database.Database, hash: (body: string) => Uint8Array): Writer {
   const maxSeq = db.prepare('SELECT max(seq) AS m FROM events').pluck();
   const insert = db.prepare(
     `INSERT INTO events (seq, id, time_ms, name, category, severity, outcome, status, client_address, user_id, source, leaf_hash, body)
@@ -40,17 +53,18 @@ export function createWriter(db: Database.Database): Writer {
        unparsed = unparsed + excluded.unparsed`,
   );
 
-  const guardedInsert = (index: number, r: EventRow, values: unknown[]): Database.RunResult => {
+  const insertRow = (seq: number, r: EventRow, index: number): number => {
     try {
-      return insert.run(...values);
+      // prettier-ignore
+      return insert.run(seq, r.id, r.timeMs, r.name, r.category, r.severity, r.outcome, r.status,
+        r.clientAddress, r.userId, r.source, hash(r.body), r.body).changes;
     } catch (e) {
-      // The CHECK (json_valid(body)) constraint: a caller bug, named like any other bad event.
+      // CHECK (json_valid(body)): the caller's fault, named like any other bad event.
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_CHECK') {
-        throw new LogwardenError(
-          'LW_EVENT_INVALID',
-          `event #${index} (id ${JSON.stringify(r.id)}): body is not valid JSON`,
+        throw Object.assign(
+          new Error(`event #${index} (id ${JSON.stringify(r.id)}): body is not valid JSON`),
           {
-            cause: e,
+            lwCode: 'LW_EVENT_INVALID',
             details: { index, id: r.id },
           },
         );
@@ -59,17 +73,13 @@ export function createWriter(db: Database.Database): Writer {
     }
   };
 
-  const size = (): number => {
-    const m = maxSeq.get() as number | null;
-    return m === null ? 0 : m + 1;
-  };
-
   const run = (
     calls: ReadonlyArray<readonly EventRow[]>,
     nowMs: number,
     indexText: boolean,
   ): AppendResult[][] => {
-    const first = size();
+    const m = maxSeq.get() as number | null;
+    const first = m === null ? 0 : m + 1;
     let next = first;
     const fresh = new Map<string, number>();
     const perSource = new Map<string, { events: number; unparsed: number }>();
@@ -77,22 +87,8 @@ export function createWriter(db: Database.Database): Writer {
       rows.map((r, index): AppendResult => {
         const already = fresh.get(r.id);
         if (already !== undefined) return { id: r.id, seq: already, duplicate: true };
-        const res = guardedInsert(index, r, [
-          next,
-          r.id,
-          r.timeMs,
-          r.name,
-          r.category,
-          r.severity,
-          r.outcome,
-          r.status,
-          r.clientAddress,
-          r.userId,
-          r.source,
-          r.leafHash,
-          r.body,
-        ]);
-        if (res.changes === 0) return { id: r.id, seq: seqOf.get(r.id) as number, duplicate: true };
+        if (insertRow(next, r, index) === 0)
+          return { id: r.id, seq: seqOf.get(r.id) as number, duplicate: true };
         const seq = next++;
         fresh.set(r.id, seq);
         if (indexText && (r.message !== null || r.original !== null))
@@ -111,8 +107,30 @@ export function createWriter(db: Database.Database): Writer {
   };
   const txn = db.transaction(run);
 
+  const failure = (e: unknown): WriterFailure => {
+    const x = e as { message?: unknown; code?: unknown; lwCode?: unknown; details?: unknown };
+    return {
+      message: typeof x?.message === 'string' ? x.message : String(e),
+      ...(typeof x?.code === 'string' ? { sqliteCode: x.code } : {}),
+      ...(x?.lwCode === 'LW_EVENT_INVALID' ? { lwCode: 'LW_EVENT_INVALID' as const } : {}),
+      ...(x?.details !== undefined ? { details: x.details as Record<string, unknown> } : {}),
+    };
+  };
+
   return {
-    write: (calls, nowMs, indexText) => txn.immediate(calls, nowMs, indexText),
-    size,
+    writeGroup(calls, nowMs, indexText) {
+      try {
+        return txn.immediate(calls, nowMs, indexText).map((ok) => ({ ok }));
+      } catch (e) {
+        if (calls.length === 1) return [{ error: failure(e) }];
+        return calls.map((call) => {
+          try {
+            return { ok: txn.immediate([call], nowMs, indexText)[0] as AppendResult[] };
+          } catch (e2) {
+            return { error: failure(e2) };
+          }
+        });
+      }
+    },
   };
 }

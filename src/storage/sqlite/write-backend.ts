@@ -1,0 +1,143 @@
+/**
+ * Where commits run. `thread` (default for files): a worker thread with its own connection, so
+ * the fsync of a synchronous=FULL commit (several ms on a virtual disk) and the insert work no
+ * longer stall the event loop — HTTP parsing and validation of the next batch overlap the commit
+ * of this one, and a second core gets used (bench/store-insert.mjs, "loop lag"). `main`: the
+ * caller's connection, for `:memory:` stores (a worker cannot share one) and for comparison.
+ *
+ * The worker runs the source text of createWriter (writer.ts) — one implementation for both —
+ * loaded with `eval`, so it works the same from compiled dist/ and from TypeScript under vitest.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { EventRow } from './event-rows.js';
+import { createWriter } from './writer.js';
+import type { CallOutcome } from './writer.js';
+
+export interface WriteBackend {
+  /** Commit one group (one transaction, or one per call after a failure). */
+  write(
+    calls: ReadonlyArray<readonly EventRow[]>,
+    nowMs: number,
+    indexText: boolean,
+  ): Promise<CallOutcome[]>;
+  /** Stop accepting writes and release the connection (the caller has drained writes). */
+  close(): Promise<void>;
+}
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const leaf = (body: string): Buffer =>
+  createHash('sha256').update(LEAF_PREFIX).update(body, 'utf8').digest();
+
+export function mainThreadBackend(db: Database.Database): WriteBackend {
+  const writer = createWriter(db, leaf);
+  return {
+    write: async (calls, nowMs, indexText) => writer.writeGroup(calls, nowMs, indexText),
+    close: async () => {},
+  };
+}
+
+const WORKER_SOURCE = `
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const Database = require(workerData.driver);
+// Transpilers may wrap functions in a naming helper; it is a no-op here.
+const __name = (f) => f;
+const createWriter = ${createWriter.toString()};
+let db;
+let writer;
+try {
+  db = new Database(workerData.path, { fileMustExist: true });
+  db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+  db.pragma('synchronous = ' + workerData.synchronous);
+  const prefix = Buffer.from([0]);
+  writer = createWriter(db, (body) => createHash('sha256').update(prefix).update(body, 'utf8').digest());
+} catch (e) {
+  parentPort.postMessage({ type: 'fatal', message: String(e && e.message), code: e && e.code });
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'write') {
+    const outcomes = writer
+      ? writer.writeGroup(m.calls, m.nowMs, m.indexText)
+      : m.calls.map(() => ({ error: { message: 'writer thread failed to open the database' } }));
+    parentPort.postMessage({ type: 'done', id: m.id, outcomes });
+  } else if (m.type === 'close') {
+    try { if (db) db.close(); } catch {}
+    parentPort.close();
+  }
+});
+`;
+
+export interface ThreadBackendOptions {
+  readonly path: string;
+  readonly synchronous: 'FULL' | 'NORMAL';
+  readonly busyTimeoutMs: number;
+}
+
+type Waiter = { resolve: (o: CallOutcome[]) => void; reject: (e: Error) => void };
+
+export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      driver,
+      path: opts.path,
+      synchronous: opts.synchronous,
+      busyTimeoutMs: opts.busyTimeoutMs,
+    },
+  });
+  // Keep the process alive only while a commit is outstanding.
+  worker.unref();
+  const waiting = new Map<number, Waiter>();
+  let nextId = 0;
+  let failed: Error | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+
+  const failAll = (e: Error): void => {
+    failed ??= e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+    worker.unref();
+  };
+  worker.on(
+    'message',
+    (m: {
+      type: string;
+      id?: number;
+      outcomes?: CallOutcome[];
+      message?: string;
+      code?: string;
+    }) => {
+      if (m.type === 'done' && m.id !== undefined) {
+        const w = waiting.get(m.id);
+        waiting.delete(m.id);
+        if (waiting.size === 0) worker.unref();
+        w?.resolve(m.outcomes as CallOutcome[]);
+      } else if (m.type === 'fatal') {
+        failAll(Object.assign(new Error(`writer thread: ${m.message}`), { code: m.code }));
+      }
+    },
+  );
+  worker.on('error', (e) => failAll(e));
+  worker.on('exit', (code) => failAll(new Error(`writer thread exited (code ${code})`)));
+
+  return {
+    write(calls, nowMs, indexText) {
+      if (failed !== undefined) return Promise.reject(failed);
+      const id = nextId++;
+      return new Promise<CallOutcome[]>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ type: 'write', id, calls, nowMs, indexText });
+      });
+    },
+    async close() {
+      if (failed === undefined) worker.postMessage({ type: 'close' });
+      await exited;
+    },
+  };
+}
