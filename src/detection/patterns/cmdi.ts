@@ -447,6 +447,24 @@ function shellArgs(rest: string): boolean {
 // layer such as printf or a JSON/YAML decoder turns into real ones)
 const SEPARATOR = /[;|&`\n\r]|\\[nr]|\$\(|[<>]\(|\|\||&&/g;
 
+/** Commands that are also HTTP clients: their name alone is an honest User-Agent. */
+const HTTP_CLIENTS = new Set([
+  'wget',
+  'curl',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'php',
+  'java',
+  'node',
+  'lwp-request',
+  'lwp-download',
+  'httpie',
+  'powershell',
+  'pwsh',
+]);
+
 /** Commands whose numeric argument makes them a time-based probe: `sleep 5`, `ping -n 10`. */
 const NUMERIC_ARGS = new Set(['sleep', 'ping', 'timeout']);
 /** Windows administration commands and the sub-commands an attacker uses. */
@@ -535,7 +553,7 @@ function commandAt(
     return undefined;
   }
   // a User-Agent that is a bare command (`visudo`)
-  if (kind === 'ua' && rest.trim() === '' && !ambiguous)
+  if (kind === 'ua' && rest.trim() === '' && !ambiguous && !HTTP_CLIENTS.has(base))
     return [0.7, 'command_injection.command-line', i];
   // a User-Agent or Referer that is a command line (`nohup ifconfig`, `ansible all -m ping`)
   if ((kind === 'ua' || field.endsWith('referer')) && /^\s+\S/.test(rest) && !ambiguous)

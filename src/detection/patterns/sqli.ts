@@ -102,7 +102,11 @@ function conditionAhead(toks: Tok[], from: number): boolean {
     if ((t.t === 'c' || t.v === '?') && isOperand(toks[m + 1])) return true;
     if (t.t === 'c' && (toks[m + 1]?.t === 'a' || toks[m + 1]?.v === '?') && isOperand(toks[m + 2]))
       return true;
-    if (t.t !== 'a' && t.t !== 'c' && t.v !== '?' && !isOperand(t)) return false;
+    const isOp = t.t === 'a' || t.t === 'c' || t.v === '?';
+    if (!isOp && !isOperand(t)) return false;
+    // operands and operators alternate in an expression; two words in a row is prose
+    if (!isOp && m > from && isOperand(toks[m - 1]) && toks[m - 1]?.t !== '(') return false;
+    if (!isOp && m === from) return false;
   }
   return false;
 }

@@ -29,6 +29,62 @@ const DANGEROUS_TAGS = new Set([
   'listener',
   'vmlframe',
 ]);
+/** Rich-text elements that user content legitimately carries (with href/class/title attributes). */
+const FORMATTING_TAGS = new Set([
+  'a',
+  'b',
+  'i',
+  'u',
+  's',
+  'p',
+  'em',
+  'strong',
+  'span',
+  'div',
+  'br',
+  'hr',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'code',
+  'pre',
+  'blockquote',
+  'small',
+  'sub',
+  'sup',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'thead',
+  'tbody',
+  'abbr',
+  'cite',
+  'q',
+  'mark',
+  'del',
+  'ins',
+  'dl',
+  'dt',
+  'dd',
+  'font',
+  'label',
+  'option',
+  'select',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'nav',
+  'figure',
+  'caption',
+]);
 /** Elements that are inert alone but appear in most XSS vectors: a signal, not a finding. */
 const WEAK_TAGS = new Set([
   'svg',
@@ -113,7 +169,13 @@ function scanTags(v: string, hit: (s: number, r: string, at: number) => void): v
       else if (!closing && DANGEROUS_TAGS.has(name)) hit(0.8, 'xss.dangerous-tag', i);
       else if (!closing && WEAK_TAGS.has(name)) hit(0.4, 'xss.dangerous-tag', i);
       // any start tag that carries an attribute is HTML injection, whatever the element
-      if (!closing && /^[\s/]+[a-z]/.test(v.slice(j, j + 8))) hit(0.6, 'xss.html-injection', i);
+      if (
+        !closing &&
+        v.charCodeAt(i + 1) !== 63 &&
+        !FORMATTING_TAGS.has(name) &&
+        /^[\s/]+[a-z]/.test(v.slice(j, j + 8))
+      )
+        hit(0.6, 'xss.html-injection', i);
       // attributes until '>' (or end of value: a payload need not close its tag)
       const end = v.indexOf('>', j);
       const stop = Math.min(end < 0 ? n : end, j + 1024);
