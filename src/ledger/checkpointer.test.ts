@@ -162,6 +162,34 @@ describe('checkpointer over the SQLite store', () => {
     expect(cp.stats.signed).toBeGreaterThanOrEqual(2);
   });
 
+  it('works through a backlog in bounded runs, each one a valid checkpoint', async () => {
+    const { store } = newStore();
+    await fill(store, 1000);
+    const cp = checker(store, { intervalMs: 20, maxPerRun: 300, batchSize: 128 });
+    const sizes: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      cp.onCheckpoint((c) => {
+        sizes.push(c.size);
+        if (c.size === 1000) resolve();
+      }),
+    );
+    cp.start();
+    await done;
+    expect(sizes).toEqual([300, 600, 900, 1000]);
+    const all = cp.ledger.checkpoints.list();
+    for (const c of all) expect(c.root.equals(bodiesRoot(store, c.size))).toBe(true);
+    expect(() => createCheckpointer({ store, key: signer, origin: ORIGIN, maxPerRun: 0 })).toThrow(
+      /must be positive/,
+    );
+    expect(() =>
+      createCheckpointer({
+        store,
+        key: parseSignerKey(generateKey('other/origin').skey),
+        origin: ORIGIN,
+      }),
+    ).toThrow(/named other\/origin/);
+  });
+
   it('with recheckBodies, does not sign a row whose body no longer matches its leaf hash', async () => {
     const { store } = newStore();
     const cp = checker(store, { recheckBodies: true });

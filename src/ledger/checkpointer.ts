@@ -42,6 +42,8 @@ export interface CheckpointerOptions {
    * before signing; it costs about a third of the ledger's ingest overhead (bench/ledger.mjs).
    */
   readonly recheckBodies?: boolean;
+  /** Entries a timer run signs before yielding to the event loop (default 50 000). */
+  readonly maxPerRun?: number;
   readonly now?: () => number;
 }
 
@@ -83,10 +85,10 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
   const maxEntries = opts.maxEntries ?? Number.POSITIVE_INFINITY;
   const batchSize = opts.batchSize ?? 5000;
   const now = opts.now ?? Date.now;
-  if (!(intervalMs > 0) || !(maxEntries > 0) || !(batchSize > 0)) {
+  if (!(intervalMs > 0) || !(maxEntries > 0) || !(batchSize > 0) || !((opts.maxPerRun ?? 1) > 0)) {
     throw new LogwardenError(
       'LW_CONFIG_INVALID',
-      'ledger: intervalMs, maxEntries and batchSize must be positive',
+      'ledger: intervalMs, maxEntries, batchSize and maxPerRun must be positive',
     );
   }
   const ledger = openLedger(store);
@@ -226,7 +228,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
 
   // A timer run signs at most this many new entries, then yields to the event loop and goes on:
   // a backlog (first start on a big store) never blocks ingest for seconds.
-  const PER_RUN = 50_000;
+  const PER_RUN = opts.maxPerRun ?? 50_000;
   const tick = (): void => {
     try {
       sign(PER_RUN);
