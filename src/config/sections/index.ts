@@ -3,6 +3,7 @@
  * ledger, replicas, dashboard) are added here, one file each; docs/config.md and the JSON
  * Schema follow automatically.
  */
+import { detectionSection } from './detection.js';
 import { redactionSection } from './redaction.js';
 import { retentionSection } from './retention.js';
 import { serverSection } from './server.js';
@@ -13,6 +14,7 @@ export const CONFIG_SECTIONS = {
   storage: storageSection,
   retention: retentionSection,
   redaction: redactionSection,
+  detection: detectionSection,
 } as const;
 
 export type ConfigSectionName = keyof typeof CONFIG_SECTIONS;
