@@ -18,6 +18,38 @@ const CHILD = join(repoRoot, 'test/contract/fixtures/crash-writer.mjs');
 const haveDist = existsSync(DIST_STORE);
 if (!haveDist) console.warn(`sqlite crash test skipped: ${DIST_STORE} missing (run npm run build)`);
 
+describe('SQLite store in a child process', () => {
+  it.skipIf(!haveDist)(
+    'a process whose last work is close() exits cleanly with everything committed (skipped without dist/)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lw-close-'));
+      try {
+        const path = join(dir, 'events.db');
+        const child = spawn(
+          process.execPath,
+          [join(repoRoot, 'test/contract/fixtures/append-and-close.mjs'), DIST_STORE, path, '500'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+        expect(err).toBe('');
+        expect(code).toBe(0);
+        expect(out).toBe('closed ok\n');
+        const store = openSqliteStore({ path });
+        expect(store.size()).toBe(500);
+        await store.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe('SQLite store survives SIGKILL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lw-crash-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

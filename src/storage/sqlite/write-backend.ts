@@ -136,6 +136,9 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
       });
     },
     async close() {
+      // Referenced until it has exited: otherwise a process whose last work is close() would
+      // end before the writer thread closed its connection.
+      worker.ref();
       if (failed === undefined) worker.postMessage({ type: 'close' });
       await exited;
     },
