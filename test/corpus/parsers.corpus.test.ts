@@ -147,7 +147,7 @@ describe('CrowdSec hub test logs (../shared/corpus/dev/log_sequences.jsonl)', ()
 
   it.skipIf(!haveSeq)(
     'reports coverage per log_type and parses nginx, apache2 and syslog completely',
-    () => {
+    async () => {
       const byType = new Map<string, Coverage>();
       for (const row of readFileSync(SEQUENCES, 'utf8').split('\n')) {
         if (row.trim() === '') continue;
@@ -188,8 +188,9 @@ describe('CrowdSec hub test logs (../shared/corpus/dev/log_sequences.jsonl)', ()
       const full = types.filter((t) => byType.get(t)!.parsed === byType.get(t)!.lines).length;
       const summary = `${types.length} log types, ${total} non-blank lines: ${parsed} parsed (${((100 * parsed) / total).toFixed(1)}%); ${full} types parsed completely.`;
       console.log(`${summary}\n${table.join('\n')}`);
-      writeFileSync(
-        path.join(repoRoot, 'docs/parser-coverage.md'),
+      // Formatted like the rest of the repository (prettier --check stays clean on regeneration).
+      const { format } = await import('prettier');
+      const doc = await format(
         [
           '# Parser coverage: CrowdSec hub test logs',
           '',
@@ -205,7 +206,9 @@ describe('CrowdSec hub test logs (../shared/corpus/dev/log_sequences.jsonl)', ()
           ...table,
           '',
         ].join('\n'),
+        { parser: 'markdown', printWidth: 100 },
       );
+      writeFileSync(path.join(repoRoot, 'docs/parser-coverage.md'), doc);
       for (const t of ['nginx', 'apache2', 'syslog']) {
         const c = byType.get(t);
         expect(c, t).toBeDefined();
