@@ -21,7 +21,10 @@ describe.each([
     const abs = path.join(repo, file);
     const want = await format(render(), { ...(await resolveConfig(abs)), filepath: abs });
     if (process.env.UPDATE_DOCS === '1') writeFileSync(abs, want);
-    expect(readFileSync(abs, 'utf8')).toBe(want);
+    expect(
+      readFileSync(abs, 'utf8'),
+      `${file} is stale: regenerate with UPDATE_DOCS=1 npx vitest run src/core/docs.test.ts`,
+    ).toBe(want);
   });
 });
 

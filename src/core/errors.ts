@@ -16,6 +16,13 @@ export interface ErrorSpec {
   readonly http: number;
 }
 
+/**
+ * Every error code with its summary, CLI exit code and HTTP status (docs/errors.md is generated
+ * from this table).
+ *
+ * @example
+ * ERROR_CATALOG.LW_EVENT_INVALID.http; // 400
+ */
 export const ERROR_CATALOG = {
   LW_INTERNAL: {
     summary: 'An unexpected internal error (a bug: please report it).',
@@ -160,9 +167,20 @@ export const ERROR_CATALOG = {
   },
 } as const satisfies Record<string, ErrorSpec>;
 
+/**
+ * A catalog error code.
+ *
+ * @example
+ * const code: ErrorCode = 'LW_BACKPRESSURE';
+ */
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
-/** An error with a catalog code, optional structured details and a cause. */
+/**
+ * An error with a catalog code, optional structured details and a cause.
+ *
+ * @example
+ * throw new LogwardenError('LW_EVENT_INVALID', "time: expected RFC 3339, got 'yesterday'", { details: { field: 'time' } });
+ */
 export class LogwardenError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
@@ -193,6 +211,12 @@ export class LogwardenError extends Error {
   }
 }
 
+/**
+ * Type guard for LogwardenError.
+ *
+ * @example
+ * catch (e) { if (isLogwardenError(e)) process.exitCode = e.exitCode; }
+ */
 export function isLogwardenError(e: unknown): e is LogwardenError {
   return e instanceof LogwardenError;
 }

@@ -16,10 +16,20 @@
  * };
  */
 
-/** OWASP levels plus ERROR for application errors; mapped to OTel numbers in {@link SEVERITY_NUMBER}. */
+/**
+ * OWASP levels plus ERROR for application errors; mapped to OTel numbers in {@link SEVERITY_NUMBER}.
+ *
+ * @example
+ * const s: Severity = 'CRITICAL';
+ */
 export type Severity = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL';
 
-/** OTel log data model SeverityNumber for each level (DEBUG=5, INFO=9, WARN=13, ERROR=17, FATAL=21). */
+/**
+ * OTel log data model SeverityNumber for each level (DEBUG=5, INFO=9, WARN=13, ERROR=17, FATAL=21).
+ *
+ * @example
+ * SEVERITY_NUMBER.WARN; // 13
+ */
 export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
   DEBUG: 5,
   INFO: 9,
@@ -28,14 +38,28 @@ export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
   CRITICAL: 21,
 };
 
+/**
+ * Whether the action succeeded (OTel/ECS `event.outcome`).
+ *
+ * @example
+ * const o: Outcome = 'failure';
+ */
 export type Outcome = 'success' | 'failure' | 'unknown';
 
-/** Where an event entered logwarden. `file:` is followed by the path. */
+/**
+ * Where an event entered logwarden. `file:` is followed by the path.
+ *
+ * @example
+ * const s: LogSource = 'file:/var/log/nginx/access.log';
+ */
 export type LogSource = 'sdk' | 'http' | 'otlp' | 'syslog' | `file:${string}` | 'internal' | string;
 
 /**
  * Every field the core knows, with its type. Anything else goes under `attributes`.
  * The order of this interface is the canonical order in which stored JSON is written.
+ *
+ * @example
+ * const e: SecurityEvent = { id: uuidv7(), time: new Date().toISOString(), 'event.name': 'log' };
  */
 export interface SecurityEvent {
   // identity
@@ -93,11 +117,22 @@ export interface SecurityEvent {
   attributes?: Record<string, unknown>;
 }
 
+/**
+ * Name of a schema field.
+ *
+ * @example
+ * const f: EventField = 'client.address';
+ */
 export type EventField = keyof SecurityEvent;
 
 type FieldKind = 'string' | 'number' | 'string[]' | 'object';
 
-/** The known fields with their JSON kind, in canonical order. Validation and storage read this. */
+/**
+ * The known fields with their JSON kind, in canonical order. Validation and storage read this.
+ *
+ * @example
+ * for (const [field, kind] of EVENT_FIELDS) console.log(field, kind); // 'id' 'string', ...
+ */
 export const EVENT_FIELDS: ReadonlyArray<readonly [EventField, FieldKind]> = [
   ['id', 'string'],
   ['time', 'string'],
@@ -145,9 +180,20 @@ export const EVENT_FIELDS: ReadonlyArray<readonly [EventField, FieldKind]> = [
   ['attributes', 'object'],
 ];
 
+/**
+ * Field name -> JSON kind; undefined for names that are not schema fields.
+ *
+ * @example
+ * EVENT_FIELD_KIND.get('http.response.status_code'); // 'number'
+ */
 export const EVENT_FIELD_KIND: ReadonlyMap<string, FieldKind> = new Map(EVENT_FIELDS);
 
-/** Event names that are not in the OWASP vocabulary but that logwarden itself produces. */
+/**
+ * Event names that are not in the OWASP vocabulary but that logwarden itself produces.
+ *
+ * @example
+ * NON_VOCABULARY_EVENTS.heartbeat.level; // 'DEBUG'
+ */
 export const NON_VOCABULARY_EVENTS = {
   /** One HTTP request from an access log, OTLP or the SDK's request sampling. */
   http_request: { category: 'http', level: 'INFO' },

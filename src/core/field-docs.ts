@@ -5,6 +5,12 @@
  */
 import type { EventField } from './event.js';
 
+/**
+ * How one field is documented in docs/schema.md.
+ *
+ * @example
+ * FIELD_DOCS['client.address'].group; // 'who'
+ */
 export interface FieldDoc {
   readonly group:
     'identity' | 'what' | 'where' | 'who' | 'correlation' | 'errors' | 'provenance' | 'extra';
@@ -12,7 +18,12 @@ export interface FieldDoc {
   readonly example: string;
 }
 
-/** Group, meaning and an example value for each field (examples are JSON values). */
+/**
+ * Group, meaning and an example value for each field (examples are JSON values).
+ *
+ * @example
+ * FIELD_DOCS.time.meaning; // 'When it happened (event time), UTC RFC 3339 ...'
+ */
 // prettier-ignore
 export const FIELD_DOCS: Readonly<Record<EventField, FieldDoc>> = {
   id: { group: 'identity', meaning: 'Producer id and dedup key: any UUID; the SDK makes UUIDv7; assigned (v7) when absent, derived (v8) for re-imported file lines.', example: '"0190f5a8-7b7c-7cc3-8a2e-0f1e2d3c4b5a"' },

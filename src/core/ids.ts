@@ -35,6 +35,12 @@ function formatUuid(b: Uint8Array): string {
   );
 }
 
+/**
+ * A function returning a new UUIDv7 on each call.
+ *
+ * @example
+ * const next: UuidV7Generator = createUuidV7Generator();
+ */
 export interface UuidV7Generator {
   (): string;
 }
@@ -110,7 +116,12 @@ export function isUuid(s: string): boolean {
   return s.length === 36 && UUID_RE.test(s);
 }
 
-/** Milliseconds since the epoch encoded in a UUIDv7, or undefined for other versions. */
+/**
+ * Milliseconds since the epoch encoded in a UUIDv7, or undefined for other versions.
+ *
+ * @example
+ * uuidv7Time('0190f5a8-7b7c-7cc3-8a2e-0f1e2d3c4b5a'); // 1722108377980 (2024-07-27T19:26:17.980Z)
+ */
 export function uuidv7Time(id: string): number | undefined {
   if (!isUuid(id) || id[14] !== '7') return undefined;
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);

@@ -26,7 +26,9 @@ export {
 } from './vocabulary.js';
 export type { UuidV7Generator } from './ids.js';
 export { createUuidV7Generator, deterministicId, isUuid, uuidv7, uuidv7Time } from './ids.js';
-export { canonicalJson, sortedJson } from './serialize.js';
+export { canonicalJson, sortKeysDeep, sortedJson } from './serialize.js';
+export type { FieldDoc } from './field-docs.js';
+export { FIELD_DOCS } from './field-docs.js';
 export type { Neutralized } from './neutralize.js';
 export { isLogSafe, neutralize, neutralizeDeep } from './neutralize.js';
 export type { RedactionPattern, Redactor, RedactorConfig } from './redact.js';

@@ -28,7 +28,12 @@ function escapeChar(c: string): string {
   return code <= 0xff ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16);
 }
 
-/** Result of neutralizing one string. */
+/**
+ * Result of neutralizing one string.
+ *
+ * @example
+ * const n: Neutralized = neutralize('a\nb'); // { value: 'a\\nb', count: 1 }
+ */
 export interface Neutralized {
   readonly value: string;
   /** Characters escaped plus lone surrogates replaced; 0 when the string was already safe. */
@@ -59,7 +64,13 @@ export function neutralize(s: string): Neutralized {
   return count === 0 ? { value: s, count: 0 } : { value, count };
 }
 
-/** True when the string needs no neutralization (the fast path callers use first). */
+/**
+ * True when the string needs no neutralization (the fast path callers use first).
+ *
+ * @example
+ * isLogSafe('plain text'); // true
+ * isLogSafe('two\nlines'); // false
+ */
 export function isLogSafe(s: string): boolean {
   return !UNSAFE.test(s) && s.isWellFormed();
 }

@@ -3,7 +3,12 @@
  * caller adds the field name). Pure and allocation-light: ingest runs every event through them.
  */
 
-/** A normalizer result: `{ ok: true, value }` or the reason it failed. */
+/**
+ * A normalizer result: `{ ok: true, value }` or the reason it failed.
+ *
+ * @example
+ * const r: Norm<string> = normalizeMethod('get'); // { ok: true, value: 'GET' }
+ */
 export type Norm<T> = { ok: true; value: T } | { ok: false; reason: string };
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
@@ -23,7 +28,12 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MIN_MS = Date.UTC(1970, 0, 1);
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** Epoch ms from a time string (RFC 3339) — used by normalizeTime and by parsers. */
+/**
+ * Epoch ms from a time string (RFC 3339) — used by normalizeTime and by parsers.
+ *
+ * @example
+ * parseRfc3339('1970-01-01T00:00:01+00:00'); // { ok: true, value: 1000 }
+ */
 export function parseRfc3339(s: string): Norm<number> {
   const m = RFC3339.exec(s);
   if (m === null)
@@ -255,7 +265,12 @@ export function normalizeAddress(v: string): Norm<{ address: string; port?: numb
 // RFC 9110 §5.6.2 token.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
 
-/** Upper-case an HTTP method and check it is an RFC 9110 token. */
+/**
+ * Upper-case an HTTP method and check it is an RFC 9110 token.
+ *
+ * @example
+ * normalizeMethod('propfind'); // { ok: true, value: 'PROPFIND' }
+ */
 export function normalizeMethod(v: string): Norm<string> {
   if (!TOKEN.test(v))
     return fail(`expected an HTTP method token (RFC 9110 §9), got ${describe(v)}`);

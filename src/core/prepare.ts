@@ -19,7 +19,12 @@ import { lookupEvent } from './vocabulary.js';
 
 export type { FieldError } from './validate.js';
 
-/** Size limits applied to one event. */
+/**
+ * Size limits applied to one event.
+ *
+ * @example
+ * prepareEvent(input, { source: 'api', limits: { maxItemBytes: 16_384 } });
+ */
 export interface PrepareLimits {
   /** Serialized event (canonical JSON) in bytes. */
   readonly maxItemBytes: number;
@@ -33,6 +38,13 @@ export interface PrepareLimits {
   readonly maxAttributesBytes: number;
 }
 
+/**
+ * The limits used when none are given: 64 KiB per event, 256 fields, depth 8, 32 KiB per string,
+ * 16 KiB of attributes.
+ *
+ * @example
+ * const limits = { ...DEFAULT_LIMITS, maxItemBytes: 131_072 };
+ */
 export const DEFAULT_LIMITS: PrepareLimits = {
   maxItemBytes: 65_536,
   maxFields: 256,
@@ -41,6 +53,12 @@ export const DEFAULT_LIMITS: PrepareLimits = {
   maxAttributesBytes: 16_384,
 };
 
+/**
+ * Options of prepareEvent.
+ *
+ * @example
+ * const opts: PrepareOptions = { source: 'token:shop', logSource: 'http', now: Date.now() };
+ */
 export interface PrepareOptions {
   /** Name of the source it arrived through (token name, file path...), stored beside the event. */
   readonly source: string;
@@ -55,7 +73,13 @@ export interface PrepareOptions {
   readonly newId?: () => string;
 }
 
-/** Identical to storage's PreparedEvent (core must not import storage). */
+/**
+ * Identical to storage's PreparedEvent (core must not import storage).
+ *
+ * @example
+ * const r = prepareEvent(input, opts);
+ * if (r.ok) await store.append([r.prepared]); // a PreparedEventCore is a PreparedEvent
+ */
 export interface PreparedEventCore {
   readonly event: SecurityEvent;
   /** Canonical JSON of `event`: these exact bytes are stored and hashed. */
@@ -63,6 +87,14 @@ export interface PreparedEventCore {
   readonly source: string;
 }
 
+/**
+ * The outcome of prepareEvent: the prepared event with what was redacted and how many characters
+ * were neutralized, or every field error.
+ *
+ * @example
+ * const r: PrepareResult = prepareEvent({ 'event.name': 'log' }, { source: 's' });
+ * if (!r.ok) for (const e of r.errors) console.log(`${e.field}: ${e.reason}`);
+ */
 export type PrepareResult =
   | { ok: true; prepared: PreparedEventCore; redactions: string[]; neutralized: number }
   | { ok: false; errors: FieldError[] };

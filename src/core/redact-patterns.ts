@@ -3,7 +3,12 @@
  * "Data to exclude"). Each replaces only the secret and leaves a marker naming what was removed.
  */
 
-/** A redaction pattern. `replace` receives the match and returns the replacement, or null to keep it. */
+/**
+ * A redaction pattern. `replace` receives the match and returns the replacement, or null to keep it.
+ *
+ * @example
+ * const p: RedactionPattern = { name: 'ticket', regex: /TCK-\d+/g };
+ */
 export interface RedactionPattern {
   readonly name: string;
   /** Must have the `g` flag. */
@@ -11,7 +16,12 @@ export interface RedactionPattern {
   readonly replace?: (match: string, ...groups: string[]) => string | null;
 }
 
-/** Luhn (ISO/IEC 7812-1 Annex B) check over the digits of `s`. */
+/**
+ * Luhn (ISO/IEC 7812-1 Annex B) check over a string of digits.
+ *
+ * @example
+ * luhnValid('4111111111111111'); // true
+ */
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   let double = false;

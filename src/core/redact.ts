@@ -12,7 +12,12 @@ import { BUILTIN_PATTERNS, BUILTIN_PREFILTER } from './redact-patterns.js';
 
 export type { RedactionPattern } from './redact-patterns.js';
 
-/** Default sensitive field names, compared after lower-casing and removing `-`, `_`, `.`, space. */
+/**
+ * Default sensitive field names, compared after lower-casing and removing `-`, `_`, `.`, space.
+ *
+ * @example
+ * createRedactor({ fields: [...DEFAULT_REDACT_FIELDS, 'iban'] });
+ */
 export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   'password',
   'passwd',
@@ -53,6 +58,12 @@ const CONTAINS = [
 // ...or at its end ("access_token", "x-api-key", "proxy_authorization"), so "token_id" is kept.
 const SUFFIX = ['token', 'apikey', 'authorization', 'cookie'];
 
+/**
+ * Redactor options (all optional; the defaults are the secure choice).
+ *
+ * @example
+ * const config: RedactorConfig = { extraFields: ['x-tenant-secret'], extraPatterns: [{ name: 'employee', pattern: 'EMP-\\d{6}' }] };
+ */
 export interface RedactorConfig {
   /** Replaces the default field-name list (see DEFAULT_REDACT_FIELDS). */
   readonly fields?: readonly string[];
@@ -68,6 +79,13 @@ export interface RedactorConfig {
   readonly sessionHashKey?: string;
 }
 
+/**
+ * A compiled redactor (see createRedactor).
+ *
+ * @example
+ * const names: string[] = [];
+ * redactor.redactString('password=hunter2', names); // 'password=[REDACTED:secret]'
+ */
 export interface Redactor {
   /** Redact in place (the event must be the caller's own copy); returns the names applied. */
   redactEvent(event: SecurityEvent): string[];

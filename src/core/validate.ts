@@ -17,7 +17,12 @@ import {
   splitUrl,
 } from './normalize.js';
 
-/** One validation error: which field, and what was wrong with it. */
+/**
+ * One validation error: which field, and what was wrong with it.
+ *
+ * @example
+ * const e: FieldError = { field: 'time', reason: "day 30 does not exist in 2021-02 ('2021-02-30T00:00:00Z')" };
+ */
 export interface FieldError {
   readonly field: string;
   readonly reason: string;
@@ -48,7 +53,12 @@ const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
   emergency: 'CRITICAL',
 };
 const OUTCOMES = new Set(['success', 'failure', 'unknown']);
-/** Custom event names (ARCHITECTURE §3): lower snake case, up to 64 characters. */
+/**
+ * Custom event names (ARCHITECTURE §3): lower snake case, up to 64 characters.
+ *
+ * @example
+ * EVENT_NAME_RE.test('checkout_done'); // true
+ */
 export const EVENT_NAME_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
 function str(v: unknown, errors: FieldError[], field: string): string | undefined {

@@ -12,10 +12,20 @@
 import type { EventField, Outcome, Severity } from './event.js';
 import { NON_VOCABULARY_EVENTS } from './event.js';
 
-/** Kind of a parameter value. */
+/**
+ * Kind of a parameter value.
+ *
+ * @example
+ * VOCABULARY.authn_login_successafterfail.params[1].kind; // 'number'
+ */
 export type ParamKind = 'string' | 'number' | 'string[]';
 
-/** One vocabulary parameter: its cheat-sheet name and where it is stored. */
+/**
+ * One vocabulary parameter: its cheat-sheet name and where it is stored.
+ *
+ * @example
+ * VOCABULARY.authz_fail.params[1]; // { name: 'resource', field: 'attributes.resource', kind: 'string' }
+ */
 export interface VocabularyParam {
   readonly name: string;
   /** A schema field, or `attributes.<key>`. */
@@ -25,6 +35,12 @@ export interface VocabularyParam {
   readonly sameSlotAs?: string;
 }
 
+/**
+ * One row of the vocabulary table.
+ *
+ * @example
+ * const e: VocabularyEntry = VOCABULARY.session_expired;
+ */
 export interface VocabularyEntry {
   readonly category: string;
   readonly level: Severity;
@@ -47,7 +63,12 @@ const MONITOR = { name: 'monitor', field: 'attributes.monitor', kind: 'string' }
 const attr = <N extends string>(name: N) =>
   ({ name, field: `attributes.${name}`, kind: 'string' }) as const;
 
-/** All 49 OWASP vocabulary events, keyed by name. One event per line, so: */
+/**
+ * All 49 OWASP vocabulary events, keyed by name (one event per line, hence prettier-ignore).
+ *
+ * @example
+ * VOCABULARY.authn_login_lock; // { category: 'authn', level: 'WARN', outcome: 'failure', ... }
+ */
 // prettier-ignore
 export const VOCABULARY = {
   // Authentication [AUTHN] (12)
@@ -114,7 +135,12 @@ export const VOCABULARY = {
   user_deleted: { category: 'user', level: 'WARN', outcome: 'success', description: 'A user account was deleted.', params: [USERID, ONUSERID] },
 } as const satisfies Record<string, VocabularyEntry>;
 
-/** Literal union of the 49 vocabulary event names. */
+/**
+ * Literal union of the 49 vocabulary event names.
+ *
+ * @example
+ * const n: VocabularyEventName = 'authn_token_reuse';
+ */
 export type VocabularyEventName = keyof typeof VOCABULARY;
 
 type ParamsOf<N extends VocabularyEventName> = (typeof VOCABULARY)[N]['params'][number];
@@ -134,17 +160,33 @@ export type VocabularyParams<N extends VocabularyEventName> = {
   [P in ParamsOf<N> as P['name']]?: KindValue<P['kind']>;
 };
 
-/** Names of all vocabulary events, in table order. */
+/**
+ * Names of all vocabulary events, in table order.
+ *
+ * @example
+ * VOCABULARY_EVENT_NAMES.length; // 49
+ */
 export const VOCABULARY_EVENT_NAMES = Object.keys(VOCABULARY) as readonly VocabularyEventName[];
 
 const vocabularyNames: ReadonlySet<string> = new Set(VOCABULARY_EVENT_NAMES);
 
-/** True when `name` is one of the 49 OWASP vocabulary events. */
+/**
+ * True when `name` is one of the 49 OWASP vocabulary events.
+ *
+ * @example
+ * isVocabularyEvent('authz_fail'); // true
+ * isVocabularyEvent('http_request'); // false
+ */
 export function isVocabularyEvent(name: string): name is VocabularyEventName {
   return vocabularyNames.has(name);
 }
 
-/** What the core knows about an event name (vocabulary or logwarden's own). */
+/**
+ * What the core knows about an event name (vocabulary or logwarden's own).
+ *
+ * @example
+ * const info: EventInfo | undefined = lookupEvent('loss');
+ */
 export interface EventInfo {
   readonly name: string;
   readonly category: string;

@@ -6,10 +6,20 @@
 import type { SecurityEvent } from '../event.js';
 import { canonicalIp } from '../normalize.js';
 
-/** ECS version the mapping targets. */
+/**
+ * ECS version the mapping targets (written to `ecs.version`).
+ *
+ * @example
+ * toEcs(event).ecs; // { version: ECS_VERSION }
+ */
 export const ECS_VERSION = '8.11.0';
 
-/** Our field -> ECS path, for the fields whose value is copied unchanged. */
+/**
+ * Our field -> ECS path, for the fields whose value is copied unchanged.
+ *
+ * @example
+ * new Map(ECS_FIELD_MAP).get('time'); // '@timestamp'
+ */
 export const ECS_FIELD_MAP: ReadonlyArray<readonly [keyof SecurityEvent, string]> = [
   ['id', 'event.id'],
   ['time', '@timestamp'],

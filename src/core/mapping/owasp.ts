@@ -9,7 +9,12 @@ import { canonicalIp } from '../normalize.js';
 import type { VocabularyParam } from '../vocabulary.js';
 import { lookupEvent } from '../vocabulary.js';
 
-/** One record in the OWASP recommended JSON format. Every field but `event` is optional here. */
+/**
+ * One record in the OWASP recommended JSON format. Every field but `event` is optional here.
+ *
+ * @example
+ * const r: OwaspLogRecord = { datetime: '2026-11-27T09:00:00Z', event: 'authn_login_fail:joebob1', level: 'WARN' };
+ */
 export interface OwaspLogRecord {
   datetime?: string;
   appid?: string;
