@@ -292,6 +292,7 @@ const STRONG = new Set([
   'lwp-download',
   'lwp-request',
   'lwp-mirror',
+  'sysinfo',
 ]);
 /** Command words that are ordinary English or programming words: only with shell-like arguments. */
 const AMBIGUOUS = new Set([
@@ -418,7 +419,8 @@ function parenDepth(v: string, at: number): number {
 
 /** Undo shell quoting/escaping/IFS tricks; `[n]` single-character classes become the character. */
 function deobfuscate(v: string): string {
-  let s = v;
+  // literal `\n` / `\r` (escaped newlines a later layer expands) are command separators
+  let s = v.indexOf('\\') >= 0 ? v.replace(/\\[nr]/g, '\n') : v;
   if (s.indexOf('$') >= 0)
     s = s.replace(/\$\{ifs\}|\$ifs(?:\$\d)?|\$\{?[@*!#?$_-]\}?|\$\d|\$\(\)/g, (m) =>
       m.indexOf('ifs') >= 0 ? ' ' : '',
@@ -438,7 +440,7 @@ function deobfuscate(v: string): string {
 /** Does the text after a command word look like shell arguments? */
 function shellArgs(rest: string): boolean {
   // another separator, an option, a path, a redirect, a variable, a Windows drive, a quoted word
-  return /^\s*(?:[;|&`)\n<>]|-{1,2}[a-z0-9]|[/~.][a-z0-9_.*?-]|\$|%[a-z]|[a-z]:[\\/]|['"][^'"]{0,64}['"]\s*(?:$|[;|&]))/.test(
+  return /^\s*(?:[;|&`)\n<>]|-{1,2}[a-z0-9]|[/~.][a-z0-9_.*?-]|\$|%[a-z]|[a-z]:[\\/]|[a-z]{3,6}:\/\/|['"][^'"]{0,64}['"]\s*(?:$|[;|&]))/.test(
     rest,
   );
 }
@@ -478,7 +480,7 @@ const SUBCOMMAND: Readonly<Record<string, RegExp>> = {
 };
 /** Recon commands that are not English words: a value that is exactly one is a probe. */
 const BARE_PROBE =
-  /^\s*(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*\s*;?\s*$/;
+  /^\s*['"]?\s*(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*\s*;?\s*$/;
 
 /** Does the value start with a known command word? (Cheap: used to route plain values.) */
 export function startsWithCommand(v: string): boolean {
@@ -506,8 +508,11 @@ function commandAt(
       (v.charCodeAt(i) <= 32 || v.charCodeAt(i) === 40 || v.charCodeAt(i) === 123)
     )
       i++;
-    // a quoted command word runs the same: 'cscli', "ls"
-    if (v.charCodeAt(i) === 39 || v.charCodeAt(i) === 34) i++;
+    // a quoted command word runs the same: 'cscli', "ls"; a leading quote may close a literal: ' whoami
+    if (v.charCodeAt(i) === 39 || v.charCodeAt(i) === 34) {
+      i++;
+      while (i < v.length && v.charCodeAt(i) <= 32) i++;
+    }
     j = i;
     while (j < v.length && j - i < 96 && WORD_CHAR.test(v[j] as string)) j++;
     word = v.slice(i, j);
@@ -601,7 +606,7 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
   ],
   // a shell command passed to an exec-like call: system('id'), exec("sleep 5"), os.system('ls')
   [
-    /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|spawn|execsync|execfile|os\.system|os\.popen|subprocess\.\w{2,12}|getruntime\(\)\.exec)\s{0,8}\(\s{0,8}['"`]\s{0,8}(?:\/[a-z]|[a-z]{2,16}\b)/,
+    /\b(?:system|exec|eval|shell_exec|passthru|popen|proc_open|pcntl_exec|spawn|execsync|execfile|os\.system|os\.popen|subprocess\.\w{2,12}|getruntime\(\)\.exec)\s{0,8}\(\s{0,8}['"`]\s{0,8}(?:\/[a-z]|[a-z]{2,16}\b)/,
     0.8,
     'command_injection.exec-call',
   ],
