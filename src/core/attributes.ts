@@ -2,6 +2,7 @@
  * Validation of the free-form `attributes` object: plain JSON only (no functions, BigInt,
  * non-finite numbers, class instances other than Date), bounded depth, field count and string size.
  */
+import { setOwn } from './own.js';
 import type { FieldError } from './validate.js';
 
 export interface AttributeLimits {
@@ -81,8 +82,12 @@ export function checkAttributes(
         let out: Record<string, unknown> | undefined;
         for (const k of Object.keys(obj)) {
           if (k === '') errors.push({ field: `${path}.""`, reason: 'empty attribute key' });
+          // Own "__proto__" keys (JSON.parse makes them) are a prototype-pollution vector in
+          // every consumer that copies objects: refused, with the path.
+          if (k === '__proto__')
+            errors.push({ field: `${path}.${k}`, reason: "'__proto__' is not allowed as a key" });
           const nv = walk(obj[k], `${path}.${k}`, depth + 1);
-          if (nv !== obj[k]) (out ??= { ...obj })[k] = nv;
+          if (nv !== obj[k]) setOwn((out ??= { ...obj }), k, nv);
         }
         return out ?? obj;
       }

@@ -7,6 +7,8 @@
  * are replaced with U+FFFD (String#toWellFormed) so the stored UTF-8 is valid.
  */
 
+import { setOwn } from './own.js';
+
 // ES2024 String methods (Node >= 20 has them; our tsconfig lib is ES2023).
 declare global {
   interface String {
@@ -113,7 +115,7 @@ export function neutralizeDeep(value: unknown, counter: { count: number }): unkn
     if (nv !== v || key !== k) {
       out ??= { ...obj };
       if (key !== k) delete out[k];
-      out[key] = nv;
+      setOwn(out, key, nv);
     }
   }
   return out ?? value;

@@ -334,3 +334,36 @@ describe('prepareEvent: body is canonical JSON', () => {
     }
   });
 });
+
+describe('prepareEvent: prototype keys', () => {
+  it('refuses an own __proto__ key from JSON.parse, naming its path', () => {
+    const input: unknown = JSON.parse(
+      '{"event.name":"log","attributes":{"a":{"__proto__":{"password":"hunter2"}}}}',
+    );
+    expect(errorsOf(prep(input))).toEqual([
+      { field: 'attributes.a.__proto__', reason: "'__proto__' is not allowed as a key" },
+    ]);
+  });
+
+  it('copy helpers keep an own __proto__ property as data (redaction and neutralization apply)', async () => {
+    const { neutralizeDeep } = await import('./neutralize.js');
+    const { sortKeysDeep } = await import('./serialize.js');
+    const v = JSON.parse('{"__proto__":{"password":"hunter2","m":"a\\nb"},"z":1}') as Record<
+      string,
+      unknown
+    >;
+    const e = {
+      id: 'x',
+      time: 't',
+      'event.name': 'log',
+      attributes: v,
+    } as unknown as SecurityEvent;
+    createRedactor().redactEvent(e);
+    const n = neutralizeDeep(sortKeysDeep(e.attributes), { count: 0 }) as Record<string, unknown>;
+    expect(Object.keys(n)).toEqual(['__proto__', 'z']);
+    expect(JSON.stringify(n)).toBe(
+      '{"__proto__":{"m":"a\\\\nb","password":"[REDACTED:password]"},"z":1}',
+    );
+    expect(Object.getPrototypeOf(n)).toBe(Object.prototype);
+  });
+});

@@ -7,6 +7,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { SecurityEvent } from './event.js';
 import { LogwardenError } from './errors.js';
+import { setOwn } from './own.js';
 import type { RedactionPattern } from './redact-patterns.js';
 import { BUILTIN_PATTERNS, BUILTIN_PREFILTER } from './redact-patterns.js';
 
@@ -219,7 +220,7 @@ export function createRedactor(config: RedactorConfig = {}): Redactor {
         const name = `field:${child}`;
         if (!names.includes(name)) names.push(name);
       } else nv = redactValue(obj[k], child, names);
-      if (nv !== obj[k]) (out ??= { ...obj })[k] = nv;
+      if (nv !== obj[k]) setOwn((out ??= { ...obj }), k, nv);
     }
     return out ?? obj;
   }

@@ -8,6 +8,7 @@
 import type { SecurityEvent } from './event.js';
 import { EVENT_FIELDS } from './event.js';
 import { LogwardenError } from './errors.js';
+import { setOwn } from './own.js';
 
 // Pre-escaped `"key":` prefixes, built once (bench/core-prepare.ts: hand-rolled over the field
 // table measured faster than JSON.stringify of a re-ordered copy; see docs/benchmarks.md).
@@ -98,7 +99,7 @@ export function sortKeysDeep(value: unknown): unknown {
   const order = keys.map((k, i) => [k, vals[i]] as const);
   if (!sorted) order.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of order) out[k] = v;
+  for (const [k, v] of order) setOwn(out, k, v);
   return out;
 }
 
