@@ -201,7 +201,10 @@ export class SqliteStore implements EventStore {
       .finally(() => {
         this.#inFlight = undefined;
         if (!inline) this.#scheduleFts();
-        this.#startFlush();
+        // From a macrotask, never straight from this microtask: with the main-thread writer a
+        // steady stream of appends would otherwise chain commits forever without the event
+        // loop ever turning (timers, sockets starved).
+        if (this.#pending.length > 0) this.#kick();
       });
   }
 
