@@ -21,3 +21,5 @@ export * from './ledger.js';
 export * from './checkpointer.js';
 export * from './verify.js';
 export * from './proof-bundle.js';
+export * from './heartbeat.js';
+export * from './advance.js';
