@@ -6,6 +6,7 @@
  */
 import type { SecurityEvent } from '../event.js';
 import { canonicalIp } from '../normalize.js';
+import { setOwn } from '../own.js';
 import type { VocabularyParam } from '../vocabulary.js';
 import { lookupEvent } from '../vocabulary.js';
 
@@ -174,8 +175,9 @@ export function fromOwasp(r: OwaspLogRecord): Record<string, unknown> {
   if (r.request_method !== undefined) out['http.request.method'] = r.request_method;
   if (r.region !== undefined) attributes.region = r.region;
   if (r.geo !== undefined) attributes.geo = r.geo;
-  for (const [k, v] of Object.entries(r))
-    if (!KNOWN_KEYS.has(k) && v !== undefined) attributes[k] = v;
+  for (const [k, v] of Object.entries(r)) {
+    if (!KNOWN_KEYS.has(k) && v !== undefined) setOwn(attributes, k, v);
+  }
   if (Object.keys(attributes).length > 0) out.attributes = attributes;
   return out;
 }
