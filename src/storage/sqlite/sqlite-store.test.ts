@@ -57,6 +57,19 @@ describe('SqliteStore', () => {
     expect(store.stats().commits).toBe(2);
   });
 
+  it('a steady stream of appends lets timers run between commits (main-thread writer)', async () => {
+    await store.close();
+    store = openSqliteStore({ path: join(dir, 'events.db'), writer: 'main' });
+    let commitsWhenFired = -1;
+    setTimeout(() => (commitsWhenFired = store.stats().commits), 0);
+    const lane = async (): Promise<void> => {
+      for (let i = 0; i < 40; i++) await store.append([ev()]);
+    };
+    await Promise.all([lane(), lane()]);
+    expect(commitsWhenFired).toBeGreaterThanOrEqual(0);
+    expect(commitsWhenFired).toBeLessThan(store.stats().commits);
+  });
+
   it('versioned migrations for other modules: applied once, in order, recorded', () => {
     const steps = [
       'CREATE TABLE tokens (name TEXT PRIMARY KEY, hash BLOB NOT NULL)',
