@@ -24,8 +24,7 @@ import type { EventExporter } from './exporter.js';
 import { createHttpSender } from './http-sender.js';
 import type { SecurityLoggerOptions } from './options.js';
 import { ingestUrl, intOption, validateOptions } from './options.js';
-import type { EventPreparer } from './outgoing.js';
-import { createEventPreparer } from './outgoing.js';
+import { createEventSerializer } from './outgoing.js';
 import { Spool } from './spool.js';
 import type { SdkStats } from './stats.js';
 import { createRateLimitedWarner, createStats, processWarning } from './stats.js';
@@ -142,7 +141,6 @@ export function createSecurityLogger(options: SecurityLoggerOptions): SecurityLo
       { cause: e },
     );
   }
-  const prepare: EventPreparer = createEventPreparer(redactor);
   const resolveClientAddress = createClientAddressResolver(
     options.trustProxy as TrustProxy | undefined,
   );
@@ -186,7 +184,7 @@ export function createSecurityLogger(options: SecurityLoggerOptions): SecurityLo
           timeoutMs: intOption('timeoutMs', options.timeoutMs, 10_000, 1, 3_600_000),
           userAgent: 'logwarden-sdk-node',
         }),
-        serialize: (ev) => JSON.stringify(prepare(ev)),
+        serialize: createEventSerializer(redactor),
         spool,
         maxBatch: intOption('batch.maxEvents', options.batch?.maxEvents, 500, 1, 100_000),
         maxDelayMs: intOption('batch.maxDelayMs', options.batch?.maxDelayMs, 1000, 1, 600_000),
