@@ -293,6 +293,103 @@ const STRONG = new Set([
   'lwp-request',
   'lwp-mirror',
   'sysinfo',
+  'll',
+  'perf',
+  'ltrace',
+  'gdb',
+  'objdump',
+  'readelf',
+  'lsblk',
+  'lscpu',
+  'lsmod',
+  'insmod',
+  'modprobe',
+  'mount',
+  'umount',
+  'dmesg',
+  'journalctl',
+  'setfacl',
+  'chgrp',
+  'readlink',
+  'mktemp',
+  'shred',
+  'base32',
+  'gpg',
+  'ssh-add',
+  'sshpass',
+  'sftp',
+  'rclone',
+  'aria2c',
+  'tcpdump',
+  'tshark',
+  'hping3',
+  'proxychains',
+  'torsocks',
+  'whois',
+  'ldapsearch',
+  'smbclient',
+  'rpcclient',
+  'enum4linux',
+  'crackmapexec',
+  'john',
+  'hashcat',
+  'msfvenom',
+  'msfconsole',
+  'searchsploit',
+  'aa-disable',
+  'aa-complain',
+  'aa-teardown',
+  'apparmor_parser',
+  'setenforce',
+  'getenforce',
+  'ufw',
+  'firewall-cmd',
+  'nft',
+  'fuser',
+  'pgrep',
+  'pidof',
+  'lsb_release',
+  'hostnamectl',
+  'userdel',
+  'groupadd',
+  'chpasswd',
+  'chage',
+  'pkexec',
+  'runuser',
+  'update-rc.d',
+  'chkconfig',
+  'auditctl',
+  'apt',
+  'apt-get',
+  'dpkg',
+  'yum',
+  'dnf',
+  'rpm',
+  'apk',
+  'pacman',
+  'pip',
+  'pip3',
+  'npm',
+  'gem',
+  'cpan',
+  'composer',
+  'cargo',
+  'cmake',
+  'g++',
+  'clang',
+  'upx',
+  'uuencode',
+  'uudecode',
+  'zcat',
+  'bzcat',
+  'xzcat',
+  'zgrep',
+  '7z',
+  'unrar',
+  'cpio',
+  'gunzip',
+  'bunzip2',
+  'unxz',
 ]);
 /** Command words that are ordinary English or programming words: only with shell-like arguments. */
 const AMBIGUOUS = new Set([
@@ -384,6 +481,12 @@ const AMBIGUOUS = new Set([
   'builtin',
   'watch',
   'nice',
+  'john',
+  'apt',
+  'pip',
+  'gem',
+  'mount',
+  'ufw',
 ]);
 
 /** Commands that run the next word as a command (`time curl ...`, `nohup sh`). */
@@ -509,13 +612,16 @@ function commandAt(
     )
       i++;
     // a quoted command word runs the same: 'cscli', "ls"; a leading quote may close a literal: ' whoami
-    if (v.charCodeAt(i) === 39 || v.charCodeAt(i) === 34) {
+    const quote = v.charCodeAt(i);
+    if (quote === 39 || quote === 34) {
       i++;
       while (i < v.length && v.charCodeAt(i) <= 32) i++;
     }
     j = i;
     while (j < v.length && j - i < 96 && WORD_CHAR.test(v[j] as string)) j++;
     word = v.slice(i, j);
+    // skip the closing quote of a quoted command word: 'cscli' alerts
+    if ((quote === 39 || quote === 34) && v.charCodeAt(j) === quote) j++;
     // `$a cat x` (an unset variable expands to nothing), `X=1 cmd`, `time cmd`, `nohup cmd`
     const isPrefix = PREFIX.has(word) && /^\s+[a-z/]/.test(v.slice(j, j + 3));
     if (/^\$[a-z_]\w{0,30}$|^[a-z_]\w{0,30}=\S*$/.test(word) || isPrefix) {
@@ -557,6 +663,9 @@ function commandAt(
     if (strongSep) return [0.8, 'command_injection.separator-command', i];
     return undefined;
   }
+  // a User-Agent without any product/version token that starts with a command and its words
+  if (kind === 'ua' && v.indexOf('/') < 0 && /^\s+[a-z]/.test(rest))
+    return [0.7, 'command_injection.command-line', i];
   // a User-Agent that is a bare command (`visudo`)
   if (kind === 'ua' && rest.trim() === '' && !ambiguous && !HTTP_CLIENTS.has(base))
     return [0.7, 'command_injection.command-line', i];
@@ -633,7 +742,7 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
 /** Command-injection detector. */
 export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) => {
   const raw = f.value;
-  if (!/[;|&`$\n\r(/\\{%]|^\s*[a-z]/.test(raw)) return;
+  if (!/[;|&`$\n\r(/\\{%~]|^\s*['"]?[a-z]/.test(raw)) return;
   const v = deobfuscate(raw);
   let score = 0;
   let rule = '';
@@ -647,6 +756,9 @@ export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) 
   };
   if (/\$\{ifs\}|\$ifs\b/.test(raw)) hit(1, 'command_injection.ifs', raw.indexOf('$'));
   if (BARE_PROBE.test(v)) hit(0.6, 'command_injection.bare-command', 0);
+  // a value that is only a Bash tilde-prefix (directory stack) expansion: ~+, ~-, ~+2, ~0
+  if (/^\s*~[+-]?\d{0,2}\s*$/.test(v) && v.trim().length > 1)
+    hit(0.6, 'command_injection.tilde-expansion', 0);
   // command positions: the start of the value and after each separator
   const first = commandAt(v, 0, false, f.kind, f.field);
   if (first) hit(...first);

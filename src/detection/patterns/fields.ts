@@ -117,6 +117,31 @@ class Collector {
     }
   }
 
+  /**
+   * multipart/form-data (RFC 7578): each part's content under its name, and each file name.
+   * The boundary comes from the Content-Type, else from the body's first line.
+   */
+  addMultipart(b: string, contentType: string): boolean {
+    const fromType = /boundary="?([^";,\s]{1,200})/.exec(contentType)?.[1];
+    const boundary = fromType ?? /^--([^\r\n]{1,200})\r?\n/.exec(b)?.[1];
+    if (!boundary) return false;
+    const parts = b.split('--' + boundary);
+    if (parts.length < 2) return false;
+    for (const part of parts.slice(1, LIMITS.maxFields)) {
+      if (part.startsWith('--')) break; // closing delimiter
+      const sep = /\r?\n\r?\n/.exec(part);
+      const head = sep ? part.slice(0, sep.index) : part;
+      const content = sep ? part.slice(sep.index + sep[0].length).replace(/\r?\n$/, '') : '';
+      const name = /\bname="([^"]{0,200})"/i.exec(head)?.[1] ?? '';
+      const file = /\bfilename\*?="?([^"\r\n]{0,256})/i.exec(head)?.[1];
+      if (file !== undefined)
+        this.add(label('http.request.body.filename:', name), 'header', file, false);
+      if (!sep) continue;
+      this.add(label('http.request.body:', name), 'body', content, false);
+    }
+    return true;
+  }
+
   /** JSON bodies: every string (and key) with its path, depth-first, capped. */
   addJson(prefix: string, v: unknown, path: string, depth: number): void {
     if (this.fields.length >= LIMITS.maxFields || depth > 32) return;
@@ -214,6 +239,8 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
       c.addForm('http.request.body', 'body', b);
       done = true;
     }
+    if (!done && (contentType.includes('multipart/') || /^--[^\r\n]{1,200}\r?\n/.test(b)))
+      done = c.addMultipart(b, contentType);
     if (!done) c.add('http.request.body', 'body', b, false);
   }
   return { fields: c.fields, dropped: c.dropped };
