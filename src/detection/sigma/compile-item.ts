@@ -22,6 +22,7 @@ import {
   isKnownModifier,
 } from './modifiers.js';
 import type { ChainValue, Placeholders } from './modifiers.js';
+import type { SigmaString } from './sigma-string.js';
 import { compileSigmaRegex } from './regex.js';
 import type { SafeRegex } from './regex.js';
 import {
@@ -80,8 +81,33 @@ export function compileItem(key: string, value: YamlValue, opts: CompileOptions)
   ) {
     throw new Error(`regex flags in '${key}' need the 're' modifier before them`);
   }
-  const preds = values.map((v) => compileValue(field, key, mods, compare, v, cased, opts));
   let pred: ViewPredicate;
+  const strings = values.filter((v): v is string => v !== null);
+  if (compare === undefined && strings.length > 1 && (strings.length === values.length || !all)) {
+    // The common case (a list of strings): read and lowercase the field once, then run every
+    // value's test on it — one field read per item instead of one per value (bench/sigma.mjs).
+    const tests = strings.map((v) => stringTestFor(field, mods, v, cased, opts));
+    const test: StringTest = all
+      ? (s) => {
+          for (const t of tests) if (!t(s)) return false;
+          return true;
+        }
+      : (s) => {
+          for (const t of tests) if (t(s)) return true;
+          return false;
+        };
+    const stringPred = onValues(field, reader(cased), (x) => {
+      const s = stringForm(x);
+      return s !== undefined && test(s);
+    });
+    if (strings.length === values.length) pred = stringPred;
+    else {
+      const nullPred = compileValue(field, key, mods, compare, null, cased, opts);
+      pred = (view) => nullPred(view) || stringPred(view);
+    }
+    return neq ? (view) => !pred(view) : pred;
+  }
+  const preds = values.map((v) => compileValue(field, key, mods, compare, v, cased, opts));
   if (preds.length === 1) pred = preds[0]!;
   else if (all) pred = (view) => preds.every((p) => p(view));
   else pred = (view) => preds.some((p) => p(view));
@@ -235,6 +261,26 @@ function compileStringValue(
   cased: boolean,
   opts: CompileOptions,
 ): ViewPredicate {
+  const test = stringTestFor(field, mods, raw, cased, opts);
+  return onValues(field, reader(cased), (x) => {
+    const s = stringForm(x);
+    return s !== undefined && test(s);
+  });
+}
+
+const readRaw = (view: SigmaEventView, f: string): unknown => view.get(f);
+const readLower = (view: SigmaEventView, f: string): unknown => view.lower(f);
+function reader(cased: boolean): (view: SigmaEventView, f: string) => unknown {
+  return cased ? readRaw : readLower;
+}
+
+/** One string value through its modifier chain → the Sigma strings it stands for (OR). */
+export function stringChain(
+  field: string | undefined,
+  mods: readonly string[],
+  raw: string,
+  opts: CompileOptions,
+): SigmaString[] {
   let chain: ChainValue[] = [{ s: parseSigmaString(raw), bytes: false }];
   let placed = false;
   for (const m of mods) {
@@ -246,17 +292,21 @@ function compileStringValue(
   }
   // Keyword searches look for the value anywhere in the raw message (full-text semantics).
   if (field === undefined && !placed) chain = chain.map((c) => ({ ...c, s: wrapContains(c.s) }));
-  const tests: StringTest[] = chain.map((c) =>
-    compileGlob(cased ? c.s : mapLiterals(c.s, (t) => t.toLowerCase())),
+  return chain.map((c) => c.s);
+}
+
+/** One string value → a test on the (lowercased unless cased) field text. */
+function stringTestFor(
+  field: string | undefined,
+  mods: string[],
+  raw: string,
+  cased: boolean,
+  opts: CompileOptions,
+): StringTest {
+  const tests: StringTest[] = stringChain(field, mods, raw, opts).map((s) =>
+    compileGlob(cased ? s : mapLiterals(s, (t) => t.toLowerCase())),
   );
-  const test: StringTest = tests.length === 1 ? tests[0]! : (s) => tests.some((t) => t(s));
-  const read = cased
-    ? (view: SigmaEventView, f: string) => view.get(f)
-    : (view: SigmaEventView, f: string) => view.lower(f);
-  return onValues(field, read, (x) => {
-    const s = stringForm(x);
-    return s !== undefined && test(s);
-  });
+  return tests.length === 1 ? tests[0]! : (s) => tests.some((t) => t(s));
 }
 
 /** Apply `test` to the field's value (any array element), or to every keyword field. */

@@ -13,6 +13,8 @@ import type { CompileOptions, ViewPredicate } from './compile-item.js';
 import type { SigmaEventView } from './event-view.js';
 import { isYamlMap } from './yaml-source.js';
 import type { YamlValue } from './yaml-source.js';
+import { conditionRequirement, itemRequirement, reqAnd, reqOr } from './prefilter.js';
+import type { Requirement } from './prefilter.js';
 
 export type { CompileOptions } from './compile-item.js';
 
@@ -20,6 +22,8 @@ export interface CompiledDetection {
   readonly match: (view: SigmaEventView) => boolean;
   readonly fields: readonly string[];
   readonly usesKeywords: boolean;
+  /** Literals at least one of which must be present for a match (see prefilter.ts). */
+  readonly requirement: Requirement;
 }
 
 const NON_SELECTION_KEYS = new Set(['condition', 'timeframe']);
@@ -39,6 +43,7 @@ export function compileDetection(
   const fields = new Set<string>();
   let usesKeywords = false;
   const selections = new Map<string, ViewPredicate>();
+  const selReqs = new Map<string, Requirement>();
   for (const [name, body] of Object.entries(detection)) {
     if (NON_SELECTION_KEYS.has(name)) continue;
     try {
@@ -46,13 +51,18 @@ export function compileDetection(
       r.fields.forEach((f) => fields.add(f));
       usesKeywords ||= r.usesKeywords;
       selections.set(name, r.match);
+      selReqs.set(name, r.requirement);
     } catch (e) {
       throw new Error(`selection '${name}': ${(e as Error).message}`, { cause: e });
     }
   }
+  const reqs: Requirement[] = [];
   const preds = (conditions as string[]).map((c) => {
     try {
-      return compileCondition(parseCondition(c), selections);
+      const ast = parseCondition(c);
+      const pred = compileCondition(ast, selections);
+      reqs.push(conditionRequirement(ast, selReqs));
+      return pred;
     } catch (e) {
       throw new Error(`condition: ${(e as Error).message}`, { cause: e });
     }
@@ -60,13 +70,14 @@ export function compileDetection(
   // A list of conditions (Sigma v1) is their OR.
   const match: ViewPredicate =
     preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view));
-  return { match, fields: [...fields], usesKeywords };
+  return { match, fields: [...fields], usesKeywords, requirement: reqOr(reqs) };
 }
 
 interface CompiledSelection {
   readonly match: ViewPredicate;
   readonly fields: string[];
   readonly usesKeywords: boolean;
+  readonly requirement: Requirement;
 }
 
 function compileSelection(body: YamlValue, opts: CompileOptions): CompiledSelection {
@@ -80,13 +91,19 @@ function compileSelection(body: YamlValue, opts: CompileOptions): CompiledSelect
   if (plain.length > 0) {
     if (plain.some((x) => Array.isArray(x))) throw new Error('has a nested list');
     // A list of plain values is a keyword search: any of them in the raw message.
-    parts.push({ match: compileItem('', plain, opts), fields: [], usesKeywords: true });
+    parts.push({
+      match: compileItem('', plain, opts),
+      fields: [],
+      usesKeywords: true,
+      requirement: itemRequirement('', plain, opts),
+    });
   }
   const preds = parts.map((p) => p.match);
   return {
     match: preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view)),
     fields: parts.flatMap((p) => p.fields),
     usesKeywords: parts.some((p) => p.usesKeywords),
+    requirement: reqOr(parts.map((p) => p.requirement)),
   };
 }
 
@@ -94,10 +111,12 @@ function compileMap(map: { [key: string]: YamlValue }, opts: CompileOptions): Co
   const entries = Object.entries(map);
   if (entries.length === 0) throw new Error('is an empty map');
   const preds: ViewPredicate[] = [];
+  const reqs: Requirement[] = [];
   const fields: string[] = [];
   let usesKeywords = false;
   for (const [key, value] of entries) {
     preds.push(compileItem(key, value, opts));
+    reqs.push(itemRequirement(key, value, opts));
     const field = key.split('|')[0]!;
     if (field === '') usesKeywords = true;
     else {
@@ -115,5 +134,5 @@ function compileMap(map: { [key: string]: YamlValue }, opts: CompileOptions): Co
           for (const p of preds) if (!p(view)) return false;
           return true;
         };
-  return { match, fields, usesKeywords };
+  return { match, fields, usesKeywords, requirement: reqAnd(reqs) };
 }

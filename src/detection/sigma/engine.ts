@@ -30,6 +30,8 @@ import {
   programOf,
 } from './logsource.js';
 import type { EventRecord, LogsourceBinding } from './logsource.js';
+import { createPrefilter } from './prefilter.js';
+import type { Prefilter } from './prefilter.js';
 import type { LoadedSigma, SigmaCorrelation, SigmaMatch, SigmaRule } from './types.js';
 
 export interface SigmaEngineOptions {
@@ -42,6 +44,8 @@ export interface SigmaEngineOptions {
   readonly keywordFields?: readonly string[];
   readonly logsources?: readonly LogsourceBinding[];
   readonly limits?: Partial<CorrelationLimits>;
+  /** Skip rules whose required literals are absent (prefilter.ts). Default true. */
+  readonly prefilter?: boolean;
   /** How far event time may go backwards before windows are closed (default 0). */
   readonly allowedLatenessMs?: number;
 }
@@ -75,6 +79,13 @@ interface Dispatch {
   readonly taxonomy: Taxonomy;
   readonly alerts: boolean;
   readonly feeds: readonly Feed[];
+}
+
+interface DispatchGroup {
+  readonly taxonomy: Taxonomy;
+  readonly entries: readonly Dispatch[];
+  readonly keywordFields: readonly string[];
+  readonly prefilter: Prefilter | undefined;
 }
 
 interface Feed {
@@ -146,27 +157,33 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     }
     return a;
   };
-  // (event.name, log.format, program) → the rules to run; bounded, cleared when full.
-  const dispatchCache = new Map<string, Dispatch[]>();
-  const dispatchFor = (e: EventRecord): Dispatch[] => {
+  // (event.name, log.format, program) → the rules to run, grouped by taxonomy with their
+  // literal prefilter; bounded, cleared when full.
+  const usePrefilter = opts.prefilter ?? true;
+  const dispatchCache = new Map<string, DispatchGroup[]>();
+  const dispatchFor = (e: EventRecord): DispatchGroup[] => {
     const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${programOf(e) ?? ''}`;
-    let d = dispatchCache.get(key);
-    if (d) return d;
+    let groups = dispatchCache.get(key);
+    if (groups) return groups;
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
-    d = [];
+    const byTaxonomy = new Map<Taxonomy, Dispatch[]>();
     for (const r of detection) {
       const row = rowsOfRule.get(r)!.find((i) => rowsHit.has(i));
       if (row === undefined) continue;
-      d.push({
-        rule: r,
-        taxonomy: table[row]!.taxonomy,
-        alerts: alertsOn(r),
-        feeds: feedsOf.get(r) ?? [],
-      });
+      const taxonomy = table[row]!.taxonomy;
+      const list = byTaxonomy.get(taxonomy) ?? [];
+      list.push({ rule: r, taxonomy, alerts: alertsOn(r), feeds: feedsOf.get(r) ?? [] });
+      byTaxonomy.set(taxonomy, list);
     }
+    groups = [...byTaxonomy].map(([taxonomy, entries]) => ({
+      taxonomy,
+      entries,
+      keywordFields: keywordFieldsFor(taxonomy, opts.keywordFields),
+      prefilter: usePrefilter ? createPrefilter(entries.map((d) => d.rule.requirement)) : undefined,
+    }));
     if (dispatchCache.size >= 1024) dispatchCache.clear();
-    dispatchCache.set(key, d);
-    return d;
+    dispatchCache.set(key, groups);
+    return groups;
   };
 
   const stats: SigmaEngineStats = {
@@ -223,27 +240,25 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     } else if (t < watermark) {
       stats.eventsLate++;
     }
-    const views = new Map<Taxonomy, SigmaEventView>();
-    for (const d of dispatchFor(event)) {
-      let view = views.get(d.taxonomy);
-      if (!view) {
-        view = createEventView(
-          accessorFor(d.taxonomy)(event),
-          keywordFieldsFor(d.taxonomy, opts.keywordFields),
-        );
-        views.set(d.taxonomy, view);
-      }
-      stats.ruleEvaluations++;
-      if (!d.rule.match(view)) continue;
-      stats.ruleMatches++;
-      if (d.alerts) out.push(ruleMatch(d.rule, view, t));
-      else stats.ruleMatchesSuppressed++;
-      for (const f of d.feeds) {
-        fromCorrelation(
-          f.correlation,
-          f.correlator.add({ ref: f.ref, timeMs: t, read: view.get, event }),
-          out,
-        );
+    for (const g of dispatchFor(event)) {
+      const view = createEventView(accessorFor(g.taxonomy)(event), g.keywordFields);
+      const marks = g.prefilter?.candidates(view);
+      const entries = g.entries;
+      for (let i = 0; i < entries.length; i++) {
+        if (marks !== undefined && marks[i] === 0) continue;
+        const d = entries[i]!;
+        stats.ruleEvaluations++;
+        if (!d.rule.match(view)) continue;
+        stats.ruleMatches++;
+        if (d.alerts) out.push(ruleMatch(d.rule, view, t));
+        else stats.ruleMatchesSuppressed++;
+        for (const f of d.feeds) {
+          fromCorrelation(
+            f.correlation,
+            f.correlator.add({ ref: f.ref, timeMs: t, read: view.get, event }),
+            out,
+          );
+        }
       }
     }
     return out;

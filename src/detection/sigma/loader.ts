@@ -118,6 +118,7 @@ function buildRule(v: Record<string, YamlValue>, document: number, opts: LoadOpt
     logsource,
     fields: det.fields,
     usesKeywords: det.usesKeywords,
+    requirement: det.requirement,
     match: det.match,
   };
 }

@@ -7,22 +7,20 @@ import {
 } from './regex.js';
 
 describe('Sigma re values', () => {
-  it('uses the linear-time engine, so (a+)+$ on 50,000 a’s and a ! completes', () => {
+  it('compiles linear-capable patterns for the linear fallback (hostile input: see sigma-regex-redos.test.ts)', () => {
     expect(linearEngineAvailable()).toBe(true);
     const re = compileSigmaRegex('(a+)+$', {});
-    expect(re.engine).toBe('linear');
-    expect(re.flags).toContain('l');
-    // On the backtracking engine this would run for longer than the universe is old; the
-    // test would hit vitest's timeout instead of reaching the assertion.
-    expect(re.test('a'.repeat(50_000) + '!')).toBe(false);
-    expect(re.test('!' + 'a'.repeat(50_000))).toBe(true);
+    expect(re.engine).toBe('backtracking-linear-fallback');
+    // The pattern as compiled is accepted by the linear engine, so V8 can fall back to it.
+    expect(() => new RegExp(re.source, re.flags + 'l')).not.toThrow();
+    expect(compileSigmaRegex('(?i)ipfs\\.io', {}).engine).toBe('backtracking-linear-fallback');
+    expect(re.test('aaa')).toBe(true);
   });
 
   it('is case-sensitive by default, (?i) and |i make it insensitive', () => {
     expect(compileSigmaRegex('union\\s+select', {}).test('UNION SELECT')).toBe(false);
     expect(compileSigmaRegex('(?i)union\\s+select', {}).test('UNION  Select')).toBe(true);
     expect(compileSigmaRegex('union\\s+select', { i: true }).test('Union select')).toBe(true);
-    expect(compileSigmaRegex('(?i)ipfs\\.io', {}).engine).toBe('linear');
   });
 
   it('searches anywhere, and honours m and s', () => {

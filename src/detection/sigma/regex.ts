@@ -2,24 +2,30 @@
  * `re` values come from rule files and run on attacker-controlled input, so a rule must not be
  * able to stall the pipeline (ARCHITECTURE §5, issue 5 "Engine").
  *
- * Choice: V8's linear-time regex engine (`--enable-experimental-regexp-engine`, the `l` flag).
- * It is an automaton simulation whose cost is O(pattern × input) whatever the pattern, so
- * `(a+)+$` on 50,000 `a`s is as cheap as `a`; it runs in-process on the hot path (a worker
- * round trip per value would cost ~50 µs, a thousand times a match) and needs no native
- * addon (re2 takes ~4.5 min to build here). Its limits, handled below:
- * - no `i` flag in Node 20's V8: case-insensitive patterns are rewritten so every letter
- *   becomes a two-case class (`a` → `[aA]`, `[a-f]` → `[a-fA-F]`), which is exactly what
- *   ASCII/simple case folding means;
- * - no backreferences or lookaround: such a pattern runs on the backtracking engine only when
- *   a static check shows at most one unbounded quantifier (cost at most quadratic), and on at
- *   most `maxInputChars` of the value (the cut is counted); anything else fails to load.
+ * Choice: V8's backtracking engine with its built-in escape hatch to the linear-time engine
+ * (`--enable-experimental-regexp-engine-on-excessive-backtracks`): a match attempt that exceeds
+ * V8's backtrack budget (`--regexp-backtracks-before-fallback`, 50,000 by default) is re-run on
+ * the automaton engine, whose cost is O(pattern × input) whatever the pattern; the result is
+ * the same, only the cost is bounded. So `(a+)+$` on 50,000 `a`s ends in tens of milliseconds
+ * instead of never. Why not the linear engine (`l` flag) for everything: measured here it is
+ * 40-100x slower on ordinary inputs (8 µs vs 76 ns for SigmaHQ's IPFS rule on a typical URI,
+ * bench/sigma.mjs), and a worker with a timeout costs a thread hop per value; re2 needs a
+ * native build (~4.5 min here). Only patterns the linear engine accepts are eligible, which we
+ * check at load by compiling them once with `l`. Its limits, handled below:
+ * - no `i` flag in Node 20's linear engine (and the fallback only happens when the regex as
+ *   compiled is linear-capable): case-insensitive patterns are rewritten so every letter
+ *   becomes a two-case class (`a` → `[aA]`, `[a-f]` → `[a-fA-F]`);
+ * - no backreferences, lookaround or large counted repeats: such a pattern runs on the plain
+ *   backtracking engine only when a static check shows at most one unbounded quantifier (cost
+ *   at most quadratic), and on at most `maxInputChars` of the value (the cut is counted);
+ *   anything else fails to load with the reason.
  *
- * Setting a V8 flag at run time is documented as allowed for flags that only add features;
- * this one only enables the `l` flag and changes nothing for other regexes.
+ * Setting V8 flags at run time is allowed for flags that only add behaviour; these two enable
+ * the `l` flag and the fallback, and change no result of any regex.
  *
  * @example
  * const r = compileSigmaRegex('(?i)union\\s+select', {});
- * r.engine // 'linear'
+ * r.engine // 'backtracking-linear-fallback'
  * r.test('1 UNION  SELECT 2') // true
  */
 import { setFlagsFromString } from 'node:v8';
@@ -27,6 +33,7 @@ import { setFlagsFromString } from 'node:v8';
 let linearAvailable = false;
 try {
   setFlagsFromString('--enable-experimental-regexp-engine');
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   linearAvailable = new RegExp('a', 'l' as string).test('a');
 } catch {
   linearAvailable = false;
@@ -46,7 +53,11 @@ export interface RegexFlags {
 export interface SafeRegex {
   /** Search anywhere in the value (Sigma `re` is unanchored). */
   test(value: string): boolean;
-  readonly engine: 'linear' | 'backtracking-capped';
+  /**
+   * `backtracking-linear-fallback`: V8 switches to the linear engine past its backtrack budget;
+   * `backtracking-capped`: not linear-capable, statically checked, input cut to maxInputChars.
+   */
+  readonly engine: 'backtracking-linear-fallback' | 'backtracking-capped';
   readonly source: string;
   readonly flags: string;
 }
@@ -86,8 +97,14 @@ export function compileSigmaRegex(
   if (linearAvailable) {
     const linearSrc = i ? caseFoldPattern(src) : src;
     try {
-      const re = new RegExp(linearSrc, base + 'l');
-      return { test: (v) => re.test(v), engine: 'linear', source: linearSrc, flags: re.flags };
+      new RegExp(linearSrc, base + 'l'); // proves the pattern is linear-capable
+      const re = new RegExp(linearSrc, base);
+      return {
+        test: (v) => re.test(v),
+        engine: 'backtracking-linear-fallback',
+        source: linearSrc,
+        flags: re.flags,
+      };
     } catch {
       // Backreferences or lookaround: fall through to the guarded backtracking engine.
     }

@@ -5,6 +5,7 @@
  */
 import type { SigmaEventView } from './event-view.js';
 import type { YamlValue } from './yaml-source.js';
+import type { Requirement } from './prefilter.js';
 
 export interface SigmaLogsource {
   readonly category?: string;
@@ -39,6 +40,8 @@ export interface SigmaRule extends SigmaRuleMeta {
   readonly fields: readonly string[];
   /** True when the rule has keyword (field-less) searches. */
   readonly usesKeywords: boolean;
+  /** Literals one of which must occur for a match ('always' when unknown); see prefilter.ts. */
+  readonly requirement: Requirement;
   /** The compiled detection: evaluate on one event view. */
   readonly match: (view: SigmaEventView) => boolean;
 }

@@ -1,0 +1,178 @@
+/**
+ * Literal prefilter: skip rules that cannot match an event without running them.
+ *
+ * At load, each rule gets a requirement: a set of (field, literal) pairs at least one of which
+ * must occur in the event (lowercased) for the rule to have any chance, or `always` when no
+ * such set can be proven (regexes, numeric comparisons, `not`-only conditions...). Literals
+ * come from the values after all modifiers (windash, base64offset, expand variants included),
+ * so skipping is exact: a skipped rule would have returned false.
+ *
+ * At run time the literals of all rules are indexed per field by their first three characters
+ * (a 64 Ki-bit trigram bitmap, then a map), so one pass over each field's text finds every
+ * present literal whatever the number of rules. Measured in bench/sigma.mjs: on a benign
+ * request this turns ~140 rule evaluations into a handful.
+ *
+ * @example
+ * const pf = createPrefilter([['always'], [{ field: 'cs-uri-query', literal: 'union' }]].flat());
+ */
+import { COMPARE_MODIFIERS } from './modifiers.js';
+import type { CompileOptions } from './compile-item.js';
+import { stringChain } from './compile-item.js';
+import type { ConditionNode } from './condition.js';
+import { expandPattern } from './condition.js';
+import type { SigmaEventView } from './event-view.js';
+import type { YamlValue } from './yaml-source.js';
+
+/** `field` undefined = the keyword fields. */
+export interface Anchor {
+  readonly field: string | undefined;
+  readonly literal: string;
+}
+export type Requirement = 'always' | readonly Anchor[];
+
+const MIN_LITERAL = 3;
+
+/** The anchor set of one detection item, or 'always'. */
+export function itemRequirement(key: string, value: YamlValue, opts: CompileOptions): Requirement {
+  const [rawField, ...mods] = key.split('|');
+  const field = rawField === '' ? undefined : rawField;
+  if (mods.includes('neq') || mods.some((m) => COMPARE_MODIFIERS.has(m))) return 'always';
+  const values = Array.isArray(value) ? value : [value];
+  if (values.some((v) => typeof v !== 'string')) return 'always';
+  const perValue: Array<string[] | undefined> = (values as string[]).map((v) => {
+    const lits = stringChain(field, mods, v, opts).map(longestLiteral);
+    return lits.every((l) => l.length >= MIN_LITERAL) ? lits : undefined;
+  });
+  if (mods.includes('all')) {
+    // Every value must match: the value with the longest shortest-literal is enough.
+    const best = perValue
+      .filter((x): x is string[] => x !== undefined)
+      .sort((a, b) => Math.min(...b.map((l) => l.length)) - Math.min(...a.map((l) => l.length)))[0];
+    return best ? best.map((literal) => ({ field, literal })) : 'always';
+  }
+  if (perValue.some((x) => x === undefined)) return 'always';
+  return perValue.flatMap((lits) => lits!.map((literal) => ({ field, literal })));
+}
+
+function longestLiteral(s: readonly unknown[]): string {
+  let best = '';
+  for (const p of s) if (typeof p === 'string' && p.length > best.length) best = p;
+  return best.toLowerCase();
+}
+
+/** AND: any one requirement is necessary; keep the most selective (longest shortest literal). */
+export function reqAnd(reqs: readonly Requirement[]): Requirement {
+  let best: Requirement = 'always';
+  for (const r of reqs) {
+    if (r === 'always') continue;
+    if (best === 'always' || score(r) > score(best)) best = r;
+  }
+  return best;
+}
+
+/** OR: every branch must be anchored, and any of their anchors may be the one present. */
+export function reqOr(reqs: readonly Requirement[]): Requirement {
+  if (reqs.length === 0 || reqs.some((r) => r === 'always')) return 'always';
+  return (reqs as ReadonlyArray<readonly Anchor[]>).flat();
+}
+
+function score(r: readonly Anchor[]): number {
+  // Fewer and longer literals skip more rules.
+  return Math.min(...r.map((a) => a.literal.length)) - r.length / 100;
+}
+
+export function conditionRequirement(
+  ast: ConditionNode,
+  selections: ReadonlyMap<string, Requirement>,
+): Requirement {
+  const names = [...selections.keys()];
+  const of = (n: string): Requirement => selections.get(n) ?? 'always';
+  switch (ast.type) {
+    case 'ref':
+      return ast.name.includes('*') ? reqOr(expandPattern(ast.name, names).map(of)) : of(ast.name);
+    case 'of': {
+      const reqs = expandPattern(ast.pattern, names).map(of);
+      return ast.quantifier === 'all' ? reqAnd(reqs) : reqOr(reqs);
+    }
+    case 'not':
+      return 'always';
+    case 'and':
+      return reqAnd(ast.args.map((a) => conditionRequirement(a, selections)));
+    case 'or':
+      return reqOr(ast.args.map((a) => conditionRequirement(a, selections)));
+  }
+}
+
+interface FieldIndex {
+  readonly field: string | undefined;
+  readonly bitmap: Uint8Array;
+  readonly byTrigram: Map<number, Array<{ literal: string; rules: number[] }>>;
+}
+
+export interface Prefilter {
+  /** Marks (1) the rules whose requirement is met by this view; `always` rules are always 1. */
+  candidates(view: SigmaEventView): Uint8Array;
+}
+
+const trigram = (s: string, i: number): number =>
+  ((s.charCodeAt(i) & 0xffff) * 961 +
+    (s.charCodeAt(i + 1) & 0xffff) * 31 +
+    (s.charCodeAt(i + 2) & 0xffff)) >>>
+  0;
+
+export function createPrefilter(reqs: readonly Requirement[]): Prefilter {
+  const base = new Uint8Array(reqs.length);
+  const byField = new Map<string | undefined, Map<string, number[]>>();
+  reqs.forEach((r, i) => {
+    if (r === 'always') {
+      base[i] = 1;
+      return;
+    }
+    for (const a of r) {
+      let lits = byField.get(a.field);
+      if (!lits) byField.set(a.field, (lits = new Map()));
+      const list = lits.get(a.literal) ?? [];
+      if (!list.includes(i)) list.push(i);
+      lits.set(a.literal, list);
+    }
+  });
+  const indexes: FieldIndex[] = [];
+  for (const [field, lits] of byField) {
+    const bitmap = new Uint8Array(8192); // 65,536 bits
+    const byTrigram = new Map<number, Array<{ literal: string; rules: number[] }>>();
+    for (const [literal, rules] of lits) {
+      const h = trigram(literal, 0);
+      bitmap[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
+      const list = byTrigram.get(h) ?? [];
+      list.push({ literal, rules });
+      byTrigram.set(h, list);
+    }
+    indexes.push({ field, bitmap, byTrigram });
+  }
+  const scan = (text: string, ix: FieldIndex, marks: Uint8Array): void => {
+    const { bitmap, byTrigram } = ix;
+    for (let p = 0; p + 2 < text.length; p++) {
+      const h = trigram(text, p);
+      if ((bitmap[(h & 0xffff) >>> 3]! & (1 << (h & 7))) === 0) continue;
+      const cands = byTrigram.get(h);
+      if (!cands) continue;
+      for (const c of cands)
+        if (text.startsWith(c.literal, p)) for (const r of c.rules) marks[r] = 1;
+    }
+  };
+  const scanValue = (v: unknown, ix: FieldIndex, marks: Uint8Array): void => {
+    if (typeof v === 'string') scan(v, ix, marks);
+    else if (Array.isArray(v)) for (const e of v) scanValue(e, ix, marks);
+  };
+  return {
+    candidates(view) {
+      const marks = base.slice();
+      for (const ix of indexes) {
+        if (ix.field === undefined)
+          for (const f of view.keywordFields) scanValue(view.lower(f), ix, marks);
+        else scanValue(view.lower(ix.field), ix, marks);
+      }
+      return marks;
+    },
+  };
+}
