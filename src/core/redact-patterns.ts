@@ -11,6 +11,8 @@
  */
 export interface RedactionPattern {
   readonly name: string;
+  /** What it finds, for docs/schema.md. */
+  readonly description?: string;
   /** Must have the `g` flag. */
   readonly regex: RegExp;
   readonly replace?: (match: string, ...groups: string[]) => string | null;
@@ -44,6 +46,7 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   {
     // PEM private key blocks (RFC 7468), also when the END line was cut off.
     name: 'private_key',
+    description: 'PEM private key blocks (RFC 7468), also when the END line is missing.',
     regex: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
     replace: () => mark('private_key'),
   },
@@ -52,6 +55,8 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
     // Matched as whole tokens so the scan stays linear on adversarial input ("eyJ-eyJ-eyJ..."
     // with unbounded segments backtracks quadratically): runs of token characters are disjoint.
     name: 'jwt',
+    description:
+      'JSON Web Tokens (three base64url segments, header and payload starting with `eyJ`).',
     regex: /[A-Za-z0-9_.-]{20,}/g,
     replace: (m) => {
       // A JWT is the last three dot-separated segments of the token: header and payload start
@@ -68,6 +73,8 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   {
     // HTTP Authorization credentials (RFC 9110 §11.4): keep the scheme, drop the credentials.
     name: 'bearer',
+    description:
+      '`Bearer` credentials (with a digit or 16+ characters) and `Basic` credentials that decode to `user:pass`; the scheme word is kept.',
     // Words ("Bearer authentication") are not credentials: Basic must decode to user:pass, and a
     // bearer token must contain a digit or be at least 16 characters long.
     regex: /\b(Bearer|Basic)\s+([A-Za-z0-9._~+/-]{8,}=*)/gi,
@@ -83,6 +90,7 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
   {
     // AWS access key ids (documented prefixes).
     name: 'aws_key',
+    description: 'AWS access key ids (AKIA, ASIA, ... + 16 characters).',
     regex: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b/g,
     replace: () => mark('aws_key'),
   },
@@ -91,6 +99,8 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
     // Only the keyword is matched (a prefix like "db_" stays as it is): a key-prefix pattern made
     // the scan quadratic on "a-a-a-...-a password".
     name: 'secret_param',
+    description:
+      '`password=`, `passwd`, `pwd`, `secret`, `api_key`, `token`, `session_id` values after `=` or `:` in queries, bodies and messages; the key is kept.',
     regex:
       /(password|passwd|passphrase|pwd|secret|api[_-]?key|token|session[_-]?id)("?\s*[:=]\s*"?)([^&\s"',;]+)/gi,
     replace: (_m, key, sep, value) =>
@@ -100,6 +110,8 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
     // Payment card numbers (PAN): 13–19 digits, optional space/dash groups, a major-network first
     // digit (2–6) and a valid Luhn check, so order numbers and timestamps are left alone.
     name: 'card',
+    description:
+      'Payment card numbers: 13-19 digits (spaces or dashes allowed), first digit 2-6, valid Luhn check digit.',
     regex: /\b[2-6](?:[ -]?\d){12,18}\b/g,
     replace: (m) => {
       // The match may have swallowed a following group ("4111 1111 1111 1111 12"): try the
