@@ -79,27 +79,31 @@ async function http(events) {
   await fetch(`${srv.url}/v1/events`, { method: 'POST', headers, body: bodies[0] });
   const stopRss = sampleRss(srv.pid);
   let retries = 0;
-  const t0 = process.hrtime.bigint();
-  await pool(bodies.slice(1), SENDERS, async (body) => {
-    for (;;) {
-      const res = await fetch(`${srv.url}/v1/events`, { method: 'POST', headers, body });
-      const answer = await res.json();
-      if (res.status === 200) return;
-      if (res.status !== 429) throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer)}`);
-      retries++;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  });
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const peakRss = stopRss();
-  const counted = events.length - BATCH;
-  const { code } = await srv.stop();
-  if (code !== 0) throw new Error(`serve exited ${code}`);
-  return { rate: counted / secs, secs, peakRss, retries };
+  try {
+    const t0 = process.hrtime.bigint();
+    await pool(bodies.slice(1), SENDERS, async (body) => {
+      for (;;) {
+        const res = await fetch(`${srv.url}/v1/events`, { method: 'POST', headers, body });
+        const answer = await res.json();
+        if (res.status === 200) return;
+        if (res.status !== 429) throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer)}`);
+        retries++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { rate: (events.length - BATCH) / secs, secs, peakRss: stopRss(), retries };
+  } finally {
+    stopRss();
+    const { code } = await srv.stop();
+    if (code !== 0) console.error(`serve exited ${code}`);
+  }
 }
 
 const events = makeEvents(EVENTS, SIZE);
-const avgBytes = Math.round(events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / events.length);
+const avgBytes = Math.round(
+  events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / events.length,
+);
 console.log(
   `http-ingest: ${EVENTS} events of ~${avgBytes} B, batches of ${BATCH}, ${SENDERS} senders, ${ROUNDS} rounds; ` +
     `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`,
@@ -109,7 +113,9 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const d = await direct(events);
     results.direct.push(d);
-    console.log(`round ${r + 1} direct store.append: ${Math.round(d.rate).toLocaleString('en')} events/s (${d.secs.toFixed(2)} s)`);
+    console.log(
+      `round ${r + 1} direct store.append: ${Math.round(d.rate).toLocaleString('en')} events/s (${d.secs.toFixed(2)} s)`,
+    );
     const h = await http(events);
     results.http.push(h);
     console.log(
@@ -128,4 +134,14 @@ console.log(
   `result: direct ${Math.round(dRate).toLocaleString('en')}/s, HTTP ${Math.round(hRate).toLocaleString('en')}/s, ` +
     `ratio ${(ratio * 100).toFixed(0)}% (target >= 50%), peak server RSS ${(Math.max(...results.http.map((h) => h.peakRss)) / 1048576).toFixed(0)} MiB`,
 );
-console.log(JSON.stringify({ bench: 'http-ingest', events: EVENTS, batch: BATCH, senders: SENDERS, directRate: Math.round(dRate), httpRate: Math.round(hRate), ratio: Number(ratio.toFixed(3)) }));
+console.log(
+  JSON.stringify({
+    bench: 'http-ingest',
+    events: EVENTS,
+    batch: BATCH,
+    senders: SENDERS,
+    directRate: Math.round(dRate),
+    httpRate: Math.round(hRate),
+    ratio: Number(ratio.toFixed(3)),
+  }),
+);

@@ -1,7 +1,13 @@
 // Synthetic events of about `size` bytes of JSON each, unique ids, realistic field mix.
 import { randomUUID } from 'node:crypto';
 
-const NAMES = ['authn_login_fail', 'authn_login_success', 'authz_fail', 'http_request', 'input_validation_fail'];
+const NAMES = [
+  'authn_login_fail',
+  'authn_login_success',
+  'authz_fail',
+  'http_request',
+  'input_validation_fail',
+];
 const PATHS = ['/login', '/api/orders', '/admin/users', '/search', '/static/app.js'];
 
 export function makeEvents(count, size = 300) {
@@ -30,7 +36,14 @@ export function makeEvents(count, size = 300) {
 export function ndjsonBatches(events, perBatch) {
   const bodies = [];
   for (let i = 0; i < events.length; i += perBatch) {
-    bodies.push(Buffer.from(events.slice(i, i + perBatch).map((e) => JSON.stringify(e)).join('\n') + '\n'));
+    bodies.push(
+      Buffer.from(
+        events
+          .slice(i, i + perBatch)
+          .map((e) => JSON.stringify(e))
+          .join('\n') + '\n',
+      ),
+    );
   }
   return bodies;
 }

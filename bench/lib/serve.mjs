@@ -13,21 +13,33 @@ export function assertBuilt() {
 
 /** `logwarden tokens create` and return the token. */
 export function createToken(dataDir, name, scope = 'ingest') {
-  const r = spawnSync(process.execPath, [CLI, 'tokens', 'create', '--name', name, '--scope', scope, '--data', dataDir], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'tokens', 'create', '--name', name, '--scope', scope, '--data', dataDir],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`tokens create failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
 /** Start `serve` on an ephemeral loopback port; resolves to { url, pid, stop() }. */
 export function startServe(dataDir, env = {}) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir], {
-    env: { ...process.env, LOGWARDEN_SERVER__LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir],
+    {
+      env: { ...process.env, LOGWARDEN_SERVER__LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // The server's own log lines (warnings and errors only) go to our stderr, prefixed.
+  child.stderr.setEncoding('utf8').on('data', (d) => process.stderr.write(`[serve] ${d}`));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;

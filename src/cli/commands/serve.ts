@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseListen } from '../../config/index.js';
+import { isLoopbackHost, parseListen } from '../../config/index.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
 
@@ -47,7 +47,7 @@ stops accepting, waits for in-flight batches to commit, closes the store and exi
       opts.listen === undefined
         ? base
         : { ...base, server: { ...base.server, listen: opts.listen } };
-    parseListen(config.server.listen, '--listen');
+    const { host } = parseListen(config.server.listen, '--listen');
     // Loaded here so that other commands never pay for the HTTP stack.
     const { createRuntime } = await import('../../server/runtime.js');
     const runtime = createRuntime({ config });
@@ -72,6 +72,12 @@ stops accepting, waits for in-flight batches to commit, closes the store and exi
       throw e;
     }
     io.out(`listening on ${runtime.url}\n`);
+    if (!isLoopbackHost(host)) {
+      io.err(
+        `warning: listening on ${host}, reachable from other machines over plain HTTP; ` +
+          'tokens travel in clear unless a TLS proxy is in front.\n',
+      );
+    }
     io.out(`data in ${config.storage.path}\n`);
     if (runtime.context.tokens.list().length === 0) {
       io.out(
