@@ -23,3 +23,4 @@ export * from './verify.js';
 export * from './proof-bundle.js';
 export * from './heartbeat.js';
 export * from './advance.js';
+export * from './tlog-proof.js';

@@ -1,7 +1,7 @@
 /**
  * A self-contained inclusion proof for one event (`logwarden prove EVENT_ID`): the exact stored
- * body, its index and leaf hash, the RFC 9162 inclusion path, the signed checkpoint and the
- * log's verification key. `verifyProofBundle` needs nothing else (no store, no network), so an
+ * body, the log's verification key, and a C2SP tlog-proof (index, RFC 9162 inclusion path,
+ * signed checkpoint) that tools outside logwarden can check with leaf hash SHA-256(0x00 || event). `verifyProofBundle` needs nothing else (no store, no network), so an
  * auditor can check it anywhere; pass the vkeys you trust, or the bundle's own key only proves
  * self-consistency (reported as `keyTrusted: false`).
  *
@@ -16,25 +16,21 @@ import { openCheckpoint } from './checkpoint.js';
 import { type LedgerVerifier, parseVerifierKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { hashLeaf, verifyInclusion } from './merkle.js';
-import { decodeBase64Strict } from './note.js';
+import { keyIdHex } from './note.js';
+import { formatTlogProof, parseTlogProof } from './tlog-proof.js';
 
 export const PROOF_FORMAT = 'logwarden-proof/v1';
 
 export interface ProofBundle {
   readonly format: typeof PROOF_FORMAT;
-  readonly origin: string;
+  /** The event id (also inside `event`). */
   readonly id: string;
-  readonly index: number;
-  /** The exact stored UTF-8 JSON of the event (the leaf bytes). */
+  /** The exact stored UTF-8 JSON of the event: the leaf bytes, leaf hash SHA-256(0x00 || event). */
   readonly event: string;
-  readonly leaf_hash: string;
-  readonly tree_size: number;
-  /** Base64 hashes, leaf to root (RFC 9162 §2.1.3.1). */
-  readonly inclusion: readonly string[];
-  /** The signed checkpoint note for tree_size. */
-  readonly checkpoint: string;
   /** The vkey that signed the checkpoint. */
   readonly vkey: string;
+  /** Index, inclusion path and signed checkpoint as a C2SP tlog-proof (tlog-proof.ts). */
+  readonly tlog_proof: string;
 }
 
 export interface VerifiedProof {
@@ -69,17 +65,14 @@ export function proveEvent(
       `prove: event ${id} (index ${e.seq}) is not covered by a checkpoint yet; retry after the next one`,
     );
   }
-  let signedBy: LedgerVerifier | undefined;
-  let origin = '';
-  for (const k of keys) {
+  const signedBy = keys.find((k) => {
     try {
-      origin = openCheckpoint(cp.note, [k]).checkpoint.origin;
-      signedBy = k;
-      break;
+      openCheckpoint(cp.note, [k]);
+      return true;
     } catch {
-      // try the next key (rotation keeps several)
+      return false; // try the next key (rotation keeps several)
     }
-  }
+  });
   if (signedBy === undefined)
     throw new LogwardenError(
       'LW_LEDGER_KEY_UNKNOWN',
@@ -88,34 +81,24 @@ export function proveEvent(
   const proof = ledger.inclusionProof(e.seq, cp.size);
   return {
     format: PROOF_FORMAT,
-    origin,
     id: e.id,
-    index: e.seq,
     event: e.body,
-    leaf_hash: e.leafHash.toString('base64'),
-    tree_size: cp.size,
-    inclusion: proof.map((h) => h.toString('base64')),
-    checkpoint: cp.note,
     vkey: signedBy.vkey,
+    tlog_proof: formatTlogProof({ index: e.seq, proof, checkpoint: cp.note }),
   };
 }
 
-function field<T>(
-  b: Record<string, unknown>,
-  name: string,
-  check: (v: unknown) => v is T,
-  what: string,
-): T {
+function field(b: Record<string, unknown>, name: string, what: string): string {
   const v = b[name];
-  if (!check(v))
+  if (typeof v !== 'string')
     throw new LogwardenError('LW_LEDGER_INVALID', `proof bundle: "${name}" must be ${what}`);
   return v;
 }
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
-/** Check a bundle fully offline; throws naming the first thing that is wrong. */
+/**
+ * Check a bundle fully offline (the steps of c2sp.org/tlog-proof "Verifying a tlog proof");
+ * throws naming the first thing that is wrong.
+ */
 export function verifyProofBundle(
   bundle: unknown,
   trustedVkeys?: readonly (string | LedgerVerifier)[],
@@ -125,26 +108,11 @@ export function verifyProofBundle(
   const b = bundle as Record<string, unknown>;
   if (b.format !== PROOF_FORMAT)
     throw new LogwardenError('LW_LEDGER_INVALID', `proof bundle: "format" must be ${PROOF_FORMAT}`);
-  const origin = field(b, 'origin', isString, 'a string');
-  const id = field(b, 'id', isString, 'a string');
-  const index = field(b, 'index', isCount, 'a non-negative integer');
-  const event = field(b, 'event', isString, 'the event body as a string');
-  const leafHash = decodeBase64Strict(
-    field(b, 'leaf_hash', isString, 'base64'),
-    'proof bundle: "leaf_hash"',
-  );
-  const treeSize = field(b, 'tree_size', isCount, 'a non-negative integer');
-  const inclusion = field(b, 'inclusion', isStrings, 'an array of base64 hashes').map((h, i) =>
-    decodeBase64Strict(h, `proof bundle: "inclusion[${i}]"`),
-  );
-  const note = field(b, 'checkpoint', isString, 'a signed checkpoint note');
-  const verifier = parseVerifierKey(field(b, 'vkey', isString, 'a vkey'));
+  const id = field(b, 'id', 'a string');
+  const event = field(b, 'event', 'the event body as a string');
+  const verifier = parseVerifierKey(field(b, 'vkey', 'a vkey'));
+  const tlog = parseTlogProof(field(b, 'tlog_proof', 'a c2sp.org/tlog-proof@v1 text'));
 
-  if (!hashLeaf(event).equals(leafHash))
-    throw new LogwardenError(
-      'LW_LEDGER_TAMPER',
-      'proof bundle: the event body does not hash to "leaf_hash"',
-    );
   let bodyId: unknown;
   try {
     bodyId = (JSON.parse(event) as Record<string, unknown>).id;
@@ -156,24 +124,28 @@ export function verifyProofBundle(
       'LW_LEDGER_INVALID',
       `proof bundle: "id" ${JSON.stringify(id)} is not the id inside the event`,
     );
-  const { checkpoint } = openCheckpoint(note, [verifier], origin);
-  if (checkpoint.size !== treeSize) {
-    throw new LogwardenError(
-      'LW_LEDGER_INVALID',
-      `proof bundle: "tree_size" ${treeSize} is not the checkpoint's size ${checkpoint.size}`,
-    );
-  }
-  verifyInclusion(index, treeSize, leafHash, inclusion, checkpoint.root);
+  // 1. the leaf hash; 2. the checkpoint and its log key; 4. the inclusion proof.
+  const leafHash = hashLeaf(event);
+  const { checkpoint } = openCheckpoint(tlog.checkpoint, [verifier]);
+  verifyInclusion(tlog.index, checkpoint.size, leafHash, tlog.proof, checkpoint.root);
   let keyTrusted = false;
   if (trustedVkeys !== undefined) {
     keyTrusted = trustedVkeys.some(
       (t) => (typeof t === 'string' ? parseVerifierKey(t).vkey : t.vkey) === verifier.vkey,
     );
-    if (!keyTrusted)
+    if (!keyTrusted) {
       throw new LogwardenError(
         'LW_LEDGER_KEY_UNKNOWN',
-        `proof bundle: the signing key ${verifier.name}+${verifier.vkey.split('+')[1]} is not among the trusted keys`,
+        `proof bundle: the signing key ${verifier.name}+${keyIdHex(verifier.keyId)} is not among the trusted keys`,
       );
+    }
   }
-  return { origin, id, index, treeSize, event, keyTrusted };
+  return {
+    origin: checkpoint.origin,
+    id,
+    index: tlog.index,
+    treeSize: checkpoint.size,
+    event,
+    keyTrusted,
+  };
 }
