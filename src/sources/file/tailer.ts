@@ -354,6 +354,7 @@ export function createFileSource(opts: FileSourceOptions): FileSource {
         t.parser = undefined;
         t.generation++;
         t.identity = identityOf(st, t.generation);
+        [t.fingerprint, t.fingerprintBytes] = await readFingerprint(t.fh);
       }
       if (t.fingerprintBytes < FINGERPRINT_BYTES)
         [t.fingerprint, t.fingerprintBytes] = await readFingerprint(t.fh);
