@@ -122,7 +122,7 @@ class Collector {
    * The boundary comes from the Content-Type, else from the body's first line.
    */
   addMultipart(b: string, contentType: string): boolean {
-    const fromType = /boundary="?([^";,\s]{1,200})/.exec(contentType)?.[1];
+    const fromType = /boundary="?([^";,\s]{1,200})/i.exec(contentType)?.[1];
     const boundary = fromType ?? /^--([^\r\n]{1,200})\r?\n/.exec(b)?.[1];
     if (!boundary) return false;
     const parts = b.split('--' + boundary);
@@ -181,13 +181,18 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
       query.length > LIMITS.maxValueChars * 4 ? query.slice(0, LIMITS.maxValueChars * 4) : query,
     );
   let contentType = '';
+  // the multipart boundary is case-sensitive (RFC 2046 §5.1.1): keep the header as sent
+  let contentTypeRaw = '';
   if (req.headers) {
     for (const [rawName, rawValue] of Object.entries(req.headers)) {
       const value = headerValue(rawValue);
       if (value === undefined || value.length === 0) continue;
       const name = rawName.toLowerCase();
       const field = label('http.request.headers.', name);
-      if (name === 'content-type') contentType = value.toLowerCase();
+      if (name === 'content-type') {
+        contentTypeRaw = value;
+        contentType = value.toLowerCase();
+      }
       if (name === 'user-agent') c.add(field, 'ua', value, false);
       else if (name === 'cookie') {
         for (const part of value.split(';').slice(0, LIMITS.maxFields)) {
@@ -240,7 +245,7 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
       done = true;
     }
     if (!done && (contentType.includes('multipart/') || /^--[^\r\n]{1,200}\r?\n/.test(b)))
-      done = c.addMultipart(b, contentType);
+      done = c.addMultipart(b, contentTypeRaw);
     if (!done) c.add('http.request.body', 'body', b, false);
   }
   return { fields: c.fields, dropped: c.dropped };

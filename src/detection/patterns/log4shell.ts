@@ -40,8 +40,8 @@ export function resolveLookups(v: string): LookupResult {
       rewrites++;
       let value: string;
       const colon = expr.indexOf(':');
-      const prefix = colon >= 0 ? expr.slice(0, colon).trim() : expr;
-      if (/^jndi\s*:/.test(expr)) {
+      const prefix = (colon >= 0 ? expr.slice(0, colon).trim() : expr).toLowerCase();
+      if (/^jndi\s*:/i.test(expr)) {
         jndi = true;
         value = '';
       } else {
@@ -72,7 +72,7 @@ export const detectLog4Shell: Detector = (f: FieldValue, out: Finding[]) => {
   let rule = '';
   if (d >= 0) {
     const r = resolveLookups(v);
-    if (r.jndi || (r.lookups > 0 && r.resolved.indexOf('jndi:') >= 0)) {
+    if (r.jndi || (r.lookups > 0 && r.resolved.toLowerCase().indexOf('jndi:') >= 0)) {
       score = 1;
       rule = 'log4shell.jndi-lookup';
     } else if (r.lookups > 0) {
