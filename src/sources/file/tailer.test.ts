@@ -108,7 +108,7 @@ describe('file source', () => {
       if (i % 50 === 0) await sleep(2);
     }
     closeSync(fd);
-    for (let k = 0; k < 50 && sink.byId.size < N; k++) await sleep(20);
+    for (let k = 0; k < 1000 && sink.byId.size < N; k++) await sleep(20);
     await src.close();
     expectAll(sink.messages(), N);
     expect(sink.deliveries).toBe(N);
@@ -138,7 +138,7 @@ describe('file source', () => {
       if (i % 50 === 0) await sleep(2);
     }
     closeSync(fd);
-    for (let k = 0; k < 50 && sink.byId.size < N; k++) await sleep(20);
+    for (let k = 0; k < 1000 && sink.byId.size < N; k++) await sleep(20);
     await src.close();
     expectAll(sink.messages(), N);
   });
