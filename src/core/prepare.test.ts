@@ -367,3 +367,17 @@ describe('prepareEvent: prototype keys', () => {
     expect(Object.getPrototypeOf(n)).toBe(Object.prototype);
   });
 });
+
+describe('prepareEvent: limits option', () => {
+  it('merges partial limits with the defaults; an undefined entry keeps the default', () => {
+    const limits = { maxStringBytes: 100, maxItemBytes: undefined };
+    const long = prepareEvent(
+      { 'event.name': 'log', message: 'x'.repeat(11) },
+      { source: 's', limits },
+    );
+    expect(errorsOf(long)).toEqual([{ field: 'message', reason: 'string longer than 100 bytes' }]);
+    expect(
+      prepareEvent({ 'event.name': 'log', message: 'x'.repeat(100) }, { source: 's', limits }).ok,
+    ).toBe(true);
+  });
+});

@@ -100,6 +100,20 @@ export type PrepareResult =
   | { ok: false; errors: FieldError[] };
 
 let defaultRedactor: Redactor | undefined;
+// Callers pass the same limits object for every event: merge it with the defaults once.
+const resolved = new WeakMap<Partial<PrepareLimits>, PrepareLimits>();
+function resolveLimits(l: Partial<PrepareLimits>): PrepareLimits {
+  let r = resolved.get(l);
+  if (r === undefined) {
+    const m: { -readonly [K in keyof PrepareLimits]: number } = { ...DEFAULT_LIMITS };
+    for (const [k, v] of Object.entries(l) as Array<[keyof PrepareLimits, number | undefined]>) {
+      if (v !== undefined) m[k] = v;
+    }
+    r = m;
+    resolved.set(l, r);
+  }
+  return r;
+}
 let lastNowMs = NaN;
 let lastNowIso = '';
 
@@ -119,7 +133,7 @@ export function prepareEvent(input: unknown, opts: PrepareOptions): PrepareResul
       errors: [{ field: '(event)', reason: `expected a JSON object, got ${got}` }],
     };
   }
-  const limits = opts.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...opts.limits };
+  const limits = opts.limits === undefined ? DEFAULT_LIMITS : resolveLimits(opts.limits);
   const errors: FieldError[] = [];
   const out: Record<string, unknown> = {};
   const split: Record<string, unknown> = {};
