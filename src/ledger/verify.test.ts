@@ -236,6 +236,24 @@ describe('tamper drills (real SQLite file)', () => {
     expect(r.problems.find((p) => p.kind === 'fork')?.size).toBe(600);
   });
 
+  it("the ledger's own tiles altered -> tamper blamed on the tiles, not on the entries", async () => {
+    const { file } = await signedLedger();
+    attack(file, (db) => {
+      const tile = db
+        .prepare('SELECT hashes FROM ledger_tiles WHERE level = 0 AND idx = 0')
+        .pluck()
+        .get() as Buffer;
+      tile[32 * 17]! ^= 0xff;
+      db.prepare('UPDATE ledger_tiles SET hashes = ? WHERE level = 0 AND idx = 0').run(tile);
+    });
+    const r = verify(file);
+    expect(r.status).toBe('tamper');
+    expect(indexes(r, 'tamper')).toEqual([]);
+    expect(r.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/tiles no longer hash to the signed checkpoints/),
+    ]);
+  });
+
   it('a checkpoint row edited or forged -> tamper', async () => {
     const { file } = await signedLedger();
     attack(file, (db) =>

@@ -177,6 +177,11 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
   const wanted = new Set(signed.map((s) => s.size));
   const roots = new Map<number, Buffer>();
   const cr = createCompactRange();
+  // The tree as the ledger's own tiles hold it: tells an altered entry from an altered tile.
+  const tileCr = createCompactRange();
+  const tileRoots = new Map<number, Buffer>();
+  let tileBroken = false;
+  const replaced: { seq: number; id: string }[] = [];
   let broken = false; // a missing entry without a tile copy: roots beyond it cannot be recomputed
   let entries = 0;
   let pruned = 0;
@@ -189,6 +194,13 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
     for (let seq = from; seq < to; seq++) {
       const r = got[k]?.seq === seq ? got[k++] : undefined;
       const tileHash = tileHashes[seq - from];
+      if (seq < tileSize && !tileBroken) {
+        if (tileHash === undefined) tileBroken = true;
+        else {
+          tileCr.append(tileHash);
+          if (wanted.has(tileCr.size)) tileRoots.set(tileCr.size, tileCr.root());
+        }
+      }
       let h: Buffer | undefined;
       if (r === undefined) {
         if (seq < storedNewest)
@@ -208,13 +220,7 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
             index: seq,
             message: `entry ${seq} (id ${r.id}): the body no longer matches its leaf hash`,
           });
-        else if (tileHash !== undefined && !tileHash.equals(h)) {
-          report({
-            kind: 'tamper',
-            index: seq,
-            message: `entry ${seq} (id ${r.id}) is not the entry that was signed at this index (replaced or reordered)`,
-          });
-        }
+        else if (tileHash !== undefined && !tileHash.equals(h)) replaced.push({ seq, id: r.id });
       }
       if (h === undefined || broken) {
         broken = true;
@@ -222,6 +228,27 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
       }
       cr.append(h);
       if (wanted.has(cr.size)) roots.set(cr.size, cr.root());
+    }
+  }
+
+  // Rows whose leaf hash differs from the signed tile copy: the row was replaced, unless the
+  // tiles themselves no longer hash to the signed roots (then the tiles were altered).
+  const tilesAltered = signed
+    .slice(0, storedSigned)
+    .some((s) => tileRoots.get(s.size)?.equals(s.root) === false);
+  if (tilesAltered) {
+    report({
+      kind: 'tamper',
+      message:
+        "the ledger's tiles no longer hash to the signed checkpoints (the ledger's own copy was altered)",
+    });
+  } else {
+    for (const { seq, id } of replaced) {
+      report({
+        kind: 'tamper',
+        index: seq,
+        message: `entry ${seq} (id ${id}) is not the entry that was signed at this index (replaced or reordered)`,
+      });
     }
   }
 
