@@ -1,12 +1,9 @@
 /**
  * The embedded store: SQLite through better-sqlite3, WAL mode, synchronous=FULL by default (an
  * acknowledged event survives power loss), group commit. See schema.ts for the tables and the
- * index design, writer.ts for the commit, retention.ts for pruning.
- *
- * Group commit: append() validates and hashes its events at once, queues them, and schedules one
- * flush with setImmediate; every append made before that flush runs (same tick, same I/O phase,
- * or while the previous commit was being written, since better-sqlite3 commits synchronously)
- * shares its transaction and its fsync. Each promise resolves after that commit.
+ * index design, group-commit.ts and writer.ts for appends (committed in a writer thread by
+ * default: write-backend.ts), retention.ts for pruning. Reads run on this connection; WAL lets
+ * them proceed while the writer commits.
  */
 import type Database from 'better-sqlite3';
 import { LogwardenError } from '../../core/errors.js';
@@ -29,20 +26,15 @@ import type { MigrationStep } from './migrations.js';
 import { pruneEvents } from './retention.js';
 import type { PruneOptions } from './retention.js';
 import { storeError } from './store-error.js';
+import { GroupCommit } from './group-commit.js';
+import type { GroupCommitStats } from './group-commit.js';
 import type { WriteBackend } from './write-backend.js';
-import type { CallOutcome, WriterFailure } from './writer.js';
 
 /** Largest page a query returns; callers page with `beforeSeq`. */
 export const MAX_QUERY_LIMIT = 10_000;
 /** Background full-text indexing: rows per transaction, and the delay after a commit. */
 const FTS_SLICE = 2_000;
 const FTS_DELAY_MS = 20;
-
-interface Pending {
-  readonly rows: readonly EventRow[];
-  readonly resolve: (r: AppendResult[]) => void;
-  readonly reject: (e: unknown) => void;
-}
 
 type Row = {
   seq: number;
@@ -79,15 +71,11 @@ export class SqliteStore implements EventStore {
   readonly db: Database.Database;
   readonly path: string;
   readonly fullText: 'inline' | 'background';
-  readonly #now: () => number;
   readonly #backend: WriteBackend | undefined;
-  #inFlight: Promise<void> | undefined;
+  readonly #commits: GroupCommit | undefined;
   readonly #fts: FtsIndexer | undefined;
-  #pending: Pending[] = [];
-  #flushScheduled = false;
   #ftsTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
-  readonly #stats = { commits: 0, appended: 0, duplicates: 0, failed: 0 };
   readonly #byId: Database.Statement;
   readonly #bySeq: Database.Statement;
   readonly #range: Database.Statement;
@@ -98,9 +86,20 @@ export class SqliteStore implements EventStore {
     this.db = init.db;
     this.path = init.path;
     this.fullText = init.fullText;
-    this.#now = init.now;
     const db = init.db;
     this.#backend = init.backend;
+    this.#commits =
+      init.backend === undefined
+        ? undefined
+        : new GroupCommit({
+            backend: init.backend,
+            path: init.path,
+            indexText: init.fullText === 'inline',
+            now: init.now,
+            afterGroup: () => {
+              if (this.fullText === 'background') this.#scheduleFts();
+            },
+          });
     this.#fts = init.backend === undefined ? undefined : createFtsIndexer(db);
     this.#byId = db.prepare(`SELECT ${COLS} FROM events WHERE id = ?`);
     this.#bySeq = db.prepare(`SELECT ${COLS} FROM events WHERE seq = ?`);
@@ -146,89 +145,15 @@ export class SqliteStore implements EventStore {
       return Promise.reject(e);
     }
     if (rows.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ rows, resolve, reject });
-      this.#kick();
-    });
-  }
-
-  #kick(): void {
-    if (this.#flushScheduled || this.#inFlight !== undefined) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#startFlush();
-    });
-  }
-
-  /** Send everything pending as one group; when it is done, the next group goes at once. */
-  #startFlush(): void {
-    if (this.#inFlight !== undefined || this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
-    const backend = this.#backend as WriteBackend;
-    const inline = this.fullText === 'inline';
-    this.#inFlight = backend
-      .write(
-        batch.map((p) => p.rows),
-        this.#now(),
-        inline,
-      )
-      .then(
-        (outcomes) => {
-          this.#stats.commits++;
-          batch.forEach((p, i) => {
-            const o = outcomes[i] as CallOutcome;
-            if ('ok' in o) {
-              for (const r of o.ok) {
-                if (r.duplicate) this.#stats.duplicates++;
-                else this.#stats.appended++;
-              }
-              p.resolve(o.ok);
-            } else {
-              this.#stats.failed += p.rows.length;
-              p.reject(this.#failure(o.error));
-            }
-          });
-        },
-        (e: unknown) => {
-          for (const p of batch) {
-            this.#stats.failed += p.rows.length;
-            p.reject(storeError(this.path, 'append', e));
-          }
-        },
-      )
-      .finally(() => {
-        this.#inFlight = undefined;
-        if (!inline) this.#scheduleFts();
-        // From a macrotask, never straight from this microtask: with the main-thread writer a
-        // steady stream of appends would otherwise chain commits forever without the event
-        // loop ever turning (timers, sockets starved).
-        if (this.#pending.length > 0) this.#kick();
-      });
-  }
-
-  #failure(f: WriterFailure): LogwardenError {
-    if (f.lwCode !== undefined) {
-      return new LogwardenError(
-        f.lwCode,
-        f.message,
-        f.details === undefined ? undefined : { details: f.details },
-      );
-    }
-    return storeError(
-      this.path,
-      'append',
-      Object.assign(new Error(f.message), { code: f.sqliteCode }),
-    );
+    return (this.#commits as GroupCommit).enqueue(rows);
   }
 
   /**
    * Counters since open: commits (transactions written), appended (new events stored),
    * duplicates (ids already stored), failed (events whose append was rejected by the database).
    */
-  stats(): { commits: number; appended: number; duplicates: number; failed: number } {
-    return { ...this.#stats };
+  stats(): GroupCommitStats {
+    return this.#commits?.stats() ?? { commits: 0, appended: 0, duplicates: 0, failed: 0 };
   }
 
   #scheduleFts(): void {
@@ -357,10 +282,7 @@ export class SqliteStore implements EventStore {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       try {
-        while (this.#inFlight !== undefined || this.#pending.length > 0) {
-          this.#startFlush();
-          await this.#inFlight;
-        }
+        await this.#commits?.drain();
         if (this.#ftsTimer !== undefined) clearTimeout(this.#ftsTimer);
         await this.#backend?.close();
         this.#ftsCatchUp();
