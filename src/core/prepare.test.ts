@@ -372,7 +372,7 @@ describe('prepareEvent: limits option', () => {
   it('merges partial limits with the defaults; an undefined entry keeps the default', () => {
     const limits = { maxStringBytes: 100, maxItemBytes: undefined };
     const long = prepareEvent(
-      { 'event.name': 'log', message: 'x'.repeat(11) },
+      { 'event.name': 'log', message: 'x'.repeat(101) },
       { source: 's', limits },
     );
     expect(errorsOf(long)).toEqual([{ field: 'message', reason: 'string longer than 100 bytes' }]);
