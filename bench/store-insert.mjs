@@ -1,6 +1,6 @@
 // Direct insert rate of the embedded store: realistic ~300-byte events appended in batches of
 // 1,000 (one append call per batch, awaited), with the final schema, synchronous=FULL, on a
-// fresh database in a temp dir. Runs the compiled code: `npm run build && node bench/store-insert.mjs [events]`.
+// fresh database in a temp dir. Runs the compiled code: `npm run build && node bench/store-insert.mjs [events] [rounds]`.
 //
 // Variants (same run, so compare ratios, not absolute numbers, on a noisy 2-core machine):
 //   default      writer thread, full text inline, one batch at a time
@@ -25,6 +25,7 @@ const { openSqliteStore } = await import(new URL('storage/sqlite/index.js', dist
 const { parseQuery } = await import(new URL('search/index.js', dist).href);
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
+const ROUNDS = Number(process.argv[3] ?? 3);
 const BATCH = 1000;
 const PATHS = [
   '/api/items',
@@ -142,7 +143,6 @@ async function run(name, events, opts, { drop = false, inFlight = 1 } = {}) {
       events.length / ((cpuAll.user + cpuAll.system) / 1e6),
     );
   }
-  result.stats = store.stats();
   return { store, result };
 }
 
@@ -161,18 +161,36 @@ const results = [];
 // Warm-up (JIT, page cache) on a small store, not reported.
 await (await run('warmup', events.slice(0, 20_000), {})).store.close();
 
-const inline = await run('default', events, {});
-results.push(inline.result);
-for (const [name, opts, extra] of [
+// Variants interleaved over several rounds; each figure is the median of its rounds, so a burst
+// of load from elsewhere on the machine hits one round of every variant, not one variant.
+const VARIANTS = [
+  ['default', {}, {}],
   ['main-writer', { writer: 'main' }, {}],
   ['pipelined-4', {}, { inFlight: 4 }],
   ['background', { fullText: 'background' }, {}],
   ['no-secondary-indexes', {}, { drop: true }],
-]) {
-  const r = await run(name, events, opts, extra);
-  results.push(r.result);
-  await r.store.close();
+];
+const perVariant = new Map(VARIANTS.map(([name]) => [name, []]));
+let inline;
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, opts, extra] of VARIANTS) {
+    const r = await run(name, events, opts, extra);
+    perVariant.get(name).push(r.result);
+    if (name === 'default' && round === ROUNDS - 1) inline = r;
+    else await r.store.close();
+  }
 }
+for (const [name, runs] of perVariant) {
+  const out = { variant: name, events: TOTAL, rounds: runs.length };
+  for (const k of Object.keys(runs[0]).filter(
+    (k) => typeof runs[0][k] === 'number' && k !== 'events',
+  )) {
+    out[k] = median(runs.map((r) => r[k]));
+  }
+  results.push(out);
+}
+const base = results[0].ack_events_per_s;
+for (const r of results) r.ack_ratio_to_default = Number((r.ack_events_per_s / base).toFixed(2));
 
 const queries = {};
 for (const q of [
