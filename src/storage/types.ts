@@ -68,6 +68,9 @@ export interface EventStore {
   /**
    * Store a batch durably. Resolves only after the events are committed (group commit:
    * concurrent calls share one transaction and one fsync). Duplicated ids are not stored twice.
+   * A call is atomic: if one of its events is unusable (no id, bad time, body not JSON) the call
+   * rejects with LW_EVENT_INVALID naming the event's index, nothing of it is stored, and other
+   * calls are unaffected. Database failures reject with LW_STORE_FAILED naming the file.
    */
   append(events: readonly PreparedEvent[]): Promise<AppendResult[]>;
   /** Number of ledger positions assigned so far (next seq). */
