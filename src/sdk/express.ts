@@ -124,14 +124,7 @@ export function expressSecurity(
       const start = performance.now();
       ctx = contextFromRequest(logger, o, req, req.path ?? pathOf(req.url), () => routeOf(req));
       if (o.requestIdHeader !== false) res.setHeader(o.requestIdHeader, ctx.requestId!);
-      // Express restores req.baseUrl when a router exits, so the full template is taken while
-      // the handler writes its answer, not at 'finish'.
-      const writeHead = res.writeHead;
       const c = ctx;
-      res.writeHead = function (this: ExpressLikeResponse, ...args: unknown[]) {
-        if (c.route === undefined) c.route = routeOf(req);
-        return (writeHead as (...a: unknown[]) => ExpressLikeResponse).apply(this, args);
-      } as typeof res.writeHead;
       res.once('finish', () =>
         onResponseFinished(logger, o, c, res.statusCode, performance.now() - start),
       );

@@ -153,6 +153,11 @@ export function onResponseFinished(
   status: number,
   durationMs: number,
 ): void {
+  // Most responses record nothing: decide before paying for the context switch and the route.
+  const authz = o.authzFailOn.has(status);
+  const invalid = o.validationFailOn.has(status);
+  const sampled = o.sample > 0 && (o.sample >= 1 || Math.random() < o.sample);
+  if (!authz && !invalid && !sampled) return;
   try {
     runWithContext(ctx, () => {
       if (ctx.route === undefined && ctx.routeOf !== undefined) ctx.route = ctx.routeOf();
@@ -160,7 +165,7 @@ export function onResponseFinished(
         'http.response.status_code': status,
         'http.server.duration_ms': Math.round(durationMs * 1000) / 1000,
       };
-      if (o.authzFailOn.has(status) && !emittedAny(ctx, ['authz_', 'authn_', 'session_'])) {
+      if (authz && !emittedAny(ctx, ['authz_', 'authn_', 'session_'])) {
         logger.emit(
           'authz_fail',
           { resource: ctx.route ?? ctx.path },
@@ -173,7 +178,7 @@ export function onResponseFinished(
       ) {
         logger.emit('input_validation_fail', {}, { fields, message: `HTTP ${status}` });
       }
-      if (o.sample > 0 && (o.sample >= 1 || Math.random() < o.sample)) {
+      if (sampled) {
         logger.emit('http_request', {}, { fields, outcome: status >= 400 ? 'failure' : 'success' });
       }
     });
