@@ -18,10 +18,9 @@
  * const report = verifyLocal({ store, keys: readVerifierKeys('ledger.vkeys'), maxAgeMs: 60_000 });
  * process.exitCode = VERIFY_EXIT_CODES[report.status];
  */
-import { LogwardenError } from '../core/errors.js';
-import { openCheckpoint } from './checkpoint.js';
 import { createCompactRange } from './compact-range.js';
 import { openLedger } from './ledger.js';
+import { type Signed, loadSignedCheckpoints } from './verify-checkpoints.js';
 import { hashLeaf } from './merkle.js';
 import type { NoteVerifier } from './note.js';
 import type { LedgerBackingStore } from './tiles.js';
@@ -78,13 +77,6 @@ export interface VerifyLocalOptions {
   readonly batchSize?: number;
 }
 
-interface Signed {
-  readonly size: number;
-  readonly root: Buffer;
-  readonly timeMs: number;
-  readonly from: string;
-}
-
 export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
   const { store } = opts;
   const maxProblems = opts.maxProblems ?? 10_000;
@@ -103,58 +95,7 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
   };
 
   // 1. Signatures: every stored checkpoint, then the remembered ones (bad input there is an error).
-  const signed: Signed[] = [];
-  let rows = 0;
-  for (let after = 0; ;) {
-    const page = ledger.checkpoints.list(after, 1000);
-    if (page.length === 0) break;
-    for (const row of page) {
-      rows++;
-      after = row.id;
-      try {
-        const { checkpoint } = openCheckpoint(row.note, opts.keys, opts.origin);
-        if (checkpoint.size !== row.size || !checkpoint.root.equals(row.root)) {
-          report({
-            kind: 'tamper',
-            size: row.size,
-            message: `checkpoint #${row.id}: its row says size ${row.size} but the signed note says ${checkpoint.size} / another root`,
-          });
-          continue;
-        }
-        signed.push({
-          size: row.size,
-          root: row.root,
-          timeMs: row.timeMs,
-          from: `checkpoint #${row.id}`,
-        });
-      } catch (e) {
-        report({
-          kind: 'tamper',
-          size: row.size,
-          message: `checkpoint #${row.id} (size ${row.size}): ${(e as Error).message}`,
-        });
-      }
-    }
-  }
-  const storedSigned = signed.length;
-  for (const [i, note] of (opts.remembered ?? []).entries()) {
-    let cp;
-    try {
-      cp = openCheckpoint(note, opts.keys, opts.origin).checkpoint;
-    } catch (e) {
-      throw new LogwardenError(
-        'LW_LEDGER_INVALID',
-        `remembered checkpoint ${i + 1}: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
-    signed.push({
-      size: cp.size,
-      root: cp.root,
-      timeMs: 0,
-      from: `remembered checkpoint ${i + 1}`,
-    });
-  }
+  const { signed, storedSigned, rows } = loadSignedCheckpoints(ledger.checkpoints, opts, report);
 
   // 2. One size, two roots.
   const bySize = new Map<number, Signed>();
