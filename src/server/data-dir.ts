@@ -2,7 +2,7 @@
  * The data directory: the event store plus the tables of the server (tokens). Kept apart from
  * the runtime so that offline CLI commands open it without loading the HTTP stack.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LogwardenError } from '../core/errors.js';
 import { openSqliteStore } from '../storage/sqlite/index.js';
@@ -35,5 +35,25 @@ export function openDataDir(
   } catch (e) {
     void store.close();
     throw e;
+  }
+}
+
+/**
+ * Open an existing data directory for reading (search, sources): never creates one, so a wrong
+ * `--data` is reported instead of silently searching an empty new store.
+ */
+export function openDataDirReadOnly(dataDir: string): EventStore & { close(): Promise<void> } {
+  const file = storeFile(dataDir);
+  if (!existsSync(file)) {
+    throw new LogwardenError(
+      'LW_NOT_FOUND',
+      `no logwarden data in ${dataDir} (${file} does not exist): check --data, or start \`logwarden serve --data ${dataDir}\` first`,
+    );
+  }
+  try {
+    return openSqliteStore({ path: file, readonly: true });
+  } catch {
+    // A read-only connection cannot rebuild a missing WAL index after a crash; a writer can.
+    return openSqliteStore({ path: file });
   }
 }

@@ -1,5 +1,5 @@
 /** The server: runtime (components), the Fastify app, tokens, commit feed, metrics. */
-export { openDataDir, storeFile } from './data-dir.js';
+export { openDataDir, openDataDirReadOnly, storeFile } from './data-dir.js';
 export {
   createRuntime,
   type Component,

@@ -1,7 +1,7 @@
 /**
  * The CLI as users run it: tokens, search formats, sources, validate, help and exit codes.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -165,6 +165,16 @@ describe('logwarden search and sources', () => {
     const limit = await runCli(['search', '', '--limit', '0', '--data', dir]);
     expect(limit.code).toBe(64);
     expect(limit.stderr).toContain('--limit');
+  });
+
+  it('search and sources refuse a data directory that holds no store (exit 66), creating nothing', async () => {
+    const empty = path.join(dir, 'not-a-data-dir');
+    for (const args of [['search', 'x'], ['sources']]) {
+      const r = await runCli([...args, '--data', empty]);
+      expect(r.code).toBe(66);
+      expect(r.stderr).toContain(`no logwarden data in ${empty}`);
+    }
+    expect(existsSync(empty)).toBe(false);
   });
 
   it('sources lists each source with counts, as a table and as JSON', async () => {

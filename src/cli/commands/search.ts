@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseQuery } from '../../search/index.js';
 import { parseTimeBound } from '../../server/api/time-bound.js';
 import { storedEventJson } from '../../server/api/stored-event-json.js';
-import { openDataDir } from '../../server/data-dir.js';
+import { openDataDirReadOnly } from '../../server/data-dir.js';
 import type { StoredEvent } from '../../storage/types.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
@@ -50,7 +50,7 @@ Examples:
       const now = Date.now();
       const filter = text.trim() === '' ? undefined : parseQuery(text, { nowMs: now });
       const config = commandConfig(opts, io);
-      const { store } = openDataDir(config.storage.path, config.storage.synchronous);
+      const store = openDataDirReadOnly(config.storage.path);
       try {
         const events = store.query({
           limit,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDataDir } from '../../server/data-dir.js';
+import { openDataDirReadOnly } from '../../server/data-dir.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
 import { ago, parseFormat, parsePositiveInt, writeRows } from '../output.js';
@@ -21,7 +21,7 @@ Examples:
       const format = parseFormat(opts.format);
       const limit = parsePositiveInt(opts.limit, '--limit', 1000);
       const config = commandConfig(opts, io);
-      const { store } = openDataDir(config.storage.path, config.storage.synchronous);
+      const store = openDataDirReadOnly(config.storage.path);
       try {
         const now = Date.now();
         const rows = [...store.sources()]
