@@ -583,7 +583,7 @@ const SUBCOMMAND: Readonly<Record<string, RegExp>> = {
 };
 /** Recon commands that are not English words: a value that is exactly one is a probe. */
 const BARE_PROBE =
-  /^\s*['"]?\s*(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*\s*;?\s*$/;
+  /^\s*(?:['"]\s*)?(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*[\s;]*$/;
 
 /** Does the value start with a known command word? (Cheap: used to route plain values.) */
 export function startsWithCommand(v: string): boolean {
@@ -709,7 +709,7 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
   [/\(\)\s*\{/, 0.9, 'command_injection.shell-function'],
   // mail protocol commands after CRLF (SMTP/POP3/IMAP command injection)
   [
-    /[\r\n]\s*(?:ehlo|helo|mail\s+from|rcpt\s+to|data|retr|list|top|auth|apop|user|pass|stat|dele|uidl|quit|help|noop|rset|vrfy|expn|starttls|capa|select|examine|fetch|login|[a-z0-9]{1,8}\s+(?:login|select|fetch|capability|logout))\b/,
+    /[\r\n][ \t]{0,8}(?:ehlo|helo|mail\s+from|rcpt\s+to|data|retr|list|top|auth|apop|user|pass|stat|dele|uidl|quit|help|noop|rset|vrfy|expn|starttls|capa|select|examine|fetch|login|[a-z0-9]{1,8}\s+(?:login|select|fetch|capability|logout))\b/,
     0.8,
     'command_injection.mail-command',
   ],
