@@ -9,6 +9,7 @@ import { openCheckpoint } from './checkpoint.js';
 import { type Checkpointer, createCheckpointer } from './checkpointer.js';
 import { generateKey, parseSignerKey } from './keys.js';
 import { hashLeaf, rootFromLeafHashes, verifyConsistency, verifyInclusion } from './merkle.js';
+import { consistencyProof, inclusionProof, memoryNodeReader } from './proofs.js';
 
 const ORIGIN = 'logs.test/checkpointer';
 const dirs: string[] = [];
@@ -94,6 +95,26 @@ describe('checkpointer over the SQLite store', () => {
     expect(cp.ledger.checkpoints.covering(999)?.size).toBe(1000);
     expect(cp.ledger.checkpoints.covering(1000)?.size).toBe(1777);
     expect(cp.ledger.checkpoints.list().map((c) => c.size)).toEqual([0, 1000, 1777]);
+  });
+
+  it('tile-backed proofs equal proofs over the leaves in memory, for random sizes below the signed size', async () => {
+    const { store } = newStore();
+    const cp = checker(store);
+    await fill(store, 3000);
+    cp.checkpointNow();
+    const leaves = store.range(0, 3000).map((e) => e.leafHash);
+    const mem = memoryNodeReader(leaves);
+    let seed = 12345;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let t = 0; t < 60; t++) {
+      const n = 1 + rand(3000);
+      const i = rand(n);
+      const m = 1 + rand(n);
+      expect(cp.ledger.inclusionProof(i, n)).toEqual(inclusionProof(mem, i, n));
+      expect(cp.ledger.consistencyProof(m, n)).toEqual(consistencyProof(mem, m, n));
+      expect(cp.ledger.rootAt(n).equals(rootFromLeafHashes(leaves.slice(0, n)))).toBe(true);
+    }
+    expect(() => cp.ledger.inclusionProof(0, 3001)).toThrow(/beyond the signed tree size 3000/);
   });
 
   it('never signs entries whose append has not committed yet', async () => {
