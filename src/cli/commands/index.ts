@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerIngest } from './ingest.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerSearch } from './search.js';
@@ -21,5 +22,6 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   search: registerSearch,
   sources: registerSources,
   scan: registerScan,
+  ingest: registerIngest,
   rules: registerRules,
 };
