@@ -86,7 +86,21 @@ export function compileItem(key: string, value: YamlValue, opts: CompileOptions)
   if (compare === undefined && strings.length > 1 && (strings.length === values.length || !all)) {
     // The common case (a list of strings): read and lowercase the field once, then run every
     // value's test on it — one field read per item instead of one per value (bench/sigma.mjs).
-    const tests = strings.map((v) => stringTestFor(field, mods, v, cased, opts));
+    let tests = strings.map((v) => stringTestFor(field, mods, v, cased, opts));
+    if (!all) {
+      // Exact values (no wildcard after modifiers) become one Set lookup: SigmaHQ's user-agent
+      // lists hold a hundred of them (bench/sigma.mjs).
+      const exact = new Set<string>();
+      const rest: StringTest[] = [];
+      strings.forEach((v, i) => {
+        const chain = stringChain(field, mods, v, opts);
+        if (chain.every((c) => c.length === 1 && typeof c[0] === 'string')) {
+          for (const c of chain)
+            exact.add(cased ? (c[0] as string) : (c[0] as string).toLowerCase());
+        } else rest.push(tests[i]!);
+      });
+      if (exact.size > 4) tests = [(s) => exact.has(s), ...rest];
+    }
     const test: StringTest = all
       ? (s) => {
           for (const t of tests) if (!t(s)) return false;

@@ -28,6 +28,7 @@ import {
   createAccessorFactory,
   keywordFieldsFor,
   programOf,
+  sourceKeyFactory,
 } from './logsource.js';
 import type { EventRecord, LogsourceBinding } from './logsource.js';
 import { createPrefilter } from './prefilter.js';
@@ -85,6 +86,11 @@ interface DispatchGroup {
   readonly taxonomy: Taxonomy;
   readonly entries: readonly Dispatch[];
   readonly keywordFields: readonly string[];
+}
+
+/** The rules for one kind of event, grouped by taxonomy (one view each), and their prefilter. */
+interface DispatchPlan {
+  readonly groups: readonly DispatchGroup[];
   readonly prefilter: Prefilter | undefined;
 }
 
@@ -160,8 +166,14 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   // (event.name, log.format, program) → the rules to run, grouped by taxonomy with their
   // literal prefilter; bounded, cleared when full.
   const usePrefilter = opts.prefilter ?? true;
-  const dispatchCache = new Map<string, DispatchGroup[]>();
-  const dispatchFor = (e: EventRecord): DispatchGroup[] => {
+  const dispatchCache = new Map<string, DispatchPlan>();
+  const sourceKeys = new Map<Taxonomy, (field: string) => string>();
+  const sourceKeyOf = (t: Taxonomy): ((field: string) => string) => {
+    let k = sourceKeys.get(t);
+    if (!k) sourceKeys.set(t, (k = sourceKeyFactory(t, opts.fieldMappings?.[t] ?? {})));
+    return k;
+  };
+  const dispatchFor = (e: EventRecord): DispatchPlan => {
     const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${programOf(e) ?? ''}`;
     let groups = dispatchCache.get(key);
     if (groups) return groups;
@@ -175,12 +187,21 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
       list.push({ rule: r, taxonomy, alerts: alertsOn(r), feeds: feedsOf.get(r) ?? [] });
       byTaxonomy.set(taxonomy, list);
     }
-    groups = [...byTaxonomy].map(([taxonomy, entries]) => ({
+    const list = [...byTaxonomy].map(([taxonomy, entries]) => ({
       taxonomy,
       entries,
       keywordFields: keywordFieldsFor(taxonomy, opts.keywordFields),
-      prefilter: usePrefilter ? createPrefilter(entries.map((d) => d.rule.requirement)) : undefined,
     }));
+    const flat = list.flatMap((g, slot) =>
+      g.entries.map((d) => ({ requirement: d.rule.requirement, slot })),
+    );
+    const prefilter = usePrefilter
+      ? createPrefilter(flat, {
+          keyOf: (slot, field) => sourceKeyOf(list[slot]!.taxonomy)(field),
+          keywordFieldsOf: (slot) => list[slot]!.keywordFields,
+        })
+      : undefined;
+    groups = { groups: list, prefilter };
     if (dispatchCache.size >= 1024) dispatchCache.clear();
     dispatchCache.set(key, groups);
     return groups;
@@ -240,13 +261,23 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     } else if (t < watermark) {
       stats.eventsLate++;
     }
-    for (const g of dispatchFor(event)) {
-      const view = createEventView(accessorFor(g.taxonomy)(event), g.keywordFields);
-      const marks = g.prefilter?.candidates(view);
-      const entries = g.entries;
-      for (let i = 0; i < entries.length; i++) {
-        if (marks !== undefined && marks[i] === 0) continue;
+    const plan = dispatchFor(event);
+    const groups = plan.groups;
+    const views: Array<SigmaEventView | undefined> = new Array<SigmaEventView | undefined>(
+      groups.length,
+    );
+    const makeView = (slot: number): SigmaEventView => {
+      const g = groups[slot]!;
+      return (views[slot] = createEventView(accessorFor(g.taxonomy)(event), g.keywordFields));
+    };
+    const marks = plan.prefilter?.candidates(views, makeView);
+    let k = 0;
+    for (let slot = 0; slot < groups.length; slot++) {
+      const entries = groups[slot]!.entries;
+      for (let i = 0; i < entries.length; i++, k++) {
+        if (marks !== undefined && marks[k] === 0) continue;
         const d = entries[i]!;
+        const view = views[slot] ?? makeView(slot);
         stats.ruleEvaluations++;
         if (!d.rule.match(view)) continue;
         stats.ruleMatches++;

@@ -210,6 +210,15 @@ export function createAccessorFactory(
   return (event) => (field) => readerFor(field)(event);
 }
 
+/** The canonical source of a Sigma field in a taxonomy: fields with equal keys read the same text. */
+export function sourceKeyFactory(
+  taxonomy: Taxonomy,
+  overrides: FieldMapping = {},
+): (field: string) => string {
+  const mapping: FieldMapping = { ...FIELD_MAPPINGS[taxonomy], ...overrides };
+  return (field) => JSON.stringify(mapping[field] ?? [field, `attributes.${field}`]);
+}
+
 export function keywordFieldsFor(
   taxonomy: Taxonomy,
   configured?: readonly string[],

@@ -13,7 +13,8 @@
  * request this turns ~140 rule evaluations into a handful.
  *
  * @example
- * const pf = createPrefilter([['always'], [{ field: 'cs-uri-query', literal: 'union' }]].flat());
+ * const pf = createPrefilter([{ requirement: [{ field: 'cs-uri-query', literal: 'union' }], slot: 0 }], sources);
+ * const marks = pf.candidates([view], () => view); // marks[0] === 1 only if 'union' occurs
  */
 import { COMPARE_MODIFIERS } from './modifiers.js';
 import type { CompileOptions } from './compile-item.js';
@@ -104,14 +105,31 @@ export function conditionRequirement(
 }
 
 interface FieldIndex {
-  readonly field: string | undefined;
+  /** Which view (taxonomy slot) and Sigma field to read the text from. */
+  readonly slot: number;
+  readonly field: string;
   readonly bitmap: Uint8Array;
   readonly byTrigram: Map<number, Array<{ literal: string; rules: number[] }>>;
 }
 
 export interface Prefilter {
-  /** Marks (1) the rules whose requirement is met by this view; `always` rules are always 1. */
-  candidates(view: SigmaEventView): Uint8Array;
+  /** Marks (1) the rules whose requirement is met; `always` rules are always 1. */
+  candidates(
+    views: ReadonlyArray<SigmaEventView | undefined>,
+    makeView: (slot: number) => SigmaEventView,
+  ): Uint8Array;
+}
+
+export interface PrefilterEntry {
+  readonly requirement: Requirement;
+  /** Index of the view (one per taxonomy) the rule reads. */
+  readonly slot: number;
+}
+
+export interface PrefilterSources {
+  /** Canonical source of a Sigma field in a slot: equal keys read the same text, scanned once. */
+  keyOf(slot: number, field: string): string;
+  keywordFieldsOf(slot: number): readonly string[];
 }
 
 const trigram = (s: string, i: number): number =>
@@ -120,24 +138,35 @@ const trigram = (s: string, i: number): number =>
     (s.charCodeAt(i + 2) & 0xffff)) >>>
   0;
 
-export function createPrefilter(reqs: readonly Requirement[]): Prefilter {
-  const base = new Uint8Array(reqs.length);
-  const byField = new Map<string | undefined, Map<string, number[]>>();
-  reqs.forEach((r, i) => {
+export function createPrefilter(
+  entries: readonly PrefilterEntry[],
+  sources: PrefilterSources,
+): Prefilter {
+  const base = new Uint8Array(entries.length);
+  // canonical source → where to read it, and literal → rules
+  const byKey = new Map<string, { slot: number; field: string; lits: Map<string, number[]> }>();
+  const add = (slot: number, field: string, literal: string, rule: number): void => {
+    const key = sources.keyOf(slot, field);
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { slot, field, lits: new Map() }));
+    const list = e.lits.get(literal) ?? [];
+    if (!list.includes(rule)) list.push(rule);
+    e.lits.set(literal, list);
+  };
+  entries.forEach((entry, i) => {
+    const r = entry.requirement;
     if (r === 'always') {
       base[i] = 1;
       return;
     }
     for (const a of r) {
-      let lits = byField.get(a.field);
-      if (!lits) byField.set(a.field, (lits = new Map()));
-      const list = lits.get(a.literal) ?? [];
-      if (!list.includes(i)) list.push(i);
-      lits.set(a.literal, list);
+      if (a.field !== undefined) add(entry.slot, a.field, a.literal, i);
+      // A keyword anchor may be found in any of the keyword fields.
+      else for (const f of sources.keywordFieldsOf(entry.slot)) add(entry.slot, f, a.literal, i);
     }
   });
   const indexes: FieldIndex[] = [];
-  for (const [field, lits] of byField) {
+  for (const { slot, field, lits } of byKey.values()) {
     const bitmap = new Uint8Array(8192); // 65,536 bits
     const byTrigram = new Map<number, Array<{ literal: string; rules: number[] }>>();
     for (const [literal, rules] of lits) {
@@ -147,12 +176,20 @@ export function createPrefilter(reqs: readonly Requirement[]): Prefilter {
       list.push({ literal, rules });
       byTrigram.set(h, list);
     }
-    indexes.push({ field, bitmap, byTrigram });
+    indexes.push({ slot, field, bitmap, byTrigram });
   }
   const scan = (text: string, ix: FieldIndex, marks: Uint8Array): void => {
     const { bitmap, byTrigram } = ix;
-    for (let p = 0; p + 2 < text.length; p++) {
-      const h = trigram(text, p);
+    const n = text.length;
+    if (n < 3) return;
+    // Rolling trigram: one charCodeAt per position.
+    let c0 = text.charCodeAt(0);
+    let c1 = text.charCodeAt(1);
+    for (let p = 0; p + 2 < n; p++) {
+      const c2 = text.charCodeAt(p + 2);
+      const h = (c0 * 961 + c1 * 31 + c2) >>> 0;
+      c0 = c1;
+      c1 = c2;
       if ((bitmap[(h & 0xffff) >>> 3]! & (1 << (h & 7))) === 0) continue;
       const cands = byTrigram.get(h);
       if (!cands) continue;
@@ -165,12 +202,11 @@ export function createPrefilter(reqs: readonly Requirement[]): Prefilter {
     else if (Array.isArray(v)) for (const e of v) scanValue(e, ix, marks);
   };
   return {
-    candidates(view) {
+    candidates(views, makeView) {
       const marks = base.slice();
       for (const ix of indexes) {
-        if (ix.field === undefined)
-          for (const f of view.keywordFields) scanValue(view.lower(f), ix, marks);
-        else scanValue(view.lower(ix.field), ix, marks);
+        const view = views[ix.slot] ?? makeView(ix.slot);
+        scanValue(view.lower(ix.field), ix, marks);
       }
       return marks;
     },
