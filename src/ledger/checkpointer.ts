@@ -201,11 +201,15 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     const note = signCheckpoint({ origin, size, root }, key);
     let cp: StoredCheckpoint;
     try {
-      cp = db.transaction(() => {
-        tiles.write(builder.takeTiles());
-        setSize.run(size);
-        return checkpoints.insert({ size, root, note, timeMs: now() });
-      })();
+      // IMMEDIATE: take the write lock up front, waiting (busy_timeout) for the store's writer
+      // connection; a deferred transaction could fail with SQLITE_BUSY_SNAPSHOT instead.
+      cp = db
+        .transaction(() => {
+          tiles.write(builder.takeTiles());
+          setSize.run(size);
+          return checkpoints.insert({ size, root, note, timeMs: now() });
+        })
+        .immediate();
     } catch (e) {
       stats.errors.write++;
       reset();

@@ -278,3 +278,28 @@ describe('tamper drills (real SQLite file)', () => {
     expect(r.exitCode).toBe(13);
   });
 });
+
+describe('verify across a key rotation', () => {
+  it('old checkpoints verify with the old vkey still listed; without it they are reported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lw-drill-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'events.db');
+    const store = openStore(file);
+    const oldKey = parseSignerKey(generateKey(ORIGIN).skey);
+    let cp = createCheckpointer({ store, key: oldKey, origin: ORIGIN });
+    await store.append(events(100));
+    cp.checkpointNow();
+    await cp.close();
+    const newKey = parseSignerKey(generateKey(ORIGIN).skey);
+    cp = createCheckpointer({ store, key: newKey, origin: ORIGIN });
+    await store.append(events(100));
+    cp.checkpointNow();
+    await cp.close();
+    await closeStore(store);
+    expect(verify(file, { keys: [oldKey.verifier, newKey.verifier] }).status).toBe('ok');
+    const r = verify(file, { keys: [newKey.verifier] });
+    expect(r.status).toBe('tamper');
+    expect(r.problems.map((p) => p.size)).toEqual([100]);
+    expect(r.problems[0]?.message).toMatch(/no signature from a trusted key/);
+  });
+});
