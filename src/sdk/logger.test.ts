@@ -205,3 +205,18 @@ describe('emit', () => {
     expect(ev['exception.stacktrace']).toBeUndefined();
   });
 });
+
+describe('emit types', () => {
+  it('types params by the event name (checked by tsc)', () => {
+    const { logger, events } = createTestSecurityLogger();
+    logger.emit('authn_login_successafterfail', { userid: 'a', retries: 2 });
+    logger.emit('http_request');
+    // @ts-expect-error: not a parameter of authn_login_fail
+    logger.emit('authn_login_fail', { resource: '/x' });
+    // @ts-expect-error: retries is a number
+    logger.emit('authn_login_successafterfail', { retries: 'two' });
+    // @ts-expect-error: not an event name
+    logger.emit('authn_login_typo', {});
+    expect(events.all).toHaveLength(5); // at run time nothing throws, even for untyped callers
+  });
+});
