@@ -24,3 +24,4 @@ export * from './proof-bundle.js';
 export * from './heartbeat.js';
 export * from './advance.js';
 export * from './tlog-proof.js';
+export * from './verify-state.js';

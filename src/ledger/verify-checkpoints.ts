@@ -19,6 +19,8 @@ export interface Signed {
   readonly timeMs: number;
   /** Where it came from, for messages ("checkpoint #12", "remembered checkpoint 1"). */
   readonly from: string;
+  /** The signed note (stored checkpoints). */
+  readonly note?: string;
 }
 
 export function loadSignedCheckpoints(
@@ -53,6 +55,7 @@ export function loadSignedCheckpoints(
           root: row.root,
           timeMs: row.timeMs,
           from: `checkpoint #${row.id}`,
+          note: row.note,
         });
       } catch (e) {
         report({

@@ -14,6 +14,7 @@ import { createCheckpointer } from './checkpointer.js';
 import { generateKey, parseSignerKey } from './keys.js';
 import { hashLeaf, rootFromLeafHashes } from './merkle.js';
 import { VERIFY_EXIT_CODES, type VerifyReport, verifyLocal } from './verify.js';
+import { readVerifyState, rememberCheckpoint } from './verify-state.js';
 
 const ORIGIN = 'logs.test/drills';
 const signer = parseSignerKey(generateKey(ORIGIN).skey);
@@ -301,5 +302,27 @@ describe('verify across a key rotation', () => {
     expect(r.status).toBe('tamper');
     expect(r.problems.map((p) => p.size)).toEqual([100]);
     expect(r.problems[0]?.message).toMatch(/no signature from a trusted key/);
+  });
+});
+
+describe('remembered verify state', () => {
+  it('keeps the largest accepted checkpoint per origin and catches a later rollback with it', async () => {
+    const { file, notes } = await signedLedger();
+    const state = path.join(path.dirname(file), 'verify-state.json');
+    expect(readVerifyState(state)).toEqual([]);
+    const r = verify(file);
+    expect(r.newest?.size).toBe(600);
+    expect(rememberCheckpoint(state, r.newest!.note, keys)).toBe(600);
+    expect(rememberCheckpoint(state, notes[0]!, keys)).toBe(600); // never goes backwards
+    expect(readVerifyState(state, ORIGIN)).toEqual([notes[1]]);
+    // Roll back: drop the newest checkpoint and the entries it covered, as a restored backup would.
+    attack(file, (db) => {
+      db.prepare('DELETE FROM ledger_checkpoints WHERE size = 600').run();
+      db.prepare('DELETE FROM events WHERE seq >= 300').run();
+    });
+    expect(verify(file).status).toBe('ok');
+    const again = verify(file, { remembered: readVerifyState(state) });
+    expect(again.status).toBe('fork');
+    expect(again.problems.find((p) => p.kind === 'fork')?.message).toMatch(/rolled back/);
   });
 });

@@ -62,6 +62,8 @@ export interface VerifyReport {
   /** Size of the newest valid checkpoint, and entries stored beyond it (not signed yet). */
   readonly signedSize: number;
   readonly unsigned: number;
+  /** The largest valid stored checkpoint: what to remember for the next run (verify-state.ts). */
+  readonly newest?: { readonly size: number; readonly note: string };
 }
 
 export interface VerifyLocalOptions {
@@ -111,7 +113,10 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
   }
 
   // 3. Recompute leaf hashes and the tree; compare with the tiles the ledger folded when signing.
-  const storedNewest = signed.slice(0, storedSigned).reduce((m, s) => Math.max(m, s.size), 0);
+  const largest = signed
+    .slice(0, storedSigned)
+    .reduce<Signed | undefined>((m, s) => (m === undefined || s.size > m.size ? s : m), undefined);
+  const storedNewest = largest?.size ?? 0;
   const storeSize = store.size();
   const end = Math.max(storeSize, storedNewest);
   const tileSize = ledger.treeSize();
@@ -254,5 +259,6 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
     checkpoints: rows,
     signedSize: storedNewest,
     unsigned: Math.max(0, storeSize - storedNewest),
+    ...(largest?.note === undefined ? {} : { newest: { size: largest.size, note: largest.note } }),
   };
 }
