@@ -18,6 +18,9 @@ const { rules, errors } = loadSigmaDirectory(SIGMA, { excludeDirs: ['deprecated'
 if (errors.length > 0)
   console.log(`${errors.length} rules failed to load (first: ${errors[0].message})`);
 const engine = createSigmaEngine({ rules });
+// Same rules without the literal prefilter (prefilter.ts), to show its effect in the same run.
+const plain = createSigmaEngine({ rules, prefilter: false });
+const empty = createSigmaEngine({ rules: [] });
 const s0 = engine.stats();
 const count = (cat) =>
   rules.filter(
@@ -74,18 +77,45 @@ const cases = {
 };
 
 const N = Number(process.env.N ?? 200_000);
-for (const [name, event] of Object.entries(cases)) {
-  const before = engine.stats();
-  let matches = 0;
-  for (let i = 0; i < 20_000; i++) matches += engine.process(event, t0 + i).length; // warm-up
+function measure(eng, event) {
+  const before = eng.stats();
+  let alerts = 0;
+  for (let i = 0; i < 20_000; i++) alerts += eng.process(event, t0 + i).length; // warm-up
   const start = performance.now();
-  for (let i = 0; i < N; i++) matches += engine.process(event, t0 + i).length;
+  for (let i = 0; i < N; i++) alerts += eng.process(event, t0 + i).length;
   const ns = ((performance.now() - start) * 1e6) / N;
-  const after = engine.stats();
-  const perEvent = (after.ruleEvaluations - before.ruleEvaluations) / (N + 20_000);
-  const hits = (after.ruleMatches - before.ruleMatches) / (N + 20_000);
+  const after = eng.stats();
+  const total = N + 20_000;
+  return {
+    ns,
+    rulesRun: (after.ruleEvaluations - before.ruleEvaluations) / total,
+    ruleMatches: (after.ruleMatches - before.ruleMatches) / total,
+    alerts: alerts / total,
+  };
+}
+console.log(
+  'event'.padEnd(32),
+  'ns/event'.padStart(9),
+  'events/s'.padStart(9),
+  ' rules run',
+  ' matches',
+  '  no-prefilter ns',
+  ' ratio',
+  '  empty-engine ns',
+);
+for (const [name, event] of Object.entries(cases)) {
+  const m = measure(engine, event);
+  const p = measure(plain, event);
+  const e = measure(empty, event);
   console.log(
-    `${name.padEnd(32)} ${ns.toFixed(0).padStart(7)} ns/event  ${(1e9 / ns / 1e3).toFixed(0).padStart(6)}k events/s  rules run/event ${perEvent.toFixed(0)}  rule matches/event ${hits.toFixed(0)}  alerts/event ${(matches / (N + 20_000)).toFixed(0)}`,
+    name.padEnd(32),
+    m.ns.toFixed(0).padStart(9),
+    ((1e9 / m.ns) | 0).toString().padStart(9),
+    m.rulesRun.toFixed(0).padStart(10),
+    m.ruleMatches.toFixed(0).padStart(8),
+    p.ns.toFixed(0).padStart(17),
+    (p.ns / m.ns).toFixed(1).padStart(6) + 'x',
+    e.ns.toFixed(0).padStart(17),
   );
 }
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
