@@ -30,6 +30,16 @@ afterAll(async () => {
   cleanupTemps();
 });
 
+describe('logwarden serve', () => {
+  it('prints a parseable listening line and, on first start, how to send a first event', async () => {
+    await srv.waitForStdout(/find it:\n.*search/);
+    expect(srv.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(srv.stdout()).toContain('No tokens yet');
+    expect(srv.stdout()).toMatch(/dist\/cli\/main\.js tokens create --name my-app --data \S+/);
+    expect(srv.stdout()).toContain(`curl -sS ${srv.url}/v1/events`);
+  });
+});
+
 describe('logwarden tokens', () => {
   it('create prints the token alone on stdout; list never shows it; revoke takes effect on the running server', async () => {
     const created = await runCli(['tokens', 'create', '--name', 'web-1', '--data', dir]);

@@ -84,6 +84,8 @@ export interface ServeProcess {
   /** Everything written so far. */
   stdout(): string;
   stderr(): string;
+  /** Resolve once stdout matches `pattern` (output arrives in chunks after the listening line). */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Send a signal and wait for the exit; resolves to the exit code (null when killed). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -141,6 +143,21 @@ export function startServe(opts: {
         url: m[1] as string,
         stdout: () => out,
         stderr: () => err,
+        waitForStdout: (pattern, timeoutMs = 10_000) =>
+          new Promise<string>((ok, fail) => {
+            const check = () => {
+              if (!pattern.test(out)) return false;
+              clearTimeout(t);
+              child.stdout.off('data', check);
+              ok(out);
+              return true;
+            };
+            const t = setTimeout(() => {
+              child.stdout.off('data', check);
+              fail(new Error(`stdout never matched ${pattern}: ${out}`));
+            }, timeoutMs);
+            if (!check()) child.stdout.on('data', check);
+          }),
         exited,
         stop(signal = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);

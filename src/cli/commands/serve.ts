@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { isLoopbackHost, parseListen } from '../../config/index.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
@@ -7,17 +8,26 @@ interface ServeOptions extends CommonOptions {
   listen?: string;
 }
 
+/** How the user ran us: `logwarden` when through the bin, else `node <path>` (e.g. `npm start`). */
+function selfCommand(): string {
+  const script = process.argv[1] ?? '';
+  if (path.basename(script) === 'logwarden') return 'logwarden';
+  const rel = path.relative(process.cwd(), script);
+  return `node ${rel.startsWith('..') ? script : rel}`;
+}
+
 function firstStartHint(url: string, dataFlag: string): string {
+  const self = selfCommand();
   return `
 No tokens yet. To send a first event:
   1. create a token for your app (printed once, keep it secret):
-       TOKEN=$(logwarden tokens create --name my-app${dataFlag})
+       TOKEN=$(${self} tokens create --name my-app${dataFlag})
   2. send an event:
        curl -sS ${url}/v1/events -H "Authorization: Bearer $TOKEN" \\
          -H 'Content-Type: application/x-ndjson' \\
          --data-binary '{"event.name":"authn_login_fail","user.id":"alice","client.address":"203.0.113.9"}'
   3. find it:
-       logwarden search 'name:authn_login_fail'${dataFlag}
+       ${self} search 'name:authn_login_fail'${dataFlag}
 `;
 }
 
