@@ -19,9 +19,10 @@
  * const c = createCorrelator(corr, limits);
  * c.add({ ref: 'failed_login', timeMs, read: (f) => event[f], event }); // SigmaMatch[]
  */
+import { CorrelationWindow, holds } from './correlation-window.js';
 import { stringForm } from './event-view.js';
 import type { FieldAccessor } from './event-view.js';
-import type { CorrelationCondition, SigmaCorrelation, SigmaMatch } from './types.js';
+import type { SigmaCorrelation, SigmaMatch } from './types.js';
 
 export interface CorrelationLimits {
   readonly maxGroups: number;
@@ -54,14 +55,9 @@ export interface CorrelatorStats {
   matches: number;
 }
 
-interface Entry {
-  readonly t: number;
-  readonly v: string | number | undefined;
-}
-
 interface Group {
   readonly key: Record<string, unknown>;
-  entries: Entry[];
+  entries: CorrelationWindow;
   /** temporal: last time each rule index was seen; temporal_ordered: chain start per step. */
   steps: number[];
   recent: unknown[];
@@ -121,7 +117,7 @@ export function createCorrelator(
     stats.matches++;
     const stepTimes = g.steps.filter((x) => x !== undefined);
     const first =
-      g.entries[0]?.t ?? (stepTimes.length > 0 ? Math.min(...stepTimes) : g.windowStart);
+      g.entries.firstTime ?? (stepTimes.length > 0 ? Math.min(...stepTimes) : g.windowStart);
     return {
       ruleId: c.id,
       ruleName: c.name,
@@ -146,7 +142,15 @@ export function createCorrelator(
     if (g) {
       groups.delete(k); // re-insert: Map order is least recently updated first
     } else {
-      g = { key, entries: [], steps: [], recent: [], recentDropped: 0, windowStart: t, lastT: t };
+      g = {
+        key,
+        entries: new CorrelationWindow(),
+        steps: [],
+        recent: [],
+        recentDropped: 0,
+        windowStart: t,
+        lastT: t,
+      };
       if (atClose) insertClosing(closing, { end: t + c.timespanMs, key: k, start: t });
       if (groups.size >= limits.maxGroups) {
         const oldest = groups.keys().next().value as string;
@@ -160,18 +164,15 @@ export function createCorrelator(
   };
 
   const measure = (g: Group): { value: number; count: number } => {
-    const n = g.entries.length;
+    const w = g.entries;
+    const n = w.size;
     switch (c.type) {
-      case 'event_count':
-        return { value: n, count: n };
       case 'value_count':
-        return { value: new Set(g.entries.map((e) => e.v)).size, count: n };
+        return { value: w.distinct, count: n };
       case 'value_sum':
-      case 'value_avg': {
-        let sum = 0;
-        for (const e of g.entries) sum += e.v as number;
-        return { value: c.type === 'value_sum' ? sum : n === 0 ? 0 : sum / n, count: n };
-      }
+        return { value: w.sum, count: n };
+      case 'value_avg':
+        return { value: n === 0 ? 0 : w.sum / n, count: n };
       default:
         return { value: n, count: n };
     }
@@ -209,15 +210,14 @@ export function createCorrelator(
       g.recentDropped++;
     }
     if (temporal) return addTemporal(g, gk[0], input.ref, t);
-    g.entries.push({ t, v });
-    if (g.entries.length > limits.maxEventsPerGroup) {
+    g.entries.push(t, v);
+    if (g.entries.size > limits.maxEventsPerGroup) {
       g.entries.shift();
       stats.entriesEvicted++;
     }
     if (atClose) return [];
-    // Sliding window on event time; entries can arrive slightly out of order.
-    const from = t - c.timespanMs;
-    if (g.entries[0]!.t < from) g.entries = g.entries.filter((e) => e.t >= from);
+    // Sliding window on event time (entries arrive roughly in order; see pruneBefore).
+    g.entries.pruneBefore(t - c.timespanMs);
     const m = measure(g);
     if (!holds(cond!, m.value)) return [];
     const out = emit(g, t, m.value, m.count);
@@ -283,9 +283,8 @@ export function createCorrelator(
       return holds(cond!, m.value) ? [emit(g, end, m.value, m.count)] : [];
     }
     // Rarity: the share (in percent) of the group's events that carry each value.
-    const counts = new Map<string, number>();
-    for (const e of g.entries) counts.set(String(e.v), (counts.get(String(e.v)) ?? 0) + 1);
-    const total = g.entries.length;
+    const counts = g.entries.counts;
+    const total = g.entries.size;
     const out: SigmaMatch[] = [];
     for (const [value, n] of counts) {
       const pct = (n / total) * 100;
@@ -303,15 +302,6 @@ export function createCorrelator(
     advanceTo,
     stats,
   };
-}
-
-export function holds(cond: CorrelationCondition, x: number): boolean {
-  if (cond.gt !== undefined && !(x > cond.gt)) return false;
-  if (cond.gte !== undefined && !(x >= cond.gte)) return false;
-  if (cond.lt !== undefined && !(x < cond.lt)) return false;
-  if (cond.lte !== undefined && !(x <= cond.lte)) return false;
-  if (cond.eq !== undefined && x !== cond.eq) return false;
-  return true;
 }
 
 function firstOf(v: unknown): unknown {
