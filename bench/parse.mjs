@@ -6,6 +6,9 @@
 //   readline      Node's readline over the file, lines counted (the ceiling)
 //   stream        readline + createLineParser('auto') on every line (what ingest does, minus the store)
 //   parse-only    200,000 lines in memory, createLineParser('auto') over them 5 times, best pass
+//   import        (--import-lines N, default 200,000; --no-import skips) parse + prepareEvent +
+//                 SQLite append as `logwarden ingest` does, against a direct insert of the same
+//                 prepared events; target: import >= 70% of the insert rate
 //   regex         (access only) the same with a conventional anchored combined-log regex plus the
 //                 same conversions: the alternative to the hand-written scanner in access-log.ts
 // Figures vary a lot on a shared 2-core machine: compare ratios within one run.
@@ -101,8 +104,72 @@ async function child(mode, file) {
   process.stdout.write(JSON.stringify([{ mode, lines, parsed, ms, rss }]));
 }
 
+/**
+ * Import vs direct store insert (issue 3: import at >= 70% of the direct insert rate of the same
+ * events, in the same run). `import`: readline, parse, prepareEvent, store.append in batches of
+ * 5,000, as `logwarden ingest` does. `insert`: the same events prepared beforehand, only
+ * store.append timed. Each into a fresh SQLite store (synchronous=full, as ingest opens it).
+ */
+async function importChild(mode, file, limit, dbDir) {
+  const { createLineParser } = await import(dist);
+  const { prepareEvent } = await import(path.resolve(here, '../dist/core/prepare.js'));
+  const { deterministicId } = await import(path.resolve(here, '../dist/core/ids.js'));
+  const { openSqliteStore } = await import(path.resolve(here, '../dist/storage/sqlite/index.js'));
+  const store = openSqliteStore({ path: path.join(dbDir, `${mode}.db`), synchronous: 'full' });
+  const source = `file:${file}`;
+  const ctx = { now: Date.parse('2026-11-27T12:00:00Z'), source };
+  const rl = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const BATCH = 5000;
+  let n = 0;
+  let batch = [];
+  let ms;
+  if (mode === 'import') {
+    const inFlight = [];
+    const t0 = performance.now();
+    let p;
+    for await (const line of rl) {
+      if (n >= limit) break;
+      p ??= createLineParser('auto');
+      const ev = p.parse(line, ctx);
+      ev.id = deterministicId('bench', String(n));
+      const r = prepareEvent(ev, { source, logSource: source });
+      if (r.ok) batch.push(r.prepared);
+      n++;
+      if (batch.length >= BATCH) {
+        // As ingest does: up to two appends pending while the next batch is prepared.
+        inFlight.push(store.append(batch));
+        batch = [];
+        while (inFlight.length >= 2) await inFlight.shift();
+      }
+    }
+    if (batch.length > 0) inFlight.push(store.append(batch));
+    await Promise.all(inFlight);
+    ms = performance.now() - t0;
+  } else {
+    const all = [];
+    let p;
+    for await (const line of rl) {
+      if (n >= limit) break;
+      p ??= createLineParser('auto');
+      const ev = p.parse(line, ctx);
+      ev.id = deterministicId('bench', String(n));
+      const r = prepareEvent(ev, { source, logSource: source });
+      if (r.ok) all.push(r.prepared);
+      n++;
+    }
+    const t0 = performance.now();
+    for (let i = 0; i < all.length; i += BATCH) await store.append(all.slice(i, i + BATCH));
+    ms = performance.now() - t0;
+  }
+  await store.close();
+  const rss = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(JSON.stringify([{ mode, lines: n, parsed: n, ms, rss }]));
+}
+
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4]);
+} else if (process.argv[2] === '--import-child') {
+  await importChild(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6]);
 } else {
   const dir = process.argv[2];
   if (!dir || !existsSync(path.join(dir, 'access.log'))) {
@@ -132,11 +199,60 @@ if (process.argv[2] === '--child') {
         rows.push({ file: name, ...r, rate: Math.round(r.lines / (r.ms / 1000)) });
     }
   }
+  const importLines = Number(process.argv[process.argv.indexOf('--import-lines') + 1]) || 200_000;
+  if (!process.argv.includes('--no-import')) {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    for (const name of ['access.log', 'auth.log']) {
+      const dbDir = mkdtempSync(path.join(os.tmpdir(), 'lw-bench-import-'));
+      try {
+        // insert first, then import, then insert again: the best of the two insert runs counts.
+        const runs = [];
+        for (const mode of ['insert', 'import', 'insert']) {
+          const out = execFileSync(
+            process.execPath,
+            [
+              fileURLToPath(import.meta.url),
+              '--import-child',
+              mode,
+              path.join(dir, name),
+              String(importLines),
+              dbDir,
+            ],
+            { encoding: 'utf8' },
+          );
+          runs.push(JSON.parse(out)[0]);
+          rmSync(path.join(dbDir, `${mode}.db`), { force: true });
+          rmSync(path.join(dbDir, `${mode}.db-wal`), { force: true });
+          rmSync(path.join(dbDir, `${mode}.db-shm`), { force: true });
+        }
+        const insert = runs[0].ms < runs[2].ms ? runs[0] : runs[2];
+        for (const r of [runs[1], insert])
+          rows.push({
+            file: name,
+            ...r,
+            mode: r.mode === 'import' ? 'import (parse+prepare+store)' : 'direct store insert',
+            rate: Math.round(r.lines / (r.ms / 1000)),
+          });
+        rows.push({
+          file: name,
+          mode: `import / insert = ${(insert.ms / runs[1].ms).toFixed(2)}`,
+          lines: runs[1].lines,
+          parsed: runs[1].lines,
+          ms: NaN,
+          rss: NaN,
+          rate: NaN,
+        });
+      } finally {
+        rmSync(dbDir, { recursive: true, force: true });
+      }
+    }
+  }
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
   console.log('| file | mode | lines | parsed | lines/s | peak RSS |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.file} | ${r.mode} | ${r.lines} | ${r.mode === 'readline' ? '-' : `${((100 * r.parsed) / r.lines).toFixed(2)}%`} | ${r.rate.toLocaleString('en-US')} | ${(r.rss / 2 ** 20).toFixed(0)} MiB |`,
+      `| ${r.file} | ${r.mode} | ${r.lines} | ${r.mode === 'readline' || Number.isNaN(r.ms) ? '-' : `${((100 * r.parsed) / r.lines).toFixed(2)}%`} | ${Number.isNaN(r.rate) ? '-' : r.rate.toLocaleString('en-US')} | ${Number.isNaN(r.rss) ? '-' : `${(r.rss / 2 ** 20).toFixed(0)} MiB`} |`,
     );
 }
