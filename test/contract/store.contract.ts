@@ -257,6 +257,11 @@ export function runStoreContract(
           (e) => e['event.outcome'] === 'failure' && !addr(e).startsWith('10.'),
         ],
         ['sqlmap', (e) => (e.message ?? '').includes('sqlmap')],
+        ['NOT sqlmap', (e) => !(e.message ?? '').includes('sqlmap')],
+        [
+          'sqlmap OR status:500',
+          (e) => (e.message ?? '').includes('sqlmap') || e['http.response.status_code'] === 500,
+        ],
         ['sqlm*', (e) => (e.message ?? '').includes('sqlmap')],
         ['"suspicious sqlmap"', (e) => (e.message ?? '').includes('suspicious sqlmap')],
         ['"needle-even"', (e) => (e['log.original'] ?? '').includes('needle-even')],
@@ -288,27 +293,40 @@ export function runStoreContract(
       ];
       for (const [q, pred] of cases) it(`filter ${q}`, async () => expectQuery(q, pred));
 
-      it('pages newest first with beforeSeq', () => {
-        const filter = parseQuery('status:>=400');
-        const want = events
-          .filter((x) => (x.e['http.response.status_code'] ?? 0) >= 400)
-          .map((x) => x.seq)
-          .reverse();
-        const got: number[] = [];
-        let before: number | undefined;
-        for (let pages = 0; pages < 100; pages++) {
-          const page = store.query({
-            filter,
-            limit: 7,
-            ...(before === undefined ? {} : { beforeSeq: before }),
+      const pagingCases: Array<[string, (e: SecurityEvent) => boolean]> = [
+        ['status:>=400', (e) => (e['http.response.status_code'] ?? 0) >= 400],
+        ['sqlmap', (e) => (e.message ?? '').includes('sqlmap')],
+        [
+          'normal method:get',
+          (e) => (e.message ?? '').includes('normal') && e['http.request.method'] === 'GET',
+        ],
+      ];
+      for (const [q, pred] of pagingCases) {
+        it(`pages newest first with beforeSeq: ${q}`, async () => {
+          const filter = parseQuery(q);
+          const want = events
+            .filter((x) => pred(x.e))
+            .map((x) => x.seq)
+            .reverse();
+          expect(want.length).toBeGreaterThan(7);
+          await eventually(() => {
+            const got: number[] = [];
+            let before: number | undefined;
+            for (let pages = 0; pages < 100; pages++) {
+              const page = store.query({
+                filter,
+                limit: 7,
+                ...(before === undefined ? {} : { beforeSeq: before }),
+              });
+              expect(page.length).toBeLessThanOrEqual(7);
+              got.push(...page.map((s) => s.seq));
+              if (page.length < 7) break;
+              before = page[page.length - 1]?.seq;
+            }
+            expect(got).toEqual(want);
           });
-          expect(page.length).toBeLessThanOrEqual(7);
-          got.push(...page.map((s) => s.seq));
-          if (page.length < 7) break;
-          before = page[page.length - 1]?.seq;
-        }
-        expect(got).toEqual(want);
-      });
+        });
+      }
 
       it('bounds by time and returns whole stored events', () => {
         const from = BASE + 10 * 60_000;

@@ -16,7 +16,7 @@ import type {
   SourceStats,
   StoredEvent,
 } from '../types.js';
-import { compileFilter } from './compile-query.js';
+import { selectQuery } from './select-query.js';
 import { toRow } from './event-rows.js';
 import type { EventRow } from './event-rows.js';
 import { createFtsIndexer } from './fts-indexer.js';
@@ -46,7 +46,8 @@ type Row = {
   leaf_hash: Buffer;
 };
 
-const COLS = 'seq, id, time_ms, name, source, body, leaf_hash';
+const COLUMNS = ['seq', 'id', 'time_ms', 'name', 'source', 'body', 'leaf_hash'] as const;
+const COLS = COLUMNS.join(', ');
 const toStored = (r: Row): StoredEvent => ({
   seq: r.seq,
   id: r.id,
@@ -223,26 +224,7 @@ export class SqliteStore implements EventStore {
         `limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${String(limit)}`,
       );
     }
-    const where = ['body IS NOT NULL'];
-    const params: unknown[] = [];
-    if (q.beforeSeq !== undefined) {
-      where.push('seq < ?');
-      params.push(q.beforeSeq);
-    }
-    if (q.fromMs !== undefined) {
-      where.push('time_ms >= ?');
-      params.push(q.fromMs);
-    }
-    if (q.toMs !== undefined) {
-      where.push('time_ms < ?');
-      params.push(q.toMs);
-    }
-    if (q.filter !== undefined) {
-      const f = compileFilter(q.filter);
-      where.push(f.sql);
-      params.push(...f.params);
-    }
-    const sql = `SELECT ${COLS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${limit}`;
+    const { sql, params } = selectQuery(q, COLUMNS);
     return this.#read('query', () => (this.db.prepare(sql).all(...params) as Row[]).map(toStored));
   }
 
