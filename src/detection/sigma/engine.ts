@@ -13,9 +13,10 @@
  * for (const e of events) alerts.push(...engine.process(e, Date.parse(e.time)));
  * alerts.push(...engine.advanceTo(endOfInputMs));
  */
-import { LogwardenError } from '../../core/errors.js';
 import { DEFAULT_CORRELATION_LIMITS, createCorrelator } from './correlation.js';
 import type { CorrelationLimits, Correlator, CorrelatorStats } from './correlation.js';
+import { wireCorrelations } from './references.js';
+import type { Feed } from './references.js';
 import { createEventView } from './event-view.js';
 import type { FieldAccessor, SigmaEventView } from './event-view.js';
 import type { FieldMapping, Taxonomy } from './field-mappings.js';
@@ -94,12 +95,6 @@ interface DispatchPlan {
   readonly prefilter: Prefilter | undefined;
 }
 
-interface Feed {
-  readonly correlator: Correlator;
-  readonly correlation: SigmaCorrelation;
-  readonly ref: string;
-}
-
 export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   const rules: LoadedSigma[] = opts.rules.flatMap((r) =>
     'kind' in r
@@ -118,33 +113,7 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     correlations.map((c) => [c, createCorrelator(c, limits)]),
   );
 
-  // Resolve references (by id or name) and who alerts on its own.
-  const byRef = new Map<string, LoadedSigma>();
-  for (const r of rules) {
-    if (r.id !== undefined) byRef.set(r.id, r);
-    if (r.name !== undefined) byRef.set(r.name, r);
-  }
-  const feedsOf = new Map<LoadedSigma, Feed[]>();
-  const generates = new Map<LoadedSigma, boolean>();
-  for (const c of correlations) {
-    for (const ref of new Set(c.rules)) {
-      const target = byRef.get(ref);
-      if (!target) {
-        throw new LogwardenError(
-          'LW_RULE_INVALID',
-          `${c.file ?? '<rules>'}: correlation "${c.title}" references rule '${ref}', which is not loaded`,
-        );
-      }
-      if (target === c)
-        throw new LogwardenError('LW_RULE_INVALID', `correlation "${c.title}" references itself`);
-      const list = feedsOf.get(target) ?? [];
-      list.push({ correlator: correlators.get(c)!, correlation: c, ref });
-      feedsOf.set(target, list);
-      generates.set(target, (generates.get(target) ?? false) || c.generate);
-    }
-  }
-  assertNoCycle(correlations, byRef);
-  const alertsOn = (r: LoadedSigma): boolean => !feedsOf.has(r) || generates.get(r) === true;
+  const { feedsOf, alertsOn } = wireCorrelations(rules, correlators);
 
   const detection = rules.filter((r): r is SigmaRule => r.kind === 'rule');
   const rowsOfRule = new Map<SigmaRule, number[]>();
@@ -324,29 +293,4 @@ function ruleMatch(rule: SigmaRule, view: SigmaEventView, timeMs: number): Sigma
     timeMs,
     fields,
   };
-}
-
-/** Correlations may chain (a temporal_ordered over an event_count) but never loop. */
-function assertNoCycle(
-  correlations: readonly SigmaCorrelation[],
-  byRef: ReadonlyMap<string, LoadedSigma>,
-): void {
-  const state = new Map<SigmaCorrelation, 'visiting' | 'done'>();
-  const visit = (c: SigmaCorrelation, path: string[]): void => {
-    const s = state.get(c);
-    if (s === 'done') return;
-    if (s === 'visiting') {
-      throw new LogwardenError(
-        'LW_RULE_INVALID',
-        `correlations reference each other in a loop: ${[...path, c.title].join(' -> ')}`,
-      );
-    }
-    state.set(c, 'visiting');
-    for (const ref of c.rules) {
-      const t = byRef.get(ref);
-      if (t?.kind === 'correlation') visit(t, [...path, c.title]);
-    }
-    state.set(c, 'done');
-  };
-  for (const c of correlations) visit(c, []);
 }
