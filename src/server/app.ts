@@ -32,6 +32,28 @@ export interface AppOptions {
   readonly isDraining: () => boolean;
 }
 
+const AUTH_CODES = new Set(['LW_AUTH_REQUIRED', 'LW_AUTH_INVALID', 'LW_FORBIDDEN']);
+
+/** At most `perSec` lines a second; the count of suppressed lines is logged with the next one. */
+function createRateLimitedLog(logger: Logger, perSec: number): (obj: object, msg: string) => void {
+  let windowStart = 0;
+  let inWindow = 0;
+  let suppressed = 0;
+  return (obj, msg) => {
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      inWindow = 0;
+    }
+    if (++inWindow > perSec) {
+      suppressed++;
+      return;
+    }
+    logger.warn(suppressed > 0 ? { ...obj, suppressed } : obj, msg);
+    suppressed = 0;
+  };
+}
+
 function errorBody(e: LogwardenError): {
   code: string;
   message: string;
@@ -74,8 +96,18 @@ export function buildApp(o: AppOptions): FastifyInstance {
     return payload;
   });
 
+  const authLog = createRateLimitedLog(o.logger, 10);
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof LogwardenError) {
+      if (AUTH_CODES.has(error.code)) {
+        // Failed authentication is a security event of our own: counted, and logged (rate-limited,
+        // never the presented credential) with the client address.
+        o.metrics.authFailures.inc({ code: error.code });
+        authLog(
+          { code: error.code, client: request.ip, route: request.routeOptions.url },
+          'authentication failed',
+        );
+      }
       if (error.httpStatus >= 500)
         request.log.error({ code: error.code, msg: error.message }, 'request failed');
       return reply.code(error.httpStatus).send(errorBody(error));

@@ -13,6 +13,7 @@ export interface ServerMetrics {
   readonly rejected: Counter<'source' | 'reason'>;
   readonly dropped: Counter<'source' | 'reason'>;
   readonly refusedRequests: Counter<'reason'>;
+  readonly authFailures: Counter<'code'>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly commitBatchSize: Histogram;
   readonly inflightEvents: Gauge;
@@ -60,6 +61,12 @@ export function createServerMetrics(opts: { defaultMetrics?: boolean } = {}): Se
       name: 'logwarden_ingest_requests_refused_total',
       help: 'Ingest requests refused whole before reading their events (backpressure, draining, auth, limits).',
       labelNames: ['reason'],
+      registers,
+    }),
+    authFailures: new Counter({
+      name: 'logwarden_auth_failures_total',
+      help: 'Requests refused for missing, wrong or insufficient credentials, by error code.',
+      labelNames: ['code'],
       registers,
     }),
     requestDuration: new Histogram({

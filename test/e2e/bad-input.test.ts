@@ -81,10 +81,14 @@ describe('bad input never loses the valid data around it', () => {
   it('NDJSON with one bad line: 207, that line reported by index, the others stored', async () => {
     const a = makeEvent();
     const b = makeEvent();
-    const r = await sendBatch(srv.url, ingest, ndjson([a, '{"event.name": "log", broken', b]));
+    const r = await sendBatch(
+      srv.url,
+      ingest,
+      '\n' + ndjson([a, '{"event.name": "log", broken', b]),
+    );
     expect(r.status).toBe(207);
     expect(r.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 1 });
-    expect(r.body.errors?.[0]).toMatchObject({ index: 1 });
+    expect(r.body.errors?.[0]).toMatchObject({ index: 1, line: 3 });
     expect(r.body.errors?.[0]?.reason).toMatch(/malformed JSON/);
     await expectStored([a, b]);
   });
@@ -253,7 +257,11 @@ describe('bad input never loses the valid data around it', () => {
     const ok = makeEvent();
     expect((await sendBatch(srv.url, ingest, [ok])).status).toBe(200);
     await expectStored([ok], [e1.id]);
-    // No token ever reaches the server's own logs.
+    // Failures are logged as security events (warn), but no token ever reaches the logs.
+    expect(srv.stderr()).toMatch(
+      /"code":"LW_AUTH_INVALID","client":"127\.0\.0\.1".*authentication failed/,
+    );
+    expect(srv.stderr()).not.toContain('A'.repeat(43));
     expect(srv.stderr()).not.toContain(ingest);
     expect(srv.stderr()).not.toContain(reader);
   });
@@ -304,6 +312,7 @@ describe('bad input never loses the valid data around it', () => {
       /logwarden_events_rejected_total\{source="web",reason="malformed"\} [1-9]/,
     );
     expect(metrics).toMatch(/logwarden_events_duplicates_total\{source="web"\} 2/);
+    expect(metrics).toMatch(/logwarden_auth_failures_total\{code="LW_FORBIDDEN"\} [1-9]/);
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${srv.url}/readyz`)).status).toBe(200);
   });

@@ -210,7 +210,7 @@ export interface BatchAnswer {
     accepted?: number;
     duplicates?: number;
     rejected?: number;
-    errors?: { index: number; field: string; reason: string }[];
+    errors?: { index: number; line?: number; field: string; reason: string }[];
     code?: string;
     message?: string;
   };

@@ -9,10 +9,12 @@ import { jsonErrorOffset } from './json-error-offset.js';
 
 export type BodyFormat = 'json' | 'ndjson';
 
+/** One item of a batch; `line` (1-based) is set for NDJSON so errors can point at the line. */
 export type ItemSlot =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: unknown; readonly line?: number }
   | {
       readonly ok: false;
+      readonly line?: number;
       readonly field: string;
       readonly reason: string;
       readonly limit?: string;
@@ -93,13 +95,15 @@ function byteLength(line: string, max: number): number {
 
 function decodeNdjson(body: Buffer, limits: DecodeLimits): ItemSlot[] {
   const slots: ItemSlot[] = [];
+  let lineNo = 0;
   const push = (slot: ItemSlot) => {
-    slots.push(slot);
+    slots.push({ ...slot, line: lineNo });
     if (slots.length > limits.maxBatchItems) throw tooManyItems(slots.length, limits.maxBatchItems);
   };
   if (isUtf8(body)) {
     // Fast path: one decode for the whole body.
     for (const raw of body.toString('utf8').split('\n')) {
+      lineNo++;
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim() === '') continue;
       push(parseLine(line, byteLength(line, limits.maxItemBytes), limits));
@@ -112,6 +116,7 @@ function decodeNdjson(body: Buffer, limits: DecodeLimits): ItemSlot[] {
     if (end === -1) end = body.length;
     const lineBuf = body.subarray(start, end > start && body[end - 1] === 0x0d ? end - 1 : end);
     start = end + 1;
+    lineNo++;
     if (isUtf8(lineBuf)) {
       const line = lineBuf.toString('utf8');
       if (line.trim() === '') continue;

@@ -23,8 +23,8 @@ describe('decodeItems', () => {
   it('splits NDJSON, skipping blank lines and CRLF endings', () => {
     const slots = decodeItems(Buffer.from('{"a":1}\r\n\n  \n{"b":2}'), 'ndjson', limits);
     expect(slots).toEqual([
-      { ok: true, value: { a: 1 } },
-      { ok: true, value: { b: 2 } },
+      { ok: true, value: { a: 1 }, line: 1 },
+      { ok: true, value: { b: 2 }, line: 4 },
     ]);
   });
 

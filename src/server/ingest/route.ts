@@ -37,7 +37,10 @@ export interface IngestRouteOptions {
 }
 
 export interface ItemError {
+  /** Position among the batch's items (array index; NDJSON: blank lines are not items). */
   readonly index: number;
+  /** NDJSON only: 1-based line number in the (decompressed) body. */
+  readonly line?: number;
   readonly field: string;
   readonly reason: string;
 }
@@ -198,8 +201,14 @@ async function handle(
       answer.rejected++;
       if (errors.some((er) => classify(er.reason).limit !== undefined)) limitRejections++;
       o.metrics.rejected.inc({ source, reason: classify(errors[0]?.reason ?? '').label });
-      for (const er of errors)
-        answer.errors.push({ index, field: er.field, reason: withLimitKey(er.reason) });
+      for (const er of errors) {
+        const reason = withLimitKey(er.reason);
+        answer.errors.push(
+          slot.line === undefined
+            ? { index, field: er.field, reason }
+            : { index, line: slot.line, field: er.field, reason },
+        );
+      }
     });
 
     if (prepared.length > 0) {
