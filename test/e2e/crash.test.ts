@@ -53,7 +53,16 @@ describe('crash safety', () => {
     };
     const senders = Array.from({ length: 4 }, () => sender());
     // Kill once a good number of batches were acknowledged, while requests are in flight.
-    while (acked.length < 20) await new Promise((r) => setTimeout(r, 20));
+    const giveUp = Date.now() + 30_000;
+    while (acked.length < 20) {
+      if (Date.now() > giveUp || stop) {
+        srv.child.kill('SIGKILL');
+        throw new Error(
+          `only ${acked.length} batches acknowledged before the kill; stderr: ${srv.stderr()}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     inFlightAtKill = inFlight;
     srv.child.kill('SIGKILL');
     await srv.exited;
