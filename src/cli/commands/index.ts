@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
@@ -24,4 +25,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   scan: registerScan,
   ingest: registerIngest,
   rules: registerRules,
+  audit: registerAudit,
 };
