@@ -301,6 +301,29 @@ describe('bad input never loses the valid data around it', () => {
       events: { seq: number }[];
     };
     expect(second.events[0]?.seq).toBeLessThan(first.events[2]?.seq as number);
+    const future = (await (
+      await fetch(`${srv.url}/v1/events?after=2999-01-01T00:00:00Z`, { headers })
+    ).json()) as {
+      events: unknown[];
+    };
+    expect(future.events).toEqual([]);
+    const recent = (await (
+      await fetch(`${srv.url}/v1/events?after=-1h&q=user:eve*&limit=5`, { headers })
+    ).json()) as {
+      events: { event: Record<string, string> }[];
+    };
+    expect(recent.events.length).toBeGreaterThan(0);
+    expect(recent.events.every((e) => e.event['user.id']?.startsWith('eve'))).toBe(true);
+    const sources = (await (await fetch(`${srv.url}/v1/sources`, { headers })).json()) as {
+      sources: { source: string; events: number; last_seen: string }[];
+    };
+    const web = sources.sources.find((x) => x.source === 'web');
+    expect(web?.events).toBe((await readStored(dir)).filter((e) => e.source === 'web').length);
+    expect(Date.parse(web?.last_seen ?? '')).toBeGreaterThan(Date.now() - 600_000);
+    expect((await fetch(`${srv.url}/v1/sources`)).status).toBe(401);
+    const badLimit = await fetch(`${srv.url}/v1/events?limit=0`, { headers });
+    expect(badLimit.status).toBe(400);
+    expect(((await badLimit.json()) as { message: string }).message).toContain('limit=0');
     const bad = await fetch(`${srv.url}/v1/events?q=${encodeURIComponent('status:>>')}`, {
       headers,
     });
