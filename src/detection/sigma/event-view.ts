@@ -51,3 +51,22 @@ export function stringForm(v: unknown): string | undefined {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return undefined;
 }
+
+/** Apply `test` to the field's value (any array element), or to every keyword field. */
+export function onValues(
+  field: string | undefined,
+  read: (view: SigmaEventView, f: string) => unknown,
+  test: (x: unknown) => boolean,
+): (view: SigmaEventView) => boolean {
+  if (field !== undefined) return (view) => anyValue(read(view, field), test);
+  return (view) => {
+    for (const f of view.keywordFields) if (anyValue(read(view, f), test)) return true;
+    return false;
+  };
+}
+
+export function anyValue(x: unknown, test: (x: unknown) => boolean): boolean {
+  if (x === undefined || x === null) return false;
+  if (Array.isArray(x)) return x.some((e) => e !== undefined && e !== null && test(e));
+  return test(x);
+}
