@@ -1,6 +1,7 @@
 /** The server: runtime (components), the Fastify app, tokens, commit feed, metrics. */
 export { openDataDir, openDataDirReadOnly, storeFile } from './data-dir.js';
 export {
+  BUILTIN_COMPONENTS,
   createRuntime,
   type Component,
   type Runtime,

@@ -142,6 +142,17 @@ function retentionComponent(): Component {
 }
 
 /**
+ * The literal registry of built-in components (STYLE habit 3), started in this order before the
+ * HTTP API and stopped after it. A factory returns undefined when its config section disables it.
+ * Receivers (syslog, OTLP), detection, the ledger checkpointer and forwarders are added here.
+ */
+export const BUILTIN_COMPONENTS: Readonly<
+  Record<string, (config: Config) => Component | undefined>
+> = {
+  retention: () => retentionComponent(),
+};
+
+/**
  * @example
  * const rt = createRuntime({ config }); await rt.start(); console.log(rt.url); await rt.stop();
  */
@@ -160,8 +171,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     draining: () => draining,
   };
+  const builtins = Object.values(BUILTIN_COMPONENTS)
+    .map((factory) => factory(config))
+    .filter((c): c is Component => c !== undefined);
   const components: Component[] = [
-    retentionComponent(),
+    ...builtins,
     ...(options.components ?? []),
     // HTTP last: nothing is accepted before the other components are ready.
     httpComponent(
