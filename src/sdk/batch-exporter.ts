@@ -358,7 +358,14 @@ export class BatchExporter implements EventExporter {
     if (this.#shutdown !== undefined && this.#closing) return;
     const spool = this.#o.spool;
     try {
-      const lines = [...(this.#pending ?? []), ...this.#queue.map((e) => this.#o.serialize(e))];
+      const lines = [...(this.#pending ?? [])];
+      for (const e of this.#queue) {
+        try {
+          lines.push(this.#o.serialize(e));
+        } catch {
+          this.#stats.dropped.rejected++;
+        }
+      }
       this.#pending = undefined;
       this.#queue = [];
       if (lines.length === 0) return;

@@ -146,7 +146,12 @@ export class Spool {
     const name = this.#target(size);
     if (name === false) return false;
     this.#account(name, size); // reserve first so concurrent appends see the size
-    await fs.promises.appendFile(path.join(this.#dir, name), data, { mode: 0o600 });
+    try {
+      await fs.promises.appendFile(path.join(this.#dir, name), data, { mode: 0o600 });
+    } catch (e) {
+      this.#account(name, -size); // nothing (or a torn tail, cut on the next open) was written
+      throw e;
+    }
     return true;
   }
 
