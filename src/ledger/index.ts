@@ -25,3 +25,4 @@ export * from './heartbeat.js';
 export * from './advance.js';
 export * from './tlog-proof.js';
 export * from './verify-state.js';
+export * from './cosignature-log.js';

@@ -46,6 +46,17 @@ export const LEDGER_MIGRATIONS: readonly MigrationStep[] = [
   CREATE INDEX ledger_checkpoints_size ON ledger_checkpoints (size);
   CREATE TABLE ledger_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO ledger_state (key, value) VALUES ('tree_size', 0);`,
+  // Cosignatures returned by replicas (c2sp.org/tlog-cosignature), one per (checkpoint, cosigner key).
+  `CREATE TABLE ledger_cosignatures (
+    size INTEGER NOT NULL,
+    root BLOB NOT NULL,
+    cosigner TEXT NOT NULL,
+    key_id INTEGER NOT NULL,
+    time_secs INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    received_ms INTEGER NOT NULL,
+    PRIMARY KEY (size, root, cosigner, key_id)
+  ) WITHOUT ROWID;`,
 ];
 
 export interface TileWrite {

@@ -9,9 +9,11 @@
  *   contradicts while a newer signature endorses it (rolled back and re-signed), or a remembered
  *   checkpoint larger than anything the store still signs (rollback);
  * - incomplete: a signed index is missing from the store;
- * - stale: nothing signed, or the newest checkpoint is older than `maxAgeMs`.
+ * - stale: nothing signed, or the newest checkpoint is older than `maxAgeMs`;
+ * - quorum: with a replica policy, fewer replicas than required cosigned what was signed more
+ *   than a grace period ago (verify-quorum.ts).
  *
- * The overall status picks the most telling class (fork > tamper > incomplete > stale): a
+ * The overall status picks the most telling class (fork > tamper > incomplete > stale > quorum): a
  * rewritten-and-re-signed history also shows tampered rows, but the fork is what happened.
  *
  * @example
@@ -21,11 +23,12 @@
 import { createCompactRange } from './compact-range.js';
 import { openLedger } from './ledger.js';
 import { type Signed, loadSignedCheckpoints } from './verify-checkpoints.js';
+import { type QuorumPolicy, checkQuorum } from './verify-quorum.js';
 import { hashLeaf } from './merkle.js';
 import type { NoteVerifier } from './note.js';
 import type { LedgerBackingStore } from './tiles.js';
 
-export type ProblemKind = 'tamper' | 'fork' | 'incomplete' | 'stale';
+export type ProblemKind = 'tamper' | 'fork' | 'incomplete' | 'stale' | 'quorum';
 export type VerifyStatus = 'ok' | ProblemKind;
 
 /** CLI exit codes (ARCHITECTURE §4); `quorum` is for replica policies. */
@@ -37,7 +40,7 @@ export const VERIFY_EXIT_CODES = {
   stale: 13,
   quorum: 14,
 } as const;
-const PRECEDENCE: readonly ProblemKind[] = ['fork', 'tamper', 'incomplete', 'stale'];
+const PRECEDENCE: readonly ProblemKind[] = ['fork', 'tamper', 'incomplete', 'stale', 'quorum'];
 
 export interface VerifyProblem {
   readonly kind: ProblemKind;
@@ -74,6 +77,8 @@ export interface VerifyLocalOptions {
   /** Checkpoint notes seen before (a previous verify run, a replica): catch rollbacks. */
   readonly remembered?: readonly string[];
   readonly maxAgeMs?: number;
+  /** Replica policy: exit 14 when too few replicas cosigned what was signed a while ago. */
+  readonly quorum?: QuorumPolicy;
   readonly now?: () => number;
   readonly maxProblems?: number;
   readonly batchSize?: number;
@@ -85,7 +90,13 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
   const batch = opts.batchSize ?? 5000;
   const ledger = openLedger(store);
   const problems: VerifyProblem[] = [];
-  const counts: Record<ProblemKind, number> = { tamper: 0, fork: 0, incomplete: 0, stale: 0 };
+  const counts: Record<ProblemKind, number> = {
+    tamper: 0,
+    fork: 0,
+    incomplete: 0,
+    stale: 0,
+    quorum: 0,
+  };
   const flagged = new Set<number>();
   const report = (p: VerifyProblem): void => {
     if (p.index !== undefined) {
@@ -246,8 +257,12 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
     });
   }
 
+  // 6. Replicas.
+  if (opts.quorum !== undefined)
+    checkQuorum(ledger, signed.slice(0, storedSigned), opts.quorum, now, report);
+
   const status = PRECEDENCE.find((k) => counts[k] > 0) ?? 'ok';
-  const total = counts.tamper + counts.fork + counts.incomplete + counts.stale;
+  const total = PRECEDENCE.reduce((n, k) => n + counts[k], 0);
   return {
     status,
     exitCode: VERIFY_EXIT_CODES[status],
