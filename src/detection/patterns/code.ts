@@ -81,8 +81,12 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
 };
 
 /** Node.js / JavaScript server-side injection, prototype pollution, Perl and Ruby, template expressions. */
+/** Everything detectCode looks for needs one of these. */
+const CODE_PREFILTER = /[({[%<@`]|__proto__|prototype|child_process|_\$\$nd_func/;
+
 export const detectCode: Detector = (f: FieldValue, out: Finding[]) => {
   const v = f.value;
+  if (!CODE_PREFILTER.test(v)) return;
   let score = 0;
   let rule = '';
   let at = 0;

@@ -12,7 +12,14 @@ import { detectScanner } from './scanner.js';
 import { detectSqli } from './sqli.js';
 import { detectRfi, detectSsrf } from './ssrf-rfi.js';
 import { detectTraversal } from './traversal.js';
-import { LIMITS, type Detector, type FieldKind, type Finding, type RequestInput } from './types.js';
+import {
+  LIMITS,
+  type Detector,
+  type FieldKind,
+  type FieldValue,
+  type Finding,
+  type RequestInput,
+} from './types.js';
 import { detectXss } from './xss.js';
 
 const ALL_VALUE: readonly Detector[] = [
@@ -69,7 +76,88 @@ const BY_KIND: Readonly<Record<FieldKind, readonly Detector[]>> = {
 // spelled out in words (`1 union select null`): the fast path for benign traffic.
 const PLAIN = /^[a-z0-9 _.,@-]*$/;
 const WORDY =
-  /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects|xor)\b|(?:^|\s)(?:or|and)\s+\d/;
+  /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects|xor|delete\s+from|insert\s+into|drop\s+(?:table|database)|truncate\s+table|update\s+\w+\s+set)\b|(?:^|\s)(?:or|and)\s+\d/;
+
+/** User-Agent characters of ordinary browsers and bots (RFC 9110 §10.1.5 product tokens and comments). */
+const SAFE_UA = /^[a-z0-9 ./;:,()_+-]*$/;
+const CALL_SHAPE = /[a-z0-9_]\(/;
+const PRODUCT_FIRST = /^[a-z][a-z0-9._+-]{0,40}\/[0-9]/;
+/** A path made only of these characters can only carry traversal / hidden-file / backup probes. */
+const PLAIN_PATH = /^[a-z0-9/._~-]*$/;
+/** A plain absolute URL without query (Referer, redirect targets): only URL-shaped attacks apply. */
+const PLAIN_URL = /^https?:\/\/[a-z0-9.-]{1,253}(?::\d{1,5})?(?:\/[a-z0-9/._~-]{0,2048})?$/;
+
+/**
+ * Run the detectors that can match `f`, cheapest routing first: plain values, plain paths and
+ * plain URLs take a short path; everything else runs the full set for its kind, memoized.
+ */
+function inspectField(f: FieldValue, raw: Finding[]): void {
+  const v = f.value;
+  if (f.kind === 'path') {
+    if (PLAIN_PATH.test(v)) {
+      detectTraversal(f, raw);
+      return;
+    }
+  } else if (f.kind === 'ua') {
+    if (SAFE_UA.test(v)) {
+      // product/version tokens and comments only: scanners, traversal, spelled-out SQL, or a
+      // function-call shape `name(` (browsers write ` (`) are all that can hide here
+      detectScanner(f, raw);
+      detectTraversal(f, raw);
+      if (WORDY.test(v) || v.indexOf('--') >= 0) detectSqli(f, raw);
+      if (CALL_SHAPE.test(v)) {
+        detectXss(f, raw);
+        detectPhp(f, raw);
+        detectCode(f, raw);
+        detectSqli(f, raw);
+      }
+      // a UA that does not open with a product/version token may be a command line
+      if (!PRODUCT_FIRST.test(v) || CALL_SHAPE.test(v)) detectCommandInjection(f, raw);
+      return;
+    }
+  } else if (PLAIN.test(v)) {
+    // plain words, digits and `.,@-_`: only a few detectors can match (see PLAIN)
+    if (WORDY.test(v)) detectSqli(f, raw);
+    if (v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) detectTraversal(f, raw);
+    if (startsWithCommand(v)) detectCommandInjection(f, raw);
+    if (v.indexOf('document.') >= 0 || v.indexOf('window.') >= 0) detectXss(f, raw);
+    return;
+  } else if (PLAIN_URL.test(v)) {
+    detectSsrf(f, raw);
+    detectRfi(f, raw);
+    detectTraversal(f, raw);
+    return;
+  }
+  runAll(f, raw);
+}
+
+/**
+ * Results of the full detector set per (field, kind, value) for short values: real traffic
+ * repeats its User-Agents, cookies and headers, and detectors are pure functions of those three.
+ * Bounded: the map is dropped when full (bench/patterns.mjs measures repeating and unique values).
+ */
+const CACHE_MAX_ENTRIES = 4096;
+const CACHE_MAX_VALUE = 512;
+const EMPTY: readonly Finding[] = Object.freeze([]);
+const cache = new Map<string, readonly Finding[]>();
+
+function runAll(f: FieldValue, raw: Finding[]): void {
+  const detectors = BY_KIND[f.kind];
+  if (f.value.length > CACHE_MAX_VALUE || f.kind === 'structural') {
+    for (const d of detectors) d(f, raw);
+    return;
+  }
+  const key = f.field + '\u0000' + f.kind + '\u0000' + f.value;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    for (const x of hit) raw.push(x);
+    return;
+  }
+  const start = raw.length;
+  for (const d of detectors) d(f, raw);
+  if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+  cache.set(key, raw.length === start ? EMPTY : Object.freeze(raw.slice(start)));
+}
 
 /**
  * Inspect one request. Pure and synchronous; cost is linear in the (capped) request size.
@@ -81,17 +169,7 @@ const WORDY =
 export function inspectRequest(req: RequestInput): Finding[] {
   const { fields } = requestFields(req);
   const raw: Finding[] = [];
-  for (const f of fields) {
-    if (f.kind !== 'ua' && f.kind !== 'path' && PLAIN.test(f.value)) {
-      // plain words, digits and `.,@-_`: only a few detectors can match (see PLAIN)
-      if (WORDY.test(f.value)) detectSqli(f, raw);
-      if (f.value.indexOf('.') >= 0 || f.value.indexOf('0x') >= 0) detectTraversal(f, raw);
-      if (startsWithCommand(f.value)) detectCommandInjection(f, raw);
-      if (f.value.indexOf('document.') >= 0 || f.value.indexOf('window.') >= 0) detectXss(f, raw);
-      continue;
-    }
-    for (const d of BY_KIND[f.kind]) d(f, raw);
-  }
+  for (const f of fields) inspectField(f, raw);
   if (raw.length <= 1) return raw;
   const best = new Map<string, Finding>();
   for (const x of raw) {
