@@ -21,6 +21,7 @@ export interface AppOptions {
     readonly max_batch_items: number;
     readonly retry_after_secs: number;
     readonly metrics_public: boolean;
+    readonly request_timeout_secs: number;
   };
   readonly store: EventStore;
   readonly tokens: TokenStore;
@@ -73,6 +74,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
     // errors are logged by the error handler below (never bodies nor headers).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Bounds how long a slow (or slowloris) sender can hold a reservation of the in-flight budget.
+    requestTimeout: o.server.request_timeout_secs * 1000,
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024, // JSON bodies of non-ingest routes; ingest reads its own body
   });

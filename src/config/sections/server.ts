@@ -33,6 +33,11 @@ export const serverSection = defineSection({
         .default(100_000)
         .describe('Events held while awaiting commit; above it requests get 429 (backpressure).'),
       retry_after_secs: positive().default(1).describe('Retry-After sent with 429 answers.'),
+      request_timeout_secs: positive()
+        .default(30)
+        .describe(
+          'Longest time to receive one whole request; a slow sender cannot hold in-flight budget longer.',
+        ),
       shutdown_timeout_secs: positive()
         .default(30)
         .describe('On SIGTERM, how long to wait for in-flight requests to commit before closing.'),
