@@ -155,6 +155,16 @@ ${generate}`;
     ).toThrow(/loop/);
   });
 
+  it('serves OWASP categories of our own events as logwarden logsources', () => {
+    const rule = loadSigmaText(
+      `title: any authn failure\nlogsource: { product: logwarden, category: authn }\ndetection:\n  sel: { event.outcome: failure }\n  condition: sel\n`,
+    );
+    const engine = createSigmaEngine({ rules: rule });
+    const ev = { 'event.name': 'authn_login_fail', 'event.outcome': 'failure' };
+    expect(engine.process({ ...ev, 'event.category': 'authn' }, T0)).toHaveLength(1);
+    expect(engine.process({ ...ev, 'event.category': 'authz' }, T0)).toHaveLength(0);
+  });
+
   it('loads rule texts with placeholders', () => {
     const text = `title: admin login\nlogsource: { product: logwarden }\ndetection:\n  sel: { user.name|expand: '%admins%' }\n  condition: sel\n`;
     const engine = createSigmaEngine({

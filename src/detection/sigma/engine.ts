@@ -132,7 +132,7 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     }
     return a;
   };
-  // (event.name, log.format, program) → the rules to run, grouped by taxonomy with their
+  // (event.name, log.format, event.category, program) → the rules to run, grouped by taxonomy with their
   // literal prefilter; bounded, cleared when full.
   const usePrefilter = opts.prefilter ?? true;
   const dispatchCache = new Map<string, DispatchPlan>();
@@ -143,7 +143,8 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     return k;
   };
   const dispatchFor = (e: EventRecord): DispatchPlan => {
-    const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${programOf(e) ?? ''}`;
+    // Everything the logsource filters read (see compileFilter) must be part of this key.
+    const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${String(e['event.category'])}\u0000${programOf(e) ?? ''}`;
     let groups = dispatchCache.get(key);
     if (groups) return groups;
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));

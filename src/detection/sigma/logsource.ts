@@ -22,6 +22,8 @@ export interface EventFilter {
   readonly programs?: readonly string[];
   /** Any event whose `log.format` is one of these. */
   readonly formats?: readonly string[];
+  /** Any event whose `event.category` is one of these (OWASP vocabulary categories). */
+  readonly categories?: readonly string[];
 }
 
 export interface LogsourceBinding {
@@ -100,8 +102,30 @@ export const LOGSOURCE_TABLE: readonly LogsourceBinding[] = [
     filter: { formats: SYSLOG_FORMATS },
     taxonomy: 'linux',
   },
-  // Rules written against our own schema: `logsource: { product: logwarden }` sees every event.
+  // Rules written against our own schema: `logsource: { product: logwarden }` sees every event,
+  // `{ product: logwarden, category: authn }` the events of one OWASP vocabulary category.
   { logsource: { product: 'logwarden' }, filter: {}, taxonomy: 'logwarden' },
+  ...[
+    'authn',
+    'authz',
+    'crypt',
+    'excess',
+    'upload',
+    'input',
+    'malicious',
+    'privilege',
+    'data',
+    'sequence',
+    'session',
+    'sys',
+    'user',
+    'http',
+    'log',
+  ].map((category): LogsourceBinding => ({
+    logsource: { product: 'logwarden', category },
+    filter: { categories: [category] },
+    taxonomy: 'logwarden',
+  })),
 ];
 
 /** Rows of the table a rule's logsource selects. */
@@ -121,7 +145,9 @@ export function compileFilter(f: EventFilter): (e: EventRecord) => boolean {
   const names = f.eventNames ? new Set(f.eventNames) : undefined;
   const programs = f.programs ? new Set(f.programs) : undefined;
   const formats = f.formats ? new Set(f.formats) : undefined;
+  const categories = f.categories ? new Set(f.categories) : undefined;
   return (e) => {
+    if (categories && !categories.has(e['event.category'] as string)) return false;
     if (names && !names.has(e['event.name'] as string)) return false;
     if (formats && !formats.has(e['log.format'] as string)) return false;
     if (programs) {
