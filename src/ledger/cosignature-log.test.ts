@@ -15,6 +15,7 @@ import {
 } from './cosignature.js';
 import { generateEd25519 } from './ed25519.js';
 import { generateKey, parseSignerKey } from './keys.js';
+import { proveEvent, verifyProofBundle } from './proof-bundle.js';
 import { verifyLocal } from './verify.js';
 
 const ORIGIN = 'logs.test/quorum';
@@ -115,5 +116,24 @@ describe('replica cosignatures at the origin, and the quorum policy of verify', 
     r = verifyLocal({ ...base, quorum: quorum(2) });
     expect(r.status).toBe('tamper');
     expect(r.counts.quorum).toBe(1);
+  });
+});
+
+describe('proof bundles with replica cosignatures (tlog-proof witnesses)', () => {
+  it('carry the cosignatures, and a witness policy is enforced offline', async () => {
+    const { store, ledger: l, second } = await ledger();
+    const keys = [log.verifier];
+    const policy = { cosigners: [r1.verifier, r2.verifier], required: 2 };
+    const before = proveEvent(store, l, 'q-150', keys);
+    expect(() => verifyProofBundle(before, undefined, policy)).toThrow(
+      expect.objectContaining({ code: 'LW_LEDGER_QUORUM' }),
+    );
+    const cosigs = openCosignatureLog(l);
+    cosigs.add(second, cosignCheckpoint(second.note, r1.cosigner, 9), r1.verifier);
+    cosigs.add(second, cosignCheckpoint(second.note, r2.cosigner, 9), r2.verifier);
+    const after = proveEvent(store, l, 'q-150', keys);
+    expect(
+      verifyProofBundle(JSON.parse(JSON.stringify(after)), [log.verifier.vkey], policy).cosignedBy,
+    ).toEqual(['replica.test/r1', 'replica.test/r2']);
   });
 });

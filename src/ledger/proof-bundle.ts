@@ -16,6 +16,8 @@ import { openCheckpoint } from './checkpoint.js';
 import { type LedgerVerifier, parseVerifierKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { hashLeaf, verifyInclusion } from './merkle.js';
+import { openCosignatureLog } from './cosignature-log.js';
+import type { CosignatureVerifier } from './cosignature.js';
 import { keyIdHex } from './note.js';
 import { formatTlogProof, parseTlogProof } from './tlog-proof.js';
 
@@ -41,6 +43,8 @@ export interface VerifiedProof {
   readonly event: string;
   /** True when the signing key is one of the trusted vkeys passed in. */
   readonly keyTrusted: boolean;
+  /** Names of the given witnesses whose cosignature verified. */
+  readonly cosignedBy: readonly string[];
 }
 
 /** Build a proof bundle for event `id` against the newest checkpoint. */
@@ -84,7 +88,12 @@ export function proveEvent(
     id: e.id,
     event: e.body,
     vkey: signedBy.vkey,
-    tlog_proof: formatTlogProof({ index: e.seq, proof, checkpoint: cp.note }),
+    // The note with every replica cosignature: the witnesses of c2sp.org/tlog-proof.
+    tlog_proof: formatTlogProof({
+      index: e.seq,
+      proof,
+      checkpoint: openCosignatureLog(ledger).cosignedNote(cp),
+    }),
   };
 }
 
@@ -102,6 +111,7 @@ function field(b: Record<string, unknown>, name: string, what: string): string {
 export function verifyProofBundle(
   bundle: unknown,
   trustedVkeys?: readonly (string | LedgerVerifier)[],
+  witnesses?: { readonly cosigners: readonly CosignatureVerifier[]; readonly required: number },
 ): VerifiedProof {
   if (typeof bundle !== 'object' || bundle === null)
     throw new LogwardenError('LW_LEDGER_INVALID', 'proof bundle: expected a JSON object');
@@ -124,9 +134,27 @@ export function verifyProofBundle(
       'LW_LEDGER_INVALID',
       `proof bundle: "id" ${JSON.stringify(id)} is not the id inside the event`,
     );
-  // 1. the leaf hash; 2. the checkpoint and its log key; 4. the inclusion proof.
+  // 1. the leaf hash; 2. the checkpoint and its log key; 3. witnesses; 4. the inclusion proof.
   const leafHash = hashLeaf(event);
-  const { checkpoint } = openCheckpoint(tlog.checkpoint, [verifier]);
+  const { checkpoint, note } = openCheckpoint(tlog.checkpoint, [verifier]);
+  const cosignedBy: string[] = [];
+  for (const w of witnesses?.cosigners ?? []) {
+    const sig = note.signatures.find((s) => s.name === w.name && s.keyId === w.keyId);
+    if (sig === undefined) continue;
+    if (!w.verify(note.text, sig.sig)) {
+      throw new LogwardenError(
+        'LW_LEDGER_TAMPER',
+        `proof bundle: the cosignature by ${w.name} does not verify`,
+      );
+    }
+    cosignedBy.push(w.name);
+  }
+  if (witnesses !== undefined && cosignedBy.length < witnesses.required) {
+    throw new LogwardenError(
+      'LW_LEDGER_QUORUM',
+      `proof bundle: ${cosignedBy.length} of the required ${witnesses.required} replicas cosigned the checkpoint`,
+    );
+  }
   verifyInclusion(tlog.index, checkpoint.size, leafHash, tlog.proof, checkpoint.root);
   let keyTrusted = false;
   if (trustedVkeys !== undefined) {
@@ -147,5 +175,6 @@ export function verifyProofBundle(
     treeSize: checkpoint.size,
     event,
     keyTrusted,
+    cosignedBy,
   };
 }
