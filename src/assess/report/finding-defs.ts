@@ -227,6 +227,12 @@ export const FINDING_DEFS = {
     fix: 'Ask the follow-up question and record the answer.',
     refs: [A09],
   },
+  'INT-UNANSWERED': {
+    title: 'Questions left unanswered',
+    severity: 'medium',
+    fix: 'Answer the remaining questions (logwarden interview --list); an unanswered control is treated as absent until shown otherwise.',
+    refs: [A09, 'ASVS5:V16.1.1'],
+  },
   // ---- probe: what a light attack shows ----
   'PRB-NOT-LOGGED': {
     title: 'Attack-like requests left no trace in the logs',

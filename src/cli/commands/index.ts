@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
+import { registerInterview } from './interview.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerSearch } from './search.js';
@@ -26,4 +27,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   ingest: registerIngest,
   rules: registerRules,
   audit: registerAudit,
+  interview: registerInterview,
 };
