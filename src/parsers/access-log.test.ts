@@ -144,4 +144,25 @@ describe('access log parser', () => {
     expect(ev2.attributes?.['log.original_chars']).toBe(huge.length);
     expect(ev2.message!.length).toBe(MAX_FIELD_CHARS);
   });
+
+  it("reads Nginx Proxy Manager's proxy-host format", () => {
+    const ev = parseAccessLine(
+      '[27/Nov/2026:09:00:00 +0100] - 404 200 - GET https shop.example.org "/v1/health?x=1" [Client 192.0.2.104] [Length 512] [Gzip 1.1] [Sent-to 10.0.0.5] "curl/8.5.0" "-"',
+      ctx,
+    )!;
+    expect(ev).toMatchObject({
+      'log.format': 'npm_proxy',
+      time: '2026-11-27T08:00:00.000Z',
+      'client.address': '192.0.2.104',
+      'http.request.method': 'GET',
+      'url.path': '/v1/health',
+      'url.query': 'x=1',
+      'http.response.status_code': 200,
+      'http.response.body.bytes': 512,
+      'host.name': 'shop.example.org',
+      'user_agent.original': 'curl/8.5.0',
+    });
+    expect(ev['http.request.referrer']).toBeUndefined();
+    expect(parseAccessLine('[27/Nov/2026:09:00:00 +0100] something else', ctx)).toBeNull();
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Apache / nginx access logs: Common Log Format, Combined, their vhost-prefixed variants
- * (`%v`, `%v:%p`, Debian's `vhost_combined`, bunkerweb's `host ip - id - [...]`) and trailing
+ * (`%v`, `%v:%p`, Debian's `vhost_combined`, bunkerweb's `host ip - id - [...]`), Nginx Proxy
+ * Manager's proxy-host format (`log.format: npm_proxy`) and trailing
  * extras (nginx `$request_time`, Apache `%D`, Traefik `12ms`, `rt=0.123`, extra quoted fields).
  *
  * A hand-written scanner (indexOf over the line, no regex on the hot path): bench/parse.mjs
@@ -115,7 +116,47 @@ function applyExtras(ev: ParsedEvent, s: string, from: number): void {
   if (extra.length > 0) (ev.attributes ??= {})['access.extra'] = extra;
 }
 
+/**
+ * Nginx Proxy Manager's proxy-host format:
+ * `[time] $upstream_cache_status $upstream_status $status - $request_method $scheme $host "$request_uri"
+ * [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] [Sent-to $server] "$ua" "$referer"`
+ * (empty variables leave fewer tokens, so the status is the last number before the `-`).
+ */
+const NPM_PROXY =
+  /^\[([^\]]{20,32})\] ((?:\S+ )*?)- ([A-Z][A-Z_-]{0,19}) (\S+) (\S+) "((?:[^"\\]|\\.)*)" \[Client ([^\]\s]+)\](?: \[Length (\d+)\])?((?: \[[^\]]*\])*)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
+
+function parseNpmProxyLine(line: string): ParsedEvent | null {
+  if (line.length > 16384) return null; // the regex stays linear, but only on bounded text
+  const m = NPM_PROXY.exec(line);
+  if (m === null) return null;
+  const time = parseClfTime(m[1]!);
+  if (time === undefined) return null;
+  const ev: ParsedEvent = {
+    'event.name': 'http_request',
+    time,
+    'log.format': 'npm_proxy',
+    'log.original': line,
+    'client.address': m[7]!,
+    'http.request.method': m[3]!,
+  };
+  const uri = m[6]!;
+  const q = uri.indexOf('?');
+  ev['url.path'] = q < 0 ? uri : uri.slice(0, q);
+  if (q >= 0) ev['url.query'] = uri.slice(q + 1);
+  const statuses = m[2]!.split(' ').filter((t) => t.length === 3 && isDigits(t));
+  if (statuses.length > 0) ev['http.response.status_code'] = Number(statuses[statuses.length - 1]);
+  if (m[8] !== undefined) ev['http.response.body.bytes'] = Number(m[8]);
+  if (m[5] !== '-') ev['host.name'] = m[5];
+  const ua = m[10] === undefined ? undefined : dashToUndef(unescapeQuoted(m[10]));
+  const ref = m[11] === undefined ? undefined : dashToUndef(unescapeQuoted(m[11]));
+  if (ua !== undefined) ev['user_agent.original'] = ua;
+  if (ref !== undefined) ev['http.request.referrer'] = ref;
+  (ev.attributes ??= {})['url.scheme'] = m[4];
+  return ev;
+}
+
 export function parseAccessLine(line: string, _ctx: ParseContext): ParsedEvent | null {
+  if (line.charCodeAt(0) === 91 /* [ */) return parseNpmProxyLine(line);
   const lb = line.indexOf(' [');
   if (lb < 5) return null;
   const rb = line.indexOf('] "', lb + 2);
