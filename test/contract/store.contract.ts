@@ -348,6 +348,10 @@ export function runStoreContract(
 
       it('refuses a bad limit with a clear error', () => {
         expect(() => store.query({ limit: 0 })).toThrow(/limit/);
+        expect(() => store.query({ limit: 10, beforeSeq: Number.NaN })).toThrow(/beforeSeq/);
+        expect(() => store.query({ limit: 10, fromMs: Number.POSITIVE_INFINITY })).toThrow(
+          /fromMs/,
+        );
       });
 
       it('does not let query text reach SQL or FTS syntax', () => {

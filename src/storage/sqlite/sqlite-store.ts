@@ -224,6 +224,12 @@ export class SqliteStore implements EventStore {
         `limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${String(limit)}`,
       );
     }
+    for (const key of ['beforeSeq', 'fromMs', 'toMs'] as const) {
+      const v = q[key];
+      if (v !== undefined && !Number.isFinite(v)) {
+        throw new LogwardenError('LW_USAGE', `${key} must be a finite number, got ${String(v)}`);
+      }
+    }
     const { sql, params } = selectQuery(q, COLUMNS);
     return this.#read('query', () => (this.db.prepare(sql).all(...params) as Row[]).map(toStored));
   }
