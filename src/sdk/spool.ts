@@ -178,11 +178,13 @@ export class Spool {
 
   /** Deletes a fully acknowledged segment. */
   async remove(name: string): Promise<void> {
+    if (!this.#segments.some((s) => s.name === name)) return;
+    // File first, then the accounting: `bytes === 0` then really means an empty directory.
+    await fs.promises.rm(path.join(this.#dir, name), { force: true });
     const i = this.#segments.findIndex((s) => s.name === name);
     if (i < 0) return;
     const [seg] = this.#segments.splice(i, 1);
     this.#bytes -= seg!.size;
-    await fs.promises.rm(path.join(this.#dir, name), { force: true });
   }
 
   /** Releases the lock; the segments stay for the next start. */
