@@ -220,4 +220,43 @@ describe('file source', () => {
       createFileSource({ paths: ['/x'], sink, positionsFile: '/tmp/x', timezone: 'Nowhere/Land' }),
     ).toThrow(/Nowhere/);
   });
+
+  it('keeps its position when the sink fails, and delivers on the next poll', async () => {
+    const d = tmp();
+    const f = path.join(d, 'app.log');
+    writeFileSync(f, `${line(0)}\n${line(1)}\n`);
+    const inner = recordingSink();
+    let fail = true;
+    const sink: EventSink = {
+      async ingest(items, source, logSource) {
+        if (fail) throw new Error('disk full');
+        return inner.ingest(items, source, logSource);
+      },
+    };
+    const src = createFileSource({ paths: [f], sink, positionsFile: path.join(d, 'pos.json') });
+    sources.push(src);
+    await expect(src.poll()).rejects.toThrow('disk full');
+    fail = false;
+    await src.poll();
+    expectAll(inner.messages(), 2);
+  });
+
+  it('starts at the end of files it has never seen when asked to', async () => {
+    const d = tmp();
+    const f = path.join(d, 'app.log');
+    writeFileSync(f, `${line(0)}\n`);
+    const sink = recordingSink();
+    const src = createFileSource({
+      paths: [f],
+      sink,
+      positionsFile: path.join(d, 'pos.json'),
+      startAt: 'end',
+    });
+    sources.push(src);
+    await src.poll();
+    expect(sink.byId.size).toBe(0);
+    writeFileSync(f, `${line(0)}\n${line(1)}\n`);
+    await src.poll();
+    expect(sink.messages()).toEqual([line(1)]);
+  });
 });
