@@ -8,6 +8,7 @@
  * @example
  * bindingsFor({ product: 'linux', service: 'sshd' })[0].taxonomy // 'linux'
  */
+import { EVENT_FIELD_KIND } from '../../core/event.js';
 import { FIELD_MAPPINGS, KEYWORD_FIELDS, PROGRAM_FIELDS } from './field-mappings.js';
 import type { FieldMapping, Taxonomy } from './field-mappings.js';
 import type { FieldAccessor } from './event-view.js';
@@ -216,7 +217,7 @@ export function createAccessorFactory(
   const readerFor = (field: string): ((e: EventRecord) => unknown) => {
     let r = readers.get(field);
     if (r) return r;
-    const sources = mapping[field] ?? [field, `attributes.${field}`];
+    const sources = mapping[field] ?? defaultSources(field);
     const parts = sources.map((s) =>
       s.startsWith('@') ? (e: EventRecord) => derived(e, s) : (e: EventRecord) => readPath(e, s),
     );
@@ -242,7 +243,16 @@ export function sourceKeyFactory(
   overrides: FieldMapping = {},
 ): (field: string) => string {
   const mapping: FieldMapping = { ...FIELD_MAPPINGS[taxonomy], ...overrides };
-  return (field) => JSON.stringify(mapping[field] ?? [field, `attributes.${field}`]);
+  return (field) => JSON.stringify(mapping[field] ?? defaultSources(field));
+}
+
+/**
+ * An unmapped Sigma field is read as-is, then from `attributes`; a field of our core schema is
+ * read as-is only (the schema keeps core fields out of attributes), so `user_agent.original`
+ * named directly and `cs-user-agent` mapped to it are the same source, scanned once.
+ */
+function defaultSources(field: string): readonly string[] {
+  return EVENT_FIELD_KIND.has(field) ? [field] : [field, `attributes.${field}`];
 }
 
 export function keywordFieldsFor(
