@@ -98,9 +98,11 @@ describe.skipIf(!haveDist)('logwarden ingest', () => {
   });
 
   it('names what is wrong: a missing file, an unknown format, a bad zone', async () => {
-    const missing = await run(['ingest', '--data', data, path.join(dir, 'nope.log')]);
+    const fresh = path.join(dir, 'fresh-data');
+    const missing = await run(['ingest', '--data', fresh, auth, path.join(dir, 'nope.log')]);
     expect(missing.code).toBe(66);
     expect(missing.stderr).toContain('nope.log');
+    expect(existsSync(fresh)).toBe(false); // nothing was opened or stored
     const fmt = await run(['ingest', '--data', data, '--log-format', 'bogus', auth]);
     expect(fmt.code).toBe(64);
     expect(fmt.stderr).toContain('"bogus"');

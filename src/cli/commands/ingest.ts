@@ -90,6 +90,9 @@ Examples:
       };
       validateParseContext({ ...base, now: Date.now() });
       createLineParser(opts.logFormat ?? 'auto'); // unknown format: fail before opening anything
+      // Every input must be readable before anything is stored (a typo in the third name should
+      // not leave the first two imported).
+      for (const f of files) openLineInput(f);
       const config = commandConfig(opts, io);
       const redactor = createRedactor({
         extraFields: config.redaction.fields,
