@@ -7,6 +7,7 @@ import type { CliIO } from '../io.js';
 import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
 import { registerInterview } from './interview.js';
+import { registerProbe } from './probe.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerSearch } from './search.js';
@@ -28,4 +29,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   rules: registerRules,
   audit: registerAudit,
   interview: registerInterview,
+  probe: registerProbe,
 };

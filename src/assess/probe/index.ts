@@ -1,0 +1,11 @@
+export { PROBE_SHAPES, PROBE_USER_AGENT } from './shapes.js';
+export type { ProbeShape } from './shapes.js';
+export { planProbe, isLoopbackHost, PROBE_LIMITS } from './plan.js';
+export type { ProbePlan, PlannedProbe, PlannedRequest, ProbePlanOptions } from './plan.js';
+export { sendPlan } from './send.js';
+export type { SentRequest } from './send.js';
+export { apiSource, fileSource } from './evidence.js';
+export type { EvidenceSource, FlatEvent } from './evidence.js';
+export { checkProbe } from './check.js';
+export { probeFindings } from './probe-findings.js';
+export type { ProbeResult, ProbeOutcome } from './types.js';
