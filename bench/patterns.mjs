@@ -185,13 +185,13 @@ if (corpusBenign.length) series['inspectRequest corpus benign'] = [];
 // warm-up
 run(inspectRequest, benignReqs);
 run(inspectRequest, attackReqs);
+const S = (name, fn, reqs) => series[name].push(run(fn, reqs, name));
 for (let round = 0; round < ROUNDS; round++) {
-  series['fields only (decode, no detectors)'].push(run(fieldsOnly, benignReqs));
-  series['inspectRequest benign'].push(run(inspectRequest, benignReqs));
-  series['inspectRequest benign, unique UA/Referer/cookie'].push(run(inspectRequest, uniqueReqs));
-  series['inspectRequest attacks'].push(run(inspectRequest, attackReqs));
-  if (corpusBenign.length)
-    series['inspectRequest corpus benign'].push(run(inspectRequest, corpusBenign));
+  S('fields only (decode, no detectors)', fieldsOnly, benignReqs);
+  S('inspectRequest benign', inspectRequest, benignReqs);
+  S('inspectRequest benign, unique UA/Referer/cookie', inspectRequest, uniqueReqs);
+  S('inspectRequest attacks', inspectRequest, attackReqs);
+  if (corpusBenign.length) S('inspectRequest corpus benign', inspectRequest, corpusBenign);
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const base = median(series['fields only (decode, no detectors)']);

@@ -7,6 +7,7 @@ import type { SecurityEvent } from '../../core/event.js';
 import { detectCode, detectPhp } from './code.js';
 import { detectCommandInjection, startsWithCommand } from './cmdi.js';
 import { requestFields } from './fields.js';
+import { classifyHost } from './url-host.js';
 import { detectLog4Shell } from './log4shell.js';
 import { detectScanner } from './scanner.js';
 import { detectSqli } from './sqli.js';
@@ -85,7 +86,66 @@ const PRODUCT_FIRST = /^[a-z][a-z0-9._+-]{0,40}\/[0-9]/;
 /** A path made only of these characters can only carry traversal / hidden-file / backup probes. */
 const PLAIN_PATH = /^[a-z0-9/._~-]*$/;
 /** A plain absolute URL without query (Referer, redirect targets): only URL-shaped attacks apply. */
-const PLAIN_URL = /^https?:\/\/[a-z0-9.-]{1,253}(?::\d{1,5})?(?:\/[a-z0-9/._~-]{0,2048})?$/;
+const PLAIN_URL = /^https?:\/\/([a-z0-9.-]{1,253})(?::\d{1,5})?(\/[a-z0-9/._~-]{0,2048})?$/;
+/** Directory names whose appearance as a path segment is worth the full traversal check. */
+const SENSITIVE_DIRS = new Set([
+  'etc',
+  'proc',
+  'sys',
+  'var',
+  'root',
+  'home',
+  'usr',
+  'opt',
+  'windows',
+  'winnt',
+  'system32',
+  'inetpub',
+  'repair',
+  'web-inf',
+  'meta-inf',
+  'dev',
+  'boot',
+  'lib',
+  'tmp',
+  'bin',
+  'sbin',
+  'srv',
+  'server-status',
+  'lampp',
+  'xampp',
+]);
+/** File-name hints (extensions of configs, secrets, backups, logs; key files; filter chains). */
+const FILE_HINT =
+  /\.(?:ini|ht(?:access|passwd|digest)|config|conf|cfg|env|git|svn|hg|ya?ml|json|xml|sql|bak|old|orig|swp|sav|backup|dump|sqlite3?|db|mdb|log|pem|key|p12|pfx|inc)\b|^id_|_keys$|_hosts$|^wp-config|~$|0x2e|^convert\.|^string\.|^zlib\./;
+
+/**
+ * Cheap screen for a plain path (only `[a-z0-9/._~-]`): true when a segment is `..`, hidden, a
+ * system directory or a sensitive file name, i.e. when detectTraversal could find something.
+ * (bench/patterns.mjs: the full traversal regexes were the largest detector cost on benign paths.)
+ */
+function pathSuspect(p: string): boolean {
+  if (
+    p.charCodeAt(0) === 46 ||
+    p.indexOf('..') >= 0 ||
+    p.indexOf('/.') >= 0 ||
+    p.indexOf('./') >= 0 ||
+    p.indexOf('0x') >= 0
+  )
+    return true;
+  let start = 0;
+  for (let i = 0; i <= p.length; i++) {
+    if (i === p.length || p.charCodeAt(i) === 47) {
+      if (i > start) {
+        const seg = p.slice(start, i);
+        if (SENSITIVE_DIRS.has(seg)) return true;
+        if (/[._~-]/.test(seg) && FILE_HINT.test(seg)) return true;
+      }
+      start = i + 1;
+    }
+  }
+  return false;
+}
 
 /**
  * Run the detectors that can match `f`, cheapest routing first: plain values, plain paths and
@@ -95,7 +155,7 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
   const v = f.value;
   if (f.kind === 'path') {
     if (PLAIN_PATH.test(v)) {
-      detectTraversal(f, raw);
+      if (pathSuspect(v)) detectTraversal(f, raw);
       return;
     }
   } else if (f.kind === 'ua') {
@@ -118,15 +178,27 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
   } else if (PLAIN.test(v)) {
     // plain words, digits and `.,@-_`: only a few detectors can match (see PLAIN)
     if (WORDY.test(v)) detectSqli(f, raw);
-    if (v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) detectTraversal(f, raw);
+    if ((v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) && pathSuspect(v)) detectTraversal(f, raw);
     if (startsWithCommand(v)) detectCommandInjection(f, raw);
     if (v.indexOf('document.') >= 0 || v.indexOf('window.') >= 0) detectXss(f, raw);
     return;
-  } else if (PLAIN_URL.test(v)) {
-    detectSsrf(f, raw);
-    detectRfi(f, raw);
-    detectTraversal(f, raw);
-    return;
+  } else {
+    const u = PLAIN_URL.exec(v);
+    if (u) {
+      // a host name (not an IP literal, not an internal name) in a parameter that does not look
+      // like an include target can only matter through its path
+      const host = u[1] as string;
+      if (
+        /^[0-9]|[^a-z0-9.-]/.test(host) ||
+        classifyHost(host) !== 'name' ||
+        /include|file|page|path|dir|root|conf|temp|tpl|mod|inc/.test(f.field)
+      ) {
+        detectSsrf(f, raw);
+        detectRfi(f, raw);
+      }
+      if (u[2] !== undefined && pathSuspect(u[2])) detectTraversal(f, raw);
+      return;
+    }
   }
   runAll(f, raw);
 }
