@@ -17,6 +17,20 @@ import { createCommitFeed, type CommitFeed } from './commit-feed.js';
 import { createInflightBudget } from './ingest/budget.js';
 import type { PrepareResult } from './ingest/route.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import type { FastifyInstance } from 'fastify';
+import { createAuthenticate, type Authenticate } from './auth/authenticate.js';
+import type { AlertStore } from '../detection/alerts/alert-store.js';
+import { createAlertBus, type AlertBus } from './components/alert-bus.js';
+import { createDetectionComponent } from './components/detection.js';
+
+/** Routes a component adds to the HTTP API; registered before it listens (HTTP starts last). */
+export type RouteRegistrar = (app: FastifyInstance, authenticate: Authenticate) => void;
+
+/** What components expose to each other once started. */
+export interface Services {
+  /** The alert store (set by the detection component). */
+  alerts?: AlertStore;
+}
 
 /** What every component can use. */
 export interface RuntimeContext {
@@ -28,6 +42,11 @@ export interface RuntimeContext {
   readonly logger: Logger;
   /** True once stop() began: components refuse new work. */
   readonly draining: () => boolean;
+  /** New and updated alerts: detection publishes; alerting and the dashboard listen. */
+  readonly bus: AlertBus;
+  /** Routes components add to the HTTP API. */
+  readonly routes: RouteRegistrar[];
+  readonly services: Services;
 }
 
 /** A part of the running server (HTTP API, pruner, receivers, detection...). */
@@ -87,6 +106,8 @@ function httpComponent(onListening: (url: string) => void, timeoutSecs: () => nu
         logger: ctx.logger,
         isDraining: ctx.draining,
       });
+      const authenticate = createAuthenticate(ctx.tokens);
+      for (const register of ctx.routes) register(app, authenticate);
       const { host, port } = parseListen(s.listen, 'server.listen');
       const url = await app.listen({ host, port }).catch((e: NodeJS.ErrnoException) => {
         throw new LogwardenError(
@@ -150,6 +171,7 @@ export const BUILTIN_COMPONENTS: Readonly<
   Record<string, (config: Config) => Component | undefined>
 > = {
   retention: () => retentionComponent(),
+  detection: (config) => (config.detection.enabled ? createDetectionComponent() : undefined),
 };
 
 /**
@@ -170,6 +192,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     metrics: createServerMetrics(),
     logger,
     draining: () => draining,
+    bus: createAlertBus((e) => logger.error({ err: e }, 'alert listener failed')),
+    routes: [],
+    services: {},
   };
   const builtins = Object.values(BUILTIN_COMPONENTS)
     .map((factory) => factory(config))

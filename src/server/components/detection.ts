@@ -18,7 +18,7 @@ import {
 } from '../../detection/engine/index.js';
 import type { EventStore, StoredEvent } from '../../storage/types.js';
 import type { Component, RuntimeContext } from '../runtime.js';
-import type { AlertBus } from './alert-bus.js';
+import { registerAlertRoutes } from '../api/alert-routes.js';
 
 interface SqliteLike {
   readonly db: Database.Database;
@@ -52,10 +52,7 @@ export interface DetectionComponent extends Component {
 
 const MAX_REPLAY_EVENTS = 500_000;
 
-export function createDetectionComponent(
-  bus: AlertBus,
-  now: () => number = Date.now,
-): DetectionComponent {
+export function createDetectionComponent(now: () => number = Date.now): DetectionComponent {
   let engine: DetectionEngine | undefined;
   let alerts: AlertStore | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -75,6 +72,11 @@ export function createDetectionComponent(
       const cfg = ctx.config.detection;
       const { db, migrate } = sqliteOf(ctx.store);
       alerts = createAlertStore(db, (ns, steps) => migrate.call(ctx.store, ns, steps));
+      ctx.services.alerts = alerts;
+      ctx.routes.push((app, authenticate) =>
+        registerAlertRoutes(app, { alerts: () => alerts, authenticate }),
+      );
+      const bus = ctx.bus;
       if (!cfg.enabled) return;
       migrate.call(ctx.store, 'detection', [
         'CREATE TABLE detection_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL) STRICT',
