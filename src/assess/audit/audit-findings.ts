@@ -60,7 +60,7 @@ export function buildAuditFindings(m: AuditMeasurements): Finding[] {
             : 'AUD-PII';
     push(
       makeFinding(id, 'audit', {
-        summary: `${s.count} line${s.count === 1 ? '' : 's'} contain a ${SENSITIVE_LABELS[s.kind]} (excerpts below are masked)`,
+        summary: `${s.count} line${s.count === 1 ? ' contains' : 's contain'} a ${SENSITIVE_LABELS[s.kind]} (excerpts below are masked)`,
         evidence: s.samples,
       }),
     );
@@ -175,7 +175,7 @@ export function buildAuditFindings(m: AuditMeasurements): Finding[] {
   );
   const alertEvidence = (as: typeof m.alerts): Evidence[] =>
     as.slice(0, 12).map((a) => ({
-      text: `${a.title}: ${a.entity || 'no entity'} ×${a.count} (${a.severity})`,
+      text: `${a.title} (${a.severity}, ${a.count} event${a.count === 1 ? '' : 's'}${a.entity.startsWith('ip:') || a.entity.startsWith('user:') ? `, ${a.entity}` : ', no source address in the log'}): ${a.evidence[0]?.text ?? ''}`,
       ...(a.evidence[0]?.file !== undefined ? { file: a.evidence[0].file } : {}),
       ...(a.evidence[0]?.line !== undefined ? { line: a.evidence[0].line } : {}),
     }));

@@ -46,12 +46,17 @@ function fromApiAlert(a: FlatEvent): AlertLike {
 
 function engineAlerts(events: readonly FlatEvent[]): AlertLike[] {
   const engine = createDetectionEngine({ rules: loadRules({ builtin: true, dirs: [] }).rules });
-  const sorted = [...events].sort((a, b) => String(a.time ?? '').localeCompare(String(b.time ?? '')));
+  const sorted = [...events].sort((a, b) =>
+    String(a.time ?? '').localeCompare(String(b.time ?? '')),
+  );
   const all = new Map<string, { rule: string; eventIds: string[] }>();
   const keep = (as: ReturnType<typeof engine.process>): void => {
     for (const a of as) {
       if (a.kind === 'silence' || a.kind === 'anomaly') continue;
-      all.set(a.id, { rule: a.rule.name ?? a.rule.title, eventIds: a.events.map((e) => e.id ?? '') });
+      all.set(a.id, {
+        rule: a.rule.name ?? a.rule.title,
+        eventIds: a.events.map((e) => e.id ?? ''),
+      });
     }
   };
   for (const e of sorted) keep(engine.process(e, { source: String(e['log.source'] ?? 'probe') }));
@@ -83,7 +88,9 @@ export async function checkProbe(
     }
     o.onPoll?.(firstSeen.size, plan.probes.length);
     // Done when every probe was seen with as many events as requests, or time is up.
-    const complete = plan.probes.every((p) => (matched.get(p.shape.name)?.length ?? 0) >= p.requests.length);
+    const complete = plan.probes.every(
+      (p) => (matched.get(p.shape.name)?.length ?? 0) >= p.requests.length,
+    );
     if (complete || now >= deadline) break;
     await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
@@ -106,7 +113,9 @@ export async function checkProbe(
     const expected: readonly string[] =
       name === 'failed_logins' ? [...EXPECTED, ...EXPECTED_LOGIN] : EXPECTED;
     const fields = expected.filter((f) => m.some((e) => present(e, f)));
-    const rules = [...new Set(alerts.filter((a) => a.eventIds.some((id) => ids.has(id))).map((a) => a.rule))];
+    const rules = [
+      ...new Set(alerts.filter((a) => a.eventIds.some((id) => ids.has(id))).map((a) => a.rule)),
+    ];
     const seen = firstSeen.get(name);
     const sentAt = firstSent.get(name);
     return {
@@ -122,7 +131,9 @@ export async function checkProbe(
       alerted: m.length === 0 ? false : rules.length > 0,
       alertRules: rules,
       expectAlert: p.shape.expectAlert,
-      ...(seen !== undefined && sentAt !== undefined ? { latencyMs: Math.max(0, seen - sentAt) } : {}),
+      ...(seen !== undefined && sentAt !== undefined
+        ? { latencyMs: Math.max(0, seen - sentAt) }
+        : {}),
     };
   });
   return {

@@ -64,10 +64,17 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
-function bounded(v: number | undefined, name: string, lim: { default: number; cap: number }): number {
+function bounded(
+  v: number | undefined,
+  name: string,
+  lim: { default: number; cap: number },
+): number {
   const n = v ?? lim.default;
   if (!Number.isInteger(n) || n < 1 || n > lim.cap)
-    throw new LogwardenError('LW_USAGE', `${name} ${String(v)}: expected an integer from 1 to ${lim.cap} (hard cap)`);
+    throw new LogwardenError(
+      'LW_USAGE',
+      `${name} ${String(v)}: expected an integer from 1 to ${lim.cap} (hard cap)`,
+    );
   return n;
 }
 
@@ -79,12 +86,18 @@ export function planProbe(o: ProbePlanOptions): ProbePlan {
   try {
     target = new URL(o.target);
   } catch {
-    throw new LogwardenError('LW_USAGE', `target ${JSON.stringify(o.target)} is not a URL (expected http://host:port/)`);
+    throw new LogwardenError(
+      'LW_USAGE',
+      `target ${JSON.stringify(o.target)} is not a URL (expected http://host:port/)`,
+    );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new LogwardenError('LW_USAGE', `target ${o.target}: only http and https are probed`);
   if (target.username || target.password)
-    throw new LogwardenError('LW_USAGE', `target ${target.host}: credentials in the URL are not accepted`);
+    throw new LogwardenError(
+      'LW_USAGE',
+      `target ${target.host}: credentials in the URL are not accepted`,
+    );
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const authorized = (o.authorize ?? []).map((h) => h.replace(/^\[|\]$/g, '').toLowerCase());
   if (!isLoopbackHost(host) && !authorized.includes(host))
@@ -97,15 +110,25 @@ export function planProbe(o: ProbePlanOptions): ProbePlan {
   const maxRequests = bounded(o.maxRequests, '--max-requests', PROBE_LIMITS.maxRequests);
   const loginPath = o.loginPath ?? '/login';
   if (!loginPath.startsWith('/') || /[\s?#]/.test(loginPath))
-    throw new LogwardenError('LW_USAGE', `--login-path ${JSON.stringify(loginPath)}: expected a path starting with / (no query)`);
+    throw new LogwardenError(
+      'LW_USAGE',
+      `--login-path ${JSON.stringify(loginPath)}: expected a path starting with / (no query)`,
+    );
   const userField = o.userField ?? 'email';
   const passwordField = o.passwordField ?? 'password';
-  for (const [name, v] of [['--user-field', userField], ['--password-field', passwordField]] as const)
-    if (!FIELD.test(v)) throw new LogwardenError('LW_USAGE', `${name} ${JSON.stringify(v)}: expected a field name`);
+  for (const [name, v] of [
+    ['--user-field', userField],
+    ['--password-field', passwordField],
+  ] as const)
+    if (!FIELD.test(v))
+      throw new LogwardenError('LW_USAGE', `${name} ${JSON.stringify(v)}: expected a field name`);
   const known = PROBE_SHAPES.map((s) => s.name);
   for (const n of o.only ?? [])
     if (!known.includes(n))
-      throw new LogwardenError('LW_USAGE', `--only ${n}: unknown probe (known: ${known.join(', ')})`);
+      throw new LogwardenError(
+        'LW_USAGE',
+        `--only ${n}: unknown probe (known: ${known.join(', ')})`,
+      );
   const shapes = PROBE_SHAPES.filter((s) => o.only === undefined || o.only.includes(s.name));
 
   const probes: PlannedProbe[] = shapes.map((shape) => {
@@ -128,17 +151,29 @@ export function planProbe(o: ProbePlanOptions): ProbePlan {
       for (const [k, v] of Object.entries(shape.headers ?? {})) headers[k] = fill(v);
       let body: string | undefined;
       if (shape.json) {
-        body = JSON.stringify(Object.fromEntries(Object.entries(shape.json).map(([k, v]) => [fill(k), fill(v)])));
+        body = JSON.stringify(
+          Object.fromEntries(Object.entries(shape.json).map(([k, v]) => [fill(k), fill(v)])),
+        );
         headers['content-type'] = 'application/json';
       }
       // Concatenate rather than resolve: URL resolution would normalize the ../ probe away.
       const base = target.origin + target.pathname.replace(/\/$/, '');
-      requests.push({ probe: shape.name, index: i, method: shape.method, url: base + fill(shape.path), headers, ...(body !== undefined ? { body } : {}) });
+      requests.push({
+        probe: shape.name,
+        index: i,
+        method: shape.method,
+        url: base + fill(shape.path),
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
     }
     return { shape, canary, requests };
   });
   const total = probes.reduce((s, p) => s + p.requests.length, 0);
   if (total > maxRequests)
-    throw new LogwardenError('LW_USAGE', `the plan needs ${total} requests, more than --max-requests ${maxRequests}; lower --burst or pick probes with --only`);
+    throw new LogwardenError(
+      'LW_USAGE',
+      `the plan needs ${total} requests, more than --max-requests ${maxRequests}; lower --burst or pick probes with --only`,
+    );
   return { target, rate, probes, total };
 }

@@ -15,12 +15,15 @@ export function probeFindings(r: ProbeResult): Finding[] {
         severity: notLogged.length === r.probes.length ? 'critical' : 'high',
       }),
     );
-  const notAlerted = r.probes.filter((p) => p.logged && p.expectAlert && p.alerted === false);
+  // Not logged means not alerted either: an attack nobody saw.
+  const notAlerted = r.probes.filter((p) => p.expectAlert && p.alerted === false);
   if (notAlerted.length > 0)
     out.push(
       makeFinding('PRB-NOT-ALERTED', 'probe', {
-        summary: `${notAlerted.length} logged probe${notAlerted.length === 1 ? '' : 's'} raised no alert: ${notAlerted.map((p) => p.label).join('; ')}`,
-        evidence: notAlerted.map((p) => ({ text: `${p.label}: ${p.loggedEvents} events with canary ${p.canary}, no alert` })),
+        summary: `${notAlerted.length} attack-like probe${notAlerted.length === 1 ? '' : 's'} raised no alert: ${notAlerted.map((p) => p.label).join('; ')}`,
+        evidence: notAlerted.map((p) => ({
+          text: `${p.label}: ${p.logged ? `${p.loggedEvents} events with canary ${p.canary}` : 'not logged'}, no alert`,
+        })),
       }),
     );
   const partial = r.probes.filter((p) => p.logged && p.missingFields.length > 0);
@@ -28,7 +31,9 @@ export function probeFindings(r: ProbeResult): Finding[] {
     out.push(
       makeFinding('PRB-MISSING-FIELDS', 'probe', {
         summary: `${partial.length} probe${partial.length === 1 ? ' was' : 's were'} logged without some who/what/where fields`,
-        evidence: partial.map((p) => ({ text: `${p.label}: missing ${p.missingFields.join(', ')}` })),
+        evidence: partial.map((p) => ({
+          text: `${p.label}: missing ${p.missingFields.join(', ')}`,
+        })),
       }),
     );
   return out;

@@ -32,7 +32,10 @@ export const PROBE_SHAPES: readonly ProbeShape[] = [
     label: 'failed logins for made-up users',
     method: 'POST',
     path: '{login_path}',
-    json: { '{user_field}': '{canary}-{i}@probe.invalid', '{password_field}': 'not-a-password-{i}' },
+    json: {
+      '{user_field}': '{canary}-{i}@probe.invalid',
+      '{password_field}': 'not-a-password-{i}',
+    },
     count: 6,
     expectAlert: true,
     expect: 'authn_login_fail per attempt; password spraying / brute force alert',

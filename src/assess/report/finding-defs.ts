@@ -241,7 +241,7 @@ export const FINDING_DEFS = {
     refs: [A09, 'ASVS4:V7.1.3', 'ASVS5:V16.3.3', 'PCI:10.2.1.4'],
   },
   'PRB-NOT-ALERTED': {
-    title: 'Attack-like requests were logged but raised no alert',
+    title: 'Attack-like requests raised no alert',
     severity: 'high',
     fix: 'Enable detection for these patterns (OWASP rule pack, attack patterns, 404 scanning) and route its alerts to someone.',
     refs: [A09, 'PCI:10.4.1.1', 'ASVS5:V16.4.3'],

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
 import { registerInterview } from './interview.js';
@@ -30,4 +31,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   audit: registerAudit,
   interview: registerInterview,
   probe: registerProbe,
+  assess: registerAssess,
 };

@@ -16,7 +16,11 @@ import {
   type EvidenceSource,
   type ProbePlan,
 } from '../../assess/probe/index.js';
-import { buildReport, parseReportFormat, type AssessmentReport } from '../../assess/report/index.js';
+import {
+  buildReport,
+  parseReportFormat,
+  type AssessmentReport,
+} from '../../assess/report/index.js';
 import { LogwardenError } from '../../core/errors.js';
 import type { CliIO } from '../io.js';
 import { parsePositiveInt } from '../output.js';
@@ -45,7 +49,9 @@ function describePlan(plan: ProbePlan): string {
     '',
   ];
   for (const p of plan.probes) {
-    lines.push(`${p.shape.name}  (${p.shape.label}; canary ${p.canary}; ${p.requests.length} request${p.requests.length === 1 ? '' : 's'})`);
+    lines.push(
+      `${p.shape.name}  (${p.shape.label}; canary ${p.canary}; ${p.requests.length} request${p.requests.length === 1 ? '' : 's'})`,
+    );
     for (const r of p.requests.slice(0, 3)) {
       const hdrs = Object.entries(r.headers)
         .map(([k, v]) => `${k}: ${v.length > 80 ? `${v.slice(0, 20)}… (${v.length} bytes)` : v}`)
@@ -74,7 +80,12 @@ export async function probeToReport(
     ...(o.passwordField ? { passwordField: o.passwordField } : {}),
     burst: parsePositiveInt(o.burst, '--burst', PROBE_LIMITS.burst.default, PROBE_LIMITS.burst.cap),
     rate: parsePositiveInt(o.rate, '--rate', PROBE_LIMITS.rate.default, PROBE_LIMITS.rate.cap),
-    maxRequests: parsePositiveInt(o.maxRequests, '--max-requests', PROBE_LIMITS.maxRequests.default, PROBE_LIMITS.maxRequests.cap),
+    maxRequests: parsePositiveInt(
+      o.maxRequests,
+      '--max-requests',
+      PROBE_LIMITS.maxRequests.default,
+      PROBE_LIMITS.maxRequests.cap,
+    ),
     ...(o.only ? { only: o.only } : {}),
   });
   if (o.dryRun) {
@@ -87,7 +98,10 @@ export async function probeToReport(
   if (o.logwarden !== undefined) {
     const token = o.token ?? io.env.LOGWARDEN_TOKEN;
     if (!token)
-      throw new LogwardenError('LW_USAGE', '--logwarden needs --token (or LOGWARDEN_TOKEN) with the read scope');
+      throw new LogwardenError(
+        'LW_USAGE',
+        '--logwarden needs --token (or LOGWARDEN_TOKEN) with the read scope',
+      );
     source = apiSource(o.logwarden, token, () => startMs);
   } else if (o.logFile !== undefined) {
     source = fileSource(o.logFile);
@@ -109,7 +123,9 @@ export async function probeToReport(
       'LW_UNAVAILABLE',
       `${plan.target.origin}: no request got an answer (${failed[0]?.error ?? 'error'}); is the target running?`,
     );
-  io.err(`probe: sent ${sent.length}; looking for the canaries in ${source.describe} for up to ${waitMs / 1000}s\n`);
+  io.err(
+    `probe: sent ${sent.length}; looking for the canaries in ${source.describe} for up to ${waitMs / 1000}s\n`,
+  );
   const result = await checkProbe(plan, sent, source, {
     waitMs,
     onPoll: (found, total) => {
@@ -142,10 +158,26 @@ export function registerProbe(program: Command, io: CliIO): void {
     .option('--login-path <path>', 'the login route', '/login')
     .option('--user-field <name>', 'user name field of the login JSON body', 'email')
     .option('--password-field <name>', 'password field of the login JSON body', 'password')
-    .option('--burst <n>', `404 burst size (max ${PROBE_LIMITS.burst.cap})`, String(PROBE_LIMITS.burst.default))
-    .option('--rate <n>', `requests per second (max ${PROBE_LIMITS.rate.cap})`, String(PROBE_LIMITS.rate.default))
-    .option('--max-requests <n>', `refuse a plan larger than this (max ${PROBE_LIMITS.maxRequests.cap})`, String(PROBE_LIMITS.maxRequests.default))
-    .option('--only <probe>', `run only this probe (repeatable): ${PROBE_SHAPES.map((s) => s.name).join(', ')}`, collect)
+    .option(
+      '--burst <n>',
+      `404 burst size (max ${PROBE_LIMITS.burst.cap})`,
+      String(PROBE_LIMITS.burst.default),
+    )
+    .option(
+      '--rate <n>',
+      `requests per second (max ${PROBE_LIMITS.rate.cap})`,
+      String(PROBE_LIMITS.rate.default),
+    )
+    .option(
+      '--max-requests <n>',
+      `refuse a plan larger than this (max ${PROBE_LIMITS.maxRequests.cap})`,
+      String(PROBE_LIMITS.maxRequests.default),
+    )
+    .option(
+      '--only <probe>',
+      `run only this probe (repeatable): ${PROBE_SHAPES.map((s) => s.name).join(', ')}`,
+      collect,
+    )
     .option('--wait <secs>', 'how long to wait for the probes to show up', '15')
     .option('--dry-run', 'print the requests that would be sent, send nothing')
     .option('--title <text>', 'report title')
