@@ -64,7 +64,8 @@ export function compileDetection(
       reqs.push(conditionRequirement(ast, selReqs));
       return pred;
     } catch (e) {
-      throw new Error(`condition: ${(e as Error).message}`, { cause: e });
+      const msg = (e as Error).message;
+      throw new Error(msg.startsWith('condition') ? msg : `condition: ${msg}`, { cause: e });
     }
   });
   // A list of conditions (Sigma v1) is their OR.

@@ -62,7 +62,7 @@ export function loadSigmaDirectory(
       } else if (RULE_FILE.test(entry) && !TESTS_FILE.test(entry)) {
         files++;
         try {
-          rules.push(...loadSigmaFile(p, opts));
+          rules.push(...loadSigmaFile(p, { ...opts, errors }));
         } catch (e) {
           errors.push(
             e instanceof LogwardenError

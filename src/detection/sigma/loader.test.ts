@@ -97,6 +97,24 @@ detection:
     ]);
   });
 
+  it('keeps the valid documents of a file when errors are collected', () => {
+    const errors: LogwardenError[] = [];
+    const good = RULE.replace('title: Test rule', 'title: Good');
+    const bad = RULE.replace('title: Test rule', 'title: Bad').replace(
+      'condition: sel',
+      'condition: nope',
+    );
+    const rules = loadSigmaText(`${good}---\n${bad}---\n${good.replace('Good', 'Good too')}`, {
+      file: 'c.yml',
+      errors,
+    });
+    expect(rules.map((r) => r.title)).toEqual(['Good', 'Good too']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(
+      /c\.yml: rule .*"Bad" \(document 2, line \d+\): condition references missing selection 'nope'/,
+    );
+  });
+
   it('validates correlation rules', () => {
     const corr = (body: string): string => `title: C\ncorrelation:\n${body}`;
     expect(

@@ -19,6 +19,11 @@ import type { YamlDocument, YamlValue } from './yaml-source.js';
 export interface LoadOptions extends CompileOptions {
   /** File name used in error messages and recorded on each rule. */
   readonly file?: string;
+  /**
+   * When given, a rule document that cannot load is recorded here and the other documents of
+   * the file still load (rule collections keep their valid rules); otherwise the first throws.
+   */
+  readonly errors?: LogwardenError[];
 }
 
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
@@ -66,7 +71,12 @@ export function loadSigmaText(text: string, opts: LoadOptions = {}): LoadedSigma
     try {
       out.push(buildRule(v, doc.index + 1, opts));
     } catch (e) {
-      fail((e as Error).message, e, v);
+      if (!opts.errors) fail((e as Error).message, e, v);
+      try {
+        fail((e as Error).message, e, v);
+      } catch (err) {
+        opts.errors!.push(err as LogwardenError);
+      }
     }
   }
   return out;
