@@ -80,11 +80,18 @@ for (const file of ['http_requests.jsonl', 'payloads.jsonl']) {
 }
 const metrics = computeReport(records);
 console.log(renderReport(metrics));
-writeFileSync(
-  out,
-  renderDetectionDoc(metrics, {
-    generatedBy: 'scripts/detection-report.mjs',
-    corpus: 'corpus/dev',
-  }),
-);
+const doc = renderDetectionDoc(metrics, {
+  generatedBy: 'scripts/detection-report.mjs',
+  corpus: 'corpus/dev',
+});
+// formatted like the rest of the repository (prettier is a dev dependency; plain output without it)
+let formatted = doc;
+try {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path.join(repoRoot, 'docs/x.md'))) ?? {};
+  formatted = await prettier.format(doc, { ...options, parser: 'markdown' });
+} catch (e) {
+  console.error(`detection-report: writing unformatted markdown (${e.message})`);
+}
+writeFileSync(out, formatted);
 console.log(`wrote ${path.relative(repoRoot, out)}`);

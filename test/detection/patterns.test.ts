@@ -177,7 +177,7 @@ describe('attacks are found', () => {
       expect(x.score).toBeGreaterThan(0);
       expect(x.score).toBeLessThanOrEqual(1);
       expect(x.excerpt.length).toBeLessThanOrEqual(96);
-      // eslint-disable-next-line no-control-regex
+
       expect(x.excerpt).not.toMatch(/[\x00-\x1f]/);
     }
   });

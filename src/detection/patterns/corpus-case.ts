@@ -24,7 +24,6 @@ interface CorpusLine {
 
 /** Encode a payload for a query parameter the way a client that sends it verbatim must. */
 export function queryEncode(payload: string): string {
-  // eslint-disable-next-line no-control-regex
   return payload.replace(/[&#\s\x00-\x1f\x7f]|[^\x00-\x7f]/gu, (c) => encodeURIComponent(c));
 }
 

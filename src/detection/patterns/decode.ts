@@ -217,7 +217,6 @@ const LOOKALIKE: Readonly<Record<string, string>> = {
   '\u00a0': ' ',
 };
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
 function foldUnicode(s: string): string {

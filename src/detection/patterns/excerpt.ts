@@ -6,6 +6,6 @@ const EXCERPT_CHARS = 96;
 export function excerptAround(s: string, at: number): string {
   const start = Math.max(0, at - 24);
   const cut = s.slice(start, start + EXCERPT_CHARS);
-  // eslint-disable-next-line no-control-regex
+
   return cut.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '·');
 }

@@ -63,13 +63,12 @@ const STRUCTURAL = new Set([
 ]);
 
 /** Field labels carry attacker-chosen names: keep them short and free of control characters. */
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 function label(prefix: string, name: string): string {
-  // eslint-disable-next-line no-control-regex
   const n = name.length > 64 ? name.slice(0, 64) + '…' : name;
-  // eslint-disable-next-line no-control-regex
+
   return prefix + (CONTROL.test(n) ? n.replace(/[\x00-\x1f\x7f]/g, '·') : n);
 }
 

@@ -41,17 +41,27 @@ ${LIMITS.maxFindings} findings per request. Every regular expression is checked 
 child process (test/detection/patterns-redos.test.ts).`;
 }
 
-const GAPS = `## Known gaps (why the misses are missed)
+const GAPS = `## Known gaps and why
 
 - **Fragments without syntax.** Payload lists contain entries such as \`PRINT\`, \`exec xp\`,
-  \`onpointerout\`, \`id\`, \`'\` or a bare file name. Flagging bare words would flag ordinary
-  values; we accept these misses rather than the false positives.
-- **CRS PL2–4 signals.** Several CRS rules fire on a single SQL function name, a keyword or a count
-  of special characters; we require injection *syntax* (a context break, an operator, a call), so
-  some of those cases are not detected.
+  \`onpointerout\`, \`id\`, \`ls\`, \`'\`, \`|\` or a bare file name (\`database.js\`,
+  \`install.php\`). Flagging bare words would flag ordinary values, so these stay misses.
+- **Template and PHP code labelled as command injection.** Some command-injection payloads are
+  \`{{4+4}}\`, \`phpinfo()\` or \`{\${sleep(10)}}\`: we report them as code_injection or
+  php_injection, which the "detected (class)" column does not count (the "any finding" column does).
+- **CRS rules that fire on a single token.** Several CRS rules (PL2 and above, and a few PL1 ones)
+  fire on one SQL function name, a JSON operator, a float literal or a count of special characters;
+  we require injection syntax (a context break, an operator, a call), so cases like \`div(23,-2)\`,
+  \`2.2250738585072011e-308\`, \`<f o r m\` or an \`X-Filename: .boto\` upload stay undetected.
+- **Body false positives.** Benign CRS body cases include requests that are attacks by any reading
+  (\`{"id_order":"select(sleep(10));"}\`, a multipart upload of
+  \`<?php var_dump(file_get_contents("/etc/passwd")); ?>\`, an article explaining SQL injection with
+  working examples): CRS marks them benign because the rule under test is a protocol rule. They are
+  listed above; body rates carry no target.
+- **NoSQL operators** (\`[$ne]\`, \`{"$where": ...}\`) are reported with class \`sqli\`
+  (rule \`sqli.nosql-operator\`), as CRS files them.
 - **Classes without a detector** (protocol violations, request smuggling, session fixation, Java
-  deserialization, LDAP/NoSQL/XXE injection) belong to protocol validation or other rule packs.
-- Body cases are reported but carry no target: bodies are only seen when the SDK sends them.`;
+  deserialization, LDAP/XXE injection) belong to protocol validation or other rule packs.`;
 
 /** Render the page. */
 export function renderDetectionDoc(m: ReportMetrics, o: DocOptions): string {

@@ -143,7 +143,7 @@ interface Hit {
 }
 
 /** Remove characters browsers skip inside scheme names (`java\tscript:`, `jav&#x09;ascript:`). */
-// eslint-disable-next-line no-control-regex
+
 const SQUEEZE = /[\x00-\x20]+/g;
 
 function scanTags(v: string, hit: (s: number, r: string, at: number) => void): void {
