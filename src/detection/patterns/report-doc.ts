@@ -27,9 +27,9 @@ const METHOD = `## Method
   rfi accepts path_traversal and ssrf; ssrf accepts rfi; php_injection and code_injection accept
   each other). "detected (any finding)" counts any finding. A benign case is a false positive when it
   has any finding at all.
-- Classes we do not detect by design (protocol, protocol_attack, session_fixation, java_injection,
-  ldap/nosql/orm injection, ssti, xxe) are listed for completeness; their "any finding" column shows
-  incidental hits.`;
+- Classes without a detector of their own (protocol, protocol_attack, session_fixation,
+  java_injection, ldap/orm injection, ssti, xxe) are listed for completeness; their "any finding"
+  column shows incidental hits. NoSQL operators are reported as sqli (rule sqli.nosql-operator).`;
 
 function caps(): string {
   return `## Input caps
