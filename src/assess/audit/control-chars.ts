@@ -33,12 +33,12 @@ export function scanControl(line: string, ev: ParsedEvent): ControlKind[] {
   const out: ControlKind[] = [];
   if (ANSI.test(line)) out.push('ansi_escape');
   if (CONTROL.test(line)) out.push('control_char');
+  // Fields decoded from JSON escapes (`\n`, `\u001b`) carry characters the raw line hides.
   for (const f of FIELDS) {
     const v = ev[f];
-    if (typeof v === 'string' && /[\r\n]/.test(v)) {
-      out.push('crlf_in_field');
-      break;
-    }
+    if (typeof v !== 'string') continue;
+    if (/[\r\n]/.test(v) && !out.includes('crlf_in_field')) out.push('crlf_in_field');
+    if (ANSI.test(v) && !out.includes('ansi_escape')) out.push('ansi_escape');
   }
   const url = `${ev['url.path'] ?? ''}?${ev['url.query'] ?? ''}`;
   if (ENCODED.test(url)) out.push('encoded_crlf');

@@ -31,6 +31,7 @@ const EMAIL =
   /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g;
 // SSN: not 000/666/9xx area, not 00 group, not 0000 serial (SSA rules).
 const SSN = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
+const SUDO_PWD = /\bPWD=\//g;
 const PREFILTER = /@|\d{3}-\d{2}-\d{4}|sess|sid/i;
 
 const EXCERPT_CHARS = 160;
@@ -67,8 +68,11 @@ export function scanSensitive(line: string): SensitiveHit | undefined {
     });
   }
   const names: string[] = [];
-  s = redactor.redactString(s, names);
-  for (const n of names) kinds.add(n === 'card' ? 'card' : 'secret');
+  // sudo's `PWD=/home/x` is a working directory, not a password (the core pattern reads `pwd=`).
+  s = redactor
+    .redactString(s.replace(SUDO_PWD, 'PWD\u0000/'), names)
+    .replace(/PWD\u0000\//g, 'PWD=/');
+  for (const n of names) kinds.add(n === 'pattern:card' ? 'card' : 'secret');
   if (kinds.size === 0) return undefined;
   return { kinds: [...kinds], masked: excerpt(s) };
 }

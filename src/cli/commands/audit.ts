@@ -71,7 +71,14 @@ export function writeReport(io: CliIO, report: AssessmentReport, o: ReportOutput
         `${report.kind}: score ${report.score}/100, grade ${report.grade}, ${report.findings.length} findings\n`,
       );
   }
-  if (failUnder !== undefined && report.score < failUnder) process.exitCode = 2;
+  if (failUnder !== undefined && report.score < failUnder) {
+    io.err(`score ${report.score} is below --fail-under ${failUnder}\n`);
+    // runCli (program.ts) returns 0 after a successful action and main.ts assigns it to
+    // process.exitCode, so set the status once everything else has run.
+    process.once('exit', () => {
+      process.exitCode = 2;
+    });
+  }
 }
 
 interface AuditCliOptions extends ReportOutputOptions {
