@@ -41,6 +41,20 @@ const ODD_SCHEMES = new Set([
   'ws',
   'wss',
 ]);
+/** Schemes that do not open a network connection to their "host". */
+const NON_NETWORK_SCHEMES = new Set([
+  'javascript',
+  'vbscript',
+  'data',
+  'mailto',
+  'tel',
+  'sms',
+  'about',
+  'blob',
+  'urn',
+  'cid',
+  'mid',
+]);
 const WEB_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps']);
 /** Parameter names that commonly carry a URL to fetch (OWASP SSRF prevention cheat sheet examples). */
 const URLISH_NAME =
@@ -69,10 +83,8 @@ export const detectSsrf: Detector = (f: FieldValue, out: Finding[]) => {
       rule = 'ssrf.cloud-metadata';
     } else if (
       k === 'internal' &&
-      (WEB_SCHEMES.has(u.scheme) ||
-        ODD_SCHEMES.has(u.scheme) ||
-        u.scheme === 'file' ||
-        u.scheme === 'jar')
+      // any network scheme reaches the host (acap://, irc://, rtmp:// too); not script/data URLs
+      !NON_NETWORK_SCHEMES.has(u.scheme)
     ) {
       score = 0.9;
       rule = 'ssrf.internal-host';
@@ -83,6 +95,23 @@ export const detectSsrf: Detector = (f: FieldValue, out: Finding[]) => {
     ) {
       score = 0.8;
       rule = 'ssrf.unusual-scheme';
+    }
+    if (score === 0 && v.indexOf('@') > u.index) {
+      // parser confusion: several authorities (`http://a:80 &@b:80# @127.0.0.1:22/`); any `@host`
+      // after the scheme that is internal is where some parser will connect
+      const re = /@\s{0,8}([a-z0-9.[\]:-]{1,64})/g;
+      let m: RegExpExecArray | null;
+      for (let n = 0; n < 16 && (m = re.exec(v)) !== null; n++) {
+        const h = (m[1] as string).startsWith('[')
+          ? (m[1] as string)
+          : ((m[1] as string).split(':')[0] ?? '');
+        const k2 = classifyHost(h);
+        if (k2 === 'metadata' || k2 === 'internal') {
+          score = k2 === 'metadata' ? 1 : 0.8;
+          rule = k2 === 'metadata' ? 'ssrf.cloud-metadata' : 'ssrf.internal-host';
+          break;
+        }
+      }
     }
   } else if (URLISH_NAME.test(fieldName(f))) {
     // no scheme: `url=localhost/`, `url=169.254.169.254/latest`

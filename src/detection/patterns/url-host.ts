@@ -57,7 +57,7 @@ function classifyV4(a: number): HostKind {
 const METADATA_NAMES =
   /^(?:metadata(?:\.google\.internal)?|instance-data(?:\.ec2\.internal)?|metadata\.azure\.com|169\.254\.169\.254\.nip\.io)$/;
 const INTERNAL_NAMES =
-  /(?:^|\.)(?:localhost|localdomain|local|internal|intranet|corp|home\.arpa|lan|svc|cluster\.local|lvh\.me|localtest\.me|vcap\.me|nip\.io|xip\.io|sslip\.io|127\.0\.0\.1\.[a-z]+)$|^(?:kubernetes|kubernetes\.default|gateway\.docker\.internal|host\.docker\.internal|ip6-localhost|ip6-loopback|burpcollaborator)$/;
+  /(?:^|\.)(?:localhost\d?|localdomain\d?|local|internal|intranet|corp|home\.arpa|lan|svc|cluster\.local|lvh\.me|localtest\.me|vcap\.me|nip\.io|xip\.io|sslip\.io|127\.0\.0\.1\.[a-z]+)$|^localhost\d?\.|^(?:kubernetes|kubernetes\.default|gateway\.docker\.internal|host\.docker\.internal|ip6-localhost|ip6-loopback|burpcollaborator)$/;
 
 /** Last labels that only resolve inside a network (RFC 6762 .local, RFC 8375 home.arpa, common private zones). */
 const INTERNAL_TLDS = new Set([
@@ -78,7 +78,9 @@ const METADATA_HINT = /metadata|instance-data|kubernetes|docker|localhost|127\.0
 
 /** Classify a host (already lower-case, no port, no brackets stripped yet). */
 export function classifyHost(host: string): HostKind {
+  // backslashes inside a host (`\\l\\o\\c\\a\\l...`) are dropped or read as separators by lenient parsers
   let h = host.trim();
+  if (h.indexOf('\\') >= 0) h = h.replace(/\\/g, '');
   if (h.endsWith('.')) h = h.slice(0, -1);
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   if (h.indexOf(':') >= 0) {
@@ -104,7 +106,8 @@ export function classifyHost(host: string): HostKind {
   // Names: compare the last labels with suffix sets instead of scanning with one big regex
   // (bench/patterns.mjs: the regex was a visible share of benign Referer inspection).
   const dot1 = h.lastIndexOf('.');
-  const tld = dot1 >= 0 ? h.slice(dot1 + 1) : h;
+  // `localhost4.localdomain4` (Red Hat /etc/hosts): compare without trailing digits
+  const tld = (dot1 >= 0 ? h.slice(dot1 + 1) : h).replace(/\d+$/, '');
   if (
     !INTERNAL_TLDS.has(tld) &&
     !SUSPECT_TLDS.has(tld) &&
