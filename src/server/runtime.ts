@@ -14,7 +14,6 @@ import { buildApp } from './app.js';
 import type { TokenStore } from './auth/token-store.js';
 import { openDataDir } from './data-dir.js';
 import { createCommitFeed, type CommitFeed } from './commit-feed.js';
-import { createInflightBudget } from './ingest/budget.js';
 import type { PrepareResult } from './ingest/route.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +21,10 @@ import { createAuthenticate, type Authenticate } from './auth/authenticate.js';
 import type { AlertStore } from '../detection/alerts/alert-store.js';
 import { createAlertBus, type AlertBus } from './components/alert-bus.js';
 import { createDetectionComponent } from './components/detection.js';
+import { createFilesComponent } from './components/sources-files.js';
+import { createOtlpComponent } from './components/sources-otlp.js';
+import { sourcesShared } from './components/sources-shared.js';
+import { createSyslogComponent } from './components/sources-syslog.js';
 
 /** Routes a component adds to the HTTP API; registered before it listens (HTTP starts last). */
 export type RouteRegistrar = (app: FastifyInstance, authenticate: Authenticate) => void;
@@ -97,10 +100,8 @@ function httpComponent(onListening: (url: string) => void, timeoutSecs: () => nu
         store: ctx.store,
         tokens: ctx.tokens,
         prepare,
-        budget: createInflightBudget({
-          maxBytes: s.max_inflight_bytes,
-          maxEvents: s.max_inflight_events,
-        }),
+        // Shared with syslog, OTLP and files: one bound on what awaits commit.
+        budget: sourcesShared(ctx).budget,
         metrics: ctx.metrics,
         feed: ctx.feed,
         logger: ctx.logger,
@@ -172,6 +173,9 @@ export const BUILTIN_COMPONENTS: Readonly<
 > = {
   retention: () => retentionComponent(),
   detection: (config) => (config.detection.enabled ? createDetectionComponent() : undefined),
+  syslog: (config) => createSyslogComponent(config),
+  otlp: (config) => createOtlpComponent(config),
+  files: (config) => createFilesComponent(config),
 };
 
 /**

@@ -7,6 +7,7 @@ import { detectionSection } from './detection.js';
 import { redactionSection } from './redaction.js';
 import { retentionSection } from './retention.js';
 import { serverSection } from './server.js';
+import { sourcesSection } from './sources.js';
 import { storageSection } from './storage.js';
 
 export const CONFIG_SECTIONS = {
@@ -15,6 +16,7 @@ export const CONFIG_SECTIONS = {
   retention: retentionSection,
   redaction: redactionSection,
   detection: detectionSection,
+  sources: sourcesSection,
 } as const;
 
 export type ConfigSectionName = keyof typeof CONFIG_SECTIONS;

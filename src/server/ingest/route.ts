@@ -71,7 +71,8 @@ const REASONS: readonly { test: RegExp; label: string; limit?: string }[] = [
   { test: /unknown field/i, label: 'unknown_field' },
 ];
 
-function classify(reason: string): { label: string; limit?: string } {
+/** The metric label (and the limit's config key, if any) of a rejection reason. */
+export function classify(reason: string): { label: string; limit?: string } {
   return REASONS.find((r) => r.test.test(reason)) ?? { label: 'invalid' };
 }
 

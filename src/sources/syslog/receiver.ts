@@ -48,6 +48,11 @@ export interface SyslogReceiverOptions {
     transport: 'udp' | 'tcp' | 'tls',
   ) => Record<string, unknown>;
   readonly onWarn?: (msg: string, details: Record<string, unknown>) => void;
+  /**
+   * Called for every frame skipped before reaching the sink (reason `oversized`, `malformed` or
+   * `queue_full`), so the server can count it per sender in its metrics.
+   */
+  readonly onDrop?: (reason: string, sender: string) => void;
 }
 
 export interface SyslogReceiver extends SourceComponent {
@@ -127,6 +132,7 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
     stats.received++;
     if (transport === 'udp' && pending >= maxPending) {
       countDrop(stats, 'queue_full');
+      opts.onDrop?.('queue_full', sender);
       warn('syslog UDP datagram dropped: storage is behind', { sender, pending });
       return undefined;
     }
@@ -164,7 +170,9 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
         }
       },
       onOversize: (n) => {
+        stats.received++;
         countDrop(stats, 'oversized');
+        opts.onDrop?.('oversized', sender);
         warn('syslog frame over max_frame_bytes skipped', {
           sender,
           bytes: n,
@@ -172,7 +180,9 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
         });
       },
       onMalformed: (reason) => {
+        stats.received++;
         countDrop(stats, 'malformed');
+        opts.onDrop?.('malformed', sender);
         warn('malformed syslog frame skipped', { sender, reason });
       },
     });
@@ -198,6 +208,7 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
           if (msg.length > maxFrameBytes) {
             stats.received++;
             countDrop(stats, 'oversized');
+            opts.onDrop?.('oversized', normalizeAddress(rinfo.address));
             warn('syslog datagram over max_frame_bytes dropped', {
               sender: rinfo.address,
               bytes: msg.length,

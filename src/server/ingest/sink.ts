@@ -1,0 +1,123 @@
+/**
+ * The shared ingest pipeline for every non-HTTP source (syslog, OTLP, files): the same
+ * validation, redaction, limits and metrics as POST /v1/events, and the same durability — the
+ * promise resolves only after the valid items are committed (ARCHITECTURE §2: acknowledged
+ * means durable). Items share the server's in-flight budget: when it is full the sink waits
+ * for room instead of growing memory, so the source's own backpressure (TCP pause, file poll
+ * delay, HTTP 429 upstream) takes over.
+ *
+ * @example
+ * const sink = createIngestSink({ store, prepare, metrics, budget, onCommitted });
+ * const r = await sink.ingest([{ 'event.name': 'log', message: 'hi' }], 'syslog:192.0.2.7', 'syslog');
+ */
+import { LogwardenError } from '../../core/errors.js';
+import type { EventSink, SinkResult } from '../../sources/types.js';
+import type { EventStore, PreparedEvent } from '../../storage/types.js';
+import type { ServerMetrics } from '../metrics.js';
+import type { InflightBudget } from './budget.js';
+import { classify, type PrepareResult } from './route.js';
+
+export interface IngestSinkOptions {
+  readonly store: EventStore;
+  readonly metrics: ServerMetrics;
+  /** Validate one item as coming from `source`, stamping `log.source` with `logSource`. */
+  readonly prepare: (input: unknown, source: string, logSource: string) => PrepareResult;
+  readonly budget?: InflightBudget;
+  /** Called with the highest seq stored after each commit (the commit feed). */
+  readonly onCommitted: (maxSeq: number) => void;
+  /** How long to wait between tries when the budget is full (ms). */
+  readonly retryMs?: number;
+}
+
+export interface IngestSink extends EventSink {
+  /** The rejection errors include the limit's config key, as the HTTP route's do. */
+  ingest(
+    items: readonly Record<string, unknown>[],
+    source: string,
+    logSource: string,
+  ): Promise<SinkResult>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createIngestSink(o: IngestSinkOptions): IngestSink {
+  const retryMs = o.retryMs ?? 20;
+
+  async function reserve(n: number): Promise<void> {
+    if (!o.budget) return;
+    // The budget admits one batch when it is empty, so this always ends.
+    while (!o.budget.tryReserve(0, n)) await sleep(retryMs);
+    o.metrics.inflightEvents.set(o.budget.events);
+  }
+
+  return {
+    async ingest(items, source, logSource) {
+      const result = {
+        accepted: 0,
+        duplicates: 0,
+        rejected: 0,
+        errors: [] as SinkResult['errors'],
+      };
+      const errors: { index: number; field: string; reason: string }[] = [];
+      if (items.length === 0) return result;
+      await reserve(items.length);
+      try {
+        o.metrics.received.inc({ source }, items.length);
+        const prepared: PreparedEvent[] = [];
+        for (let i = 0; i < items.length; i++) {
+          let r: PrepareResult;
+          try {
+            r = o.prepare(items[i], source, logSource);
+          } catch (e) {
+            r = {
+              ok: false,
+              errors: [
+                { field: '(item)', reason: `could not be processed: ${(e as Error).message}` },
+              ],
+            };
+          }
+          if (r.ok) {
+            prepared.push(r.prepared);
+            continue;
+          }
+          result.rejected++;
+          o.metrics.rejected.inc({ source, reason: classify(r.errors[0]?.reason ?? '').label });
+          for (const er of r.errors) errors.push({ index: i, field: er.field, reason: er.reason });
+        }
+        if (prepared.length > 0) {
+          let stored;
+          try {
+            stored = await o.store.append(prepared);
+          } catch (e) {
+            o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
+            throw e instanceof LogwardenError
+              ? e
+              : new LogwardenError(
+                  'LW_STORE_FAILED',
+                  `store append failed: ${(e as Error).message}`,
+                  {
+                    cause: e,
+                  },
+                );
+          }
+          o.metrics.commitBatchSize.observe(prepared.length);
+          let maxSeq = -1;
+          for (const r of stored) {
+            if (r.duplicate) result.duplicates++;
+            else result.accepted++;
+            if (r.seq > maxSeq) maxSeq = r.seq;
+          }
+          o.metrics.stored.inc({ source }, result.accepted);
+          if (result.duplicates > 0) o.metrics.duplicates.inc({ source }, result.duplicates);
+          if (maxSeq >= 0) o.onCommitted(maxSeq);
+        }
+        return { ...result, errors };
+      } finally {
+        if (o.budget) {
+          o.budget.release(0, items.length);
+          o.metrics.inflightEvents.set(o.budget.events);
+        }
+      }
+    },
+  };
+}
