@@ -18,6 +18,32 @@ export interface ServerMetrics {
   readonly commitBatchSize: Histogram;
   readonly inflightEvents: Gauge;
   readonly inflightBytes: Gauge;
+  /**
+   * Hook for the ledger's `loss` events: called whenever rejected, dropped or refusedRequests is
+   * incremented (so every place that counts a refusal also reports it, with no second call site).
+   */
+  onRefused(listener: (r: { source: string; reason: string; count: number }) => void): () => void;
+}
+
+type RefusalListener = Parameters<ServerMetrics['onRefused']>[0];
+
+/** Wrap a labelled counter's inc() so each increment is also reported to the listeners. */
+function tapRefusals<L extends string>(
+  counter: Counter<L>,
+  kind: string,
+  listeners: Set<RefusalListener>,
+): Counter<L> {
+  const inc = counter.inc.bind(counter) as (labels: Record<string, string>, value?: number) => void;
+  (counter as { inc: unknown }).inc = (labels: Record<string, string>, value?: number) => {
+    inc(labels, value);
+    for (const l of listeners)
+      l({
+        source: labels.source ?? 'http',
+        reason: `${kind}:${labels.reason ?? 'unknown'}`,
+        count: value ?? 1,
+      });
+  };
+  return counter;
 }
 
 export function createServerMetrics(opts: { defaultMetrics?: boolean } = {}): ServerMetrics {
@@ -25,7 +51,8 @@ export function createServerMetrics(opts: { defaultMetrics?: boolean } = {}): Se
   if (opts.defaultMetrics !== false)
     collectDefaultMetrics({ register: registry, prefix: 'logwarden_' });
   const registers = [registry];
-  return {
+  const refusals = new Set<RefusalListener>();
+  const metrics: Omit<ServerMetrics, 'onRefused'> = {
     registry,
     received: new Counter({
       name: 'logwarden_events_received_total',
@@ -92,5 +119,15 @@ export function createServerMetrics(opts: { defaultMetrics?: boolean } = {}): Se
       help: 'Request bytes reserved while awaiting commit.',
       registers,
     }),
+  };
+  tapRefusals(metrics.rejected, 'rejected', refusals);
+  tapRefusals(metrics.dropped, 'dropped', refusals);
+  tapRefusals(metrics.refusedRequests, 'refused', refusals);
+  return {
+    ...metrics,
+    onRefused(listener) {
+      refusals.add(listener);
+      return () => refusals.delete(listener);
+    },
   };
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { isLoopbackHost, parseListen } from '../../config/index.js';
+import { LogwardenError } from '../../core/errors.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
 
 interface ServeOptions extends CommonOptions {
   listen?: string;
+  role?: string;
 }
 
 /** How the user ran us: `logwarden` when through the bin, else `node <path>` (e.g. `npm start`). */
@@ -39,6 +41,10 @@ export function registerServe(program: Command, io: CliIO): void {
     .option(
       '--listen <host:port>',
       'address to listen on (default: server.listen, 127.0.0.1:7420); port 0 = any free port',
+    )
+    .option(
+      '--role <origin|replica>',
+      "replica: also verify, store and cosign other origins' ledgers (replication.role)",
     );
   withCommonOptions(cmd).addHelpText(
     'after',
@@ -53,10 +59,22 @@ stops accepting, waits for in-flight batches to commit, closes the store and exi
   );
   cmd.action(async (opts: ServeOptions) => {
     const base = commandConfig(opts, io);
-    const config =
+    const listened =
       opts.listen === undefined
         ? base
         : { ...base, server: { ...base.server, listen: opts.listen } };
+    if (opts.role !== undefined && opts.role !== 'origin' && opts.role !== 'replica')
+      throw new LogwardenError(
+        'LW_USAGE',
+        `--role ${JSON.stringify(opts.role)}: expected origin or replica`,
+      );
+    const config =
+      opts.role === undefined
+        ? listened
+        : {
+            ...listened,
+            replication: { ...listened.replication, role: opts.role as 'origin' | 'replica' },
+          };
     const { host } = parseListen(config.server.listen, '--listen');
     // Loaded here so that other commands never pay for the HTTP stack.
     const { createRuntime } = await import('../../server/runtime.js');
