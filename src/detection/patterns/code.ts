@@ -8,7 +8,7 @@ import type { Detector, FieldValue, Finding } from './types.js';
 
 /** PHP functions that execute code or commands, read/write files or decode hidden payloads. */
 const PHP_CALL =
-  /(?:^|[^a-z0-9_$>.])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|call_user_func(?:_array)?|preg_replace|base64_decode|str_rot13|gzinflate|gzuncompress|gzdecode|phpinfo|file_get_contents|file_put_contents|fopen|fwrite|fputs|readfile|highlight_file|show_source|include(?:_once)?|require(?:_once)?|unserialize|move_uploaded_file|array_map|usort|ob_start|extract|parse_str|putenv|ini_set|mail|posix_(?:kill|setuid|setsid|getpwuid|mkfifo)|chr|dl|symlink|unlink|copy|rename|var_dump|print_r|escapeshellcmd|hex2bin|urldecode|convert_uudecode|str_replace|strrev|sodium_crypto_\w{1,60}|unpack|pack|get_defined_vars)\s*(?:\/\*[^*]{0,64}\*\/\s*)?\((?=.)/;
+  /(?:^|[^a-z0-9_$>.])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|call_user_func(?:_array)?|preg_replace|base64_decode|str_rot13|gzinflate|gzuncompress|gzdecode|phpinfo|file_get_contents|file_put_contents|fopen|fwrite|fputs|readfile|highlight_file|show_source|include(?:_once)?|require(?:_once)?|unserialize|move_uploaded_file|array_map|usort|ob_start|extract|parse_str|putenv|ini_set|mail|posix_(?:kill|setuid|setsid|getpwuid|mkfifo)|chr|dl|symlink|unlink|copy|rename|var_dump|print_r|escapeshellcmd|hex2bin|urldecode|convert_uudecode|str_replace|strrev|sodium_crypto_\w{1,60}|unpack|pack|get_defined_vars|fsockopen|pfsockopen|stream_socket_client|bzdecompress|assert_options|file_exists|ini_get|getenv|apache_setenv|curl_exec|curl_init|mb_ereg_replace|mb_eregi_replace|proc_nice|proc_terminate|posix_getpwuid|show_source|php_uname|getmypid|gethostbyname)\s*(?:(?:\/\*[^*]{0,64}\*\/|(?:\/\/|#)[^\n]{0,64}\n)\s*)?\((?=.)/;
 const PHP_STRONG =
   /^(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|create_function|phpinfo|base64_decode|gzinflate|str_rot13|file_put_contents|file_get_contents|move_uploaded_file|unserialize|highlight_file|show_source)$/;
 
@@ -27,9 +27,12 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
   };
   const lt = v.indexOf('<?');
   if (lt >= 0) {
-    const m = /<\?(?:php\s+\S|=\s*[$a-z_"'(]|\s+[a-z$_][^?]{0,100}[;($])/.exec(v);
+    const m = /<\?(?:\s{0,8}php\s+\S|=\s*[$a-z0-9_"'(]|\s+[a-z$_][^?]{0,100}[;($])/.exec(v);
     if (m) hit(1, 'php_injection.open-tag', m.index);
   }
+  // BBCode-style PHP blocks some CMSs evaluate: [php]...[/php], {php}...{/php} (Smarty)
+  const bb = /[[{]\/?php[\]}]/.exec(v);
+  if (bb) hit(0.8, 'php_injection.open-tag', bb.index);
   if (v.indexOf('$') >= 0) {
     const g =
       /\$(?:_(?:get|post|request|cookie|server|files|env|session)\b|globals\b|http_raw_post_data)/.exec(
@@ -39,6 +42,9 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
     // variable function call: `$f(`, `${$x}[..](`
     const vf = /\$\{?[a-z_][a-z0-9_]{0,40}\}?(?:\[[^\]]{1,64}\])?\s*\(/.exec(v);
     if (vf) hit(0.6, 'php_injection.variable-function', vf.index);
+    // variable variables / complex syntax: ${'name'}, {${expr}}
+    const vv = /\$\{\s{0,8}['"][a-z_]|\{\$\{/.exec(v);
+    if (vv) hit(0.6, 'php_injection.variable-function', vv.index);
   }
   if (v.indexOf('(') >= 0) {
     const c = PHP_CALL.exec(v);
@@ -60,14 +66,14 @@ export const detectPhp: Detector = (f: FieldValue, out: Finding[]) => {
     );
   if (w) hit(0.8, 'php_injection.stream-wrapper', w.index);
   const d =
-    /\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode)\b/.exec(
+    /\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode|extension_dir|include_path|sendmail_path|user_ini\.filename|error_log)\b/.exec(
       v,
     );
   if (d) hit(0.7, 'php_injection.config-directive', d.index);
   if (
-    f.kind === 'header' &&
-    /(?:^|[-_.])file-?name$/.test(f.field) &&
-    /\.(?:php\d?|phtml|phar|pht|phps)(?:$|[\s;."'])/.test(v)
+    (f.kind === 'header' || f.kind === 'body') &&
+    /(?:^|[-_.:])(?:x[-_.])?file[-_]?name(?:$|:)/.test(f.field) &&
+    /\.\s{0,4}(?:php\d?|phtml|phar|pht|phps|pgif|inc)(?:$|[\s;."'.])/.test(v)
   )
     hit(0.8, 'php_injection.upload-script', 0);
   if (score >= 0.6)

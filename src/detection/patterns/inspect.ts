@@ -181,6 +181,7 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
     if ((v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) && pathSuspect(v)) detectTraversal(f, raw);
     if (startsWithCommand(v)) detectCommandInjection(f, raw);
     if (v.indexOf('document.') >= 0 || v.indexOf('window.') >= 0) detectXss(f, raw);
+    if (v.indexOf('.ph') >= 0) detectPhp(f, raw); // upload names: a.php, x.phtml
     return;
   } else {
     const u = PLAIN_URL.exec(v);
