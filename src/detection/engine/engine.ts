@@ -99,6 +99,17 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
   const gapMs = opts.episodeGapMs ?? 10 * 60_000;
   // Correlation matches carry the event objects given to process(); their seqs live here.
   const seqOf = new WeakMap<object, number>();
+  // One carried-event object per event: correlation matches repeat their window's events on
+  // every further match, and rebuilding each ref was a hot spot of `scan` (bench/scan.mjs).
+  const refOf = new WeakMap<object, ReturnType<typeof alertEventRef>>();
+  const refFor = (e: Readonly<Record<string, unknown>>): ReturnType<typeof alertEventRef> => {
+    let r = refOf.get(e);
+    if (r === undefined) {
+      r = alertEventRef(e, seqOf.get(e));
+      refOf.set(e, r);
+    }
+    return r;
+  };
   let maxTime = -Infinity;
   let lastSilenceCheck = -Infinity;
   const stats = {
@@ -144,7 +155,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
         m.kind === 'correlation'
           ? `${m.title}${keyText ? ` (${keyText})` : ''}`
           : `${m.title}${entity.value ? `: ${entity.value}` : ''}`,
-      events: contributing.map((e) => alertEventRef(e, seqOf.get(e))),
+      events: contributing.map(refFor),
       eventsOmitted: m.eventsDropped ?? 0,
       ...(typeof contributing[0]?.['service.name'] === 'string'
         ? { service: contributing[0]['service.name'] as string }

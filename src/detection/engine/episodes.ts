@@ -13,6 +13,9 @@ interface Episode {
   lastMs: number;
   count: number;
   events: AlertEventRef[];
+  /** refKey of each kept event, parallel to `events`, and the same keys as a set. */
+  keys: string[];
+  seen: Set<string>;
   omitted: number;
 }
 
@@ -26,11 +29,22 @@ export interface EpisodeTracker {
   readonly evicted: number;
 }
 
-/** Identity of a carried event: its id, else its ledger position, else its content (scan mode). */
+// Keys are computed once per carried-event object: a correlation match carries its window's
+// events again on every further match. Events without an id or ledger position (scan mode) are
+// known by the identity of their ref object (the engine makes one per event): serializing their
+// fields was 35% of `scan` on an auth.log (bench/scan.mjs, node --cpu-prof), and two identical
+// lines in the same second are two attempts, not one.
+const refKeys = new WeakMap<AlertEventRef, string>();
+let anonymous = 0;
+
+/** Identity of a carried event: its id, else its ledger position, else its ref object. */
 function refKey(e: AlertEventRef): string {
-  return (
-    e.id ?? (e.seq !== undefined ? `#${e.seq}` : `${e.time ?? ''}|${JSON.stringify(e.fields)}`)
-  );
+  let k = refKeys.get(e);
+  if (k === undefined) {
+    k = e.id ?? (e.seq !== undefined ? `#${e.seq}` : `@${(anonymous++).toString(36)}`);
+    refKeys.set(e, k);
+  }
+  return k;
 }
 
 export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
@@ -49,6 +63,8 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
           lastMs: alert.lastSeenMs,
           count: 0,
           events: [],
+          keys: [],
+          seen: new Set(),
           omitted: 0,
         };
       }
@@ -63,17 +79,20 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
       ep.count = absoluteCount ? Math.max(ep.count, alert.count) : ep.count + alert.count;
       ep.startMs = Math.min(ep.startMs, alert.firstSeenMs);
       ep.lastMs = Math.max(ep.lastMs, alert.lastSeenMs);
-      const seen = new Set(ep.events.map(refKey));
+      // `seen` holds the keys of the kept events only (kept in step below), so memory per
+      // episode stays bounded by MAX_ALERT_EVENTS.
       for (const e of alert.events) {
         const k = refKey(e);
-        if (seen.has(k)) continue;
-        seen.add(k);
+        if (ep.seen.has(k)) continue;
+        ep.seen.add(k);
         ep.events.push(e);
+        ep.keys.push(k);
       }
       if (ep.events.length > MAX_ALERT_EVENTS) {
         // Keep the first few (how it started) and the newest (what is happening now).
         const drop = ep.events.length - MAX_ALERT_EVENTS;
         ep.events.splice(5, drop);
+        for (const k of ep.keys.splice(5, drop)) ep.seen.delete(k);
         ep.omitted += drop;
       }
       ep.omitted += alert.eventsOmitted;
