@@ -31,7 +31,7 @@ body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#2
 main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px}h2{margin-top:36px;border-bottom:2px solid #e0e0e0;padding-bottom:4px}
 .head{display:flex;gap:24px;align-items:center;background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:16px}
-.charts{display:flex;flex-wrap:wrap;gap:24px}.card{background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:12px 16px;margin:12px 0}
+.charts{display:flex;flex-wrap:wrap;gap:0 20px;align-items:flex-start}.card{background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:12px 16px;margin:12px 0}
 .finding{border-left:6px solid #90a4ae}.sev-critical{border-left-color:#8e0000}.sev-high{border-left-color:#c62828}
 .sev-medium{border-left-color:#ef6c00}.sev-low{border-left-color:#f9a825}
 .badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;font-weight:bold;margin-right:6px}
@@ -43,6 +43,8 @@ th{background:#eceff1}.muted{color:#616161;font-size:13px}.chart{max-width:100%;
 `;
 
 const t = (s: string): string => escapeXml(neutralize(s).value);
+// Markdown-style `code` in fixed texts (finding definitions) as <code>.
+const prose = (s: string): string => t(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 function htmlTable(tb: Table): string {
   return `<h3>${t(tb.title)}</h3><table><thead><tr>${tb.headers.map((h) => `<th>${t(h)}</th>`).join('')}</tr></thead><tbody>
@@ -62,7 +64,7 @@ function htmlFinding(f: Finding, i: number): string {
   return `<section class="card finding sev-${f.severity}" id="f-${i + 1}">
 <h3><span class="badge b-${f.severity}">${f.severity.toUpperCase()}</span>${i + 1}. ${t(f.title)} <span class="muted">${f.id}</span></h3>
 <p>${t(f.summary)}</p>${ev}
-<p><strong>Fix:</strong> ${t(f.fix)}</p>
+<p><strong>Fix:</strong> ${prose(f.fix)}</p>
 <p class="refs">${refLabels(f).map(t).join(' · ')}</p>
 </section>`;
 }

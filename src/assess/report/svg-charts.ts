@@ -49,8 +49,8 @@ export interface Bar {
 /** Horizontal bars with labels on the left and values on the right. */
 export function barChart(id: string, title: string, bars: readonly Bar[], max: number): string {
   const rowH = 22;
-  const labelW = 210;
-  const barW = 300;
+  const labelW = 170;
+  const barW = 230;
   const h = bars.length * rowH + 8;
   const rows = bars
     .map((b, i) => {
@@ -63,7 +63,7 @@ export function barChart(id: string, title: string, bars: readonly Bar[], max: n
 <text x="${labelW + barW + 6}" y="${y + 15}" font-size="12" fill="#212121">${escapeXml(b.text)}</text>`;
     })
     .join('\n');
-  return `<svg class="chart bars" id="${id}" role="img" aria-labelledby="${id}-t" viewBox="0 0 ${labelW + barW + 90} ${h}" width="${labelW + barW + 90}" height="${h}">
+  return `<svg class="chart bars" id="${id}" role="img" aria-labelledby="${id}-t" viewBox="0 0 ${labelW + barW + 60} ${h}" width="${labelW + barW + 60}" height="${h}">
 <title id="${id}-t">${escapeXml(title)}</title>
 ${rows}
 </svg>`;
@@ -84,8 +84,8 @@ export function columnChart(id: string, title: string, cols: readonly StackedCol
   const shown = cols.slice(-31);
   const h = 180;
   const top = 10;
-  const colW = Math.max(8, Math.min(40, Math.floor(560 / Math.max(1, shown.length))));
-  const w = 60 + shown.length * colW + 10;
+  const colW = Math.max(8, Math.min(80, Math.floor(400 / Math.max(1, shown.length))));
+  const w = Math.max(320, 60 + shown.length * colW + 10);
   const max = Math.max(1, ...shown.map((c) => c.parts.reduce((s, p) => s + p.value, 0)));
   const body = shown
     .map((c, i) => {
