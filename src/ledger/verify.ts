@@ -82,6 +82,8 @@ export interface VerifyLocalOptions {
   readonly now?: () => number;
   readonly maxProblems?: number;
   readonly batchSize?: number;
+  /** Called after each batch of entries (a progress line on large stores). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
@@ -186,6 +188,7 @@ export function verifyLocal(opts: VerifyLocalOptions): VerifyReport {
       cr.append(h);
       if (wanted.has(cr.size)) roots.set(cr.size, cr.root());
     }
+    opts.onProgress?.(to, end);
   }
 
   // Rows whose leaf hash differs from the signed tile copy: the row was replaced, unless the
