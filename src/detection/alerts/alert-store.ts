@@ -103,6 +103,15 @@ const TRANSITIONS: Readonly<
 export interface AlertStore {
   /** Store a new alert; an alert whose id exists is merged (count, last seen, events). Returns true if new. */
   upsert(alert: Alert, nowMs: number): boolean;
+  /**
+   * Several alerts in one transaction (one fsync), with extra writes of the caller (a cursor) in
+   * the same transaction. Returns each stored alert and whether it was new.
+   */
+  upsertMany(
+    alerts: readonly Alert[],
+    nowMs: number,
+    also?: () => void,
+  ): Array<{ alert: StoredAlert; isNew: boolean }>;
   get(id: string): StoredAlert | undefined;
   list(filter?: AlertFilter): StoredAlert[];
   /** Apply a workflow action as `actor`; throws LW_CONFLICT when the action does not fit the status. */
@@ -232,8 +241,20 @@ export function createAlertStore(
     },
   );
 
+  const upsertMany = db.transaction((list: readonly Alert[], nowMs: number, also?: () => void) => {
+    const out: Array<{ alert: StoredAlert; isNew: boolean }> = [];
+    for (const a of list) {
+      const isNew = upsert(a, nowMs);
+      const row = selectOne.get(a.id);
+      if (row) out.push({ alert: fromRow(row), isNew });
+    }
+    also?.();
+    return out;
+  });
+
   return {
     upsert: (a, now) => upsert(a, now),
+    upsertMany: (list, now, also) => upsertMany(list, now, also),
     get: (id) => {
       const r = selectOne.get(id);
       return r ? fromRow(r) : undefined;
@@ -279,15 +300,13 @@ export function createAlertStore(
     },
     act: (id, action, actor, now, detail) => act(id, action, actor, now, detail),
     history: (id) =>
-      selectHistory
-        .all(id)
-        .map((r) => ({
-          alertId: r.alert_id,
-          timeMs: r.time_ms,
-          actor: r.actor,
-          action: r.action as AlertHistoryEntry['action'],
-          detail: r.detail,
-        })),
+      selectHistory.all(id).map((r) => ({
+        alertId: r.alert_id,
+        timeMs: r.time_ms,
+        actor: r.actor,
+        action: r.action as AlertHistoryEntry['action'],
+        detail: r.detail,
+      })),
     countByStatusAndSeverity: () =>
       db
         .prepare('SELECT status, severity, COUNT(*) AS count FROM alerts GROUP BY status, severity')

@@ -59,6 +59,7 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
   let timer: NodeJS.Timeout | undefined;
   let saveCursor: ((seq: number) => void) | undefined;
   let cursor = -1;
+  let cursorDirty = false;
 
   return {
     name: 'detection',
@@ -120,16 +121,28 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
         'detection rules loaded',
       );
 
-      const record = (as: readonly Alert[]): void => {
+      // Alerts of one delivery are written in one transaction (one fsync) together with the
+      // cursor; without alerts the cursor is saved at most once a second (a crash replays the
+      // gap: alert ids are idempotent). Per-event transactions cost 8x ingest throughput.
+      let cursorSavedAt = 0;
+      const record = (as: readonly Alert[], withCursor = false): void => {
+        const latest = new Map<string, Alert>();
+        for (const a of as) latest.set(a.id, a);
+        if (latest.size === 0 && !withCursor) return;
         const t = now();
-        for (const a of as) {
-          const isNew = alerts!.upsert(a, t);
-          const stored = alerts!.get(a.id);
-          if (stored) bus.publish(stored, isNew);
+        const saved = alerts!.upsertMany(
+          [...latest.values()],
+          t,
+          withCursor ? () => saveCursor!(cursor) : undefined,
+        );
+        if (withCursor) {
+          cursorSavedAt = t;
+          cursorDirty = false;
         }
+        for (const { alert, isNew } of saved) bus.publish(alert, isNew);
       };
       const examine = (events: readonly StoredEvent[], live: boolean): void => {
-        let last = -1;
+        const found: Alert[] = [];
         for (const se of events) {
           if (se.body === null) continue;
           let ev: Record<string, unknown>;
@@ -140,13 +153,14 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
           }
           const out = engine!.process(ev, { seq: se.seq, source: se.source });
           // Warm-up: alerts from events examined before the restart were stored then.
-          if (live || se.seq > cursor) record(out);
-          last = se.seq;
+          if (out.length > 0 && (live || se.seq > cursor)) found.push(...out);
+          if (se.seq > cursor) {
+            cursor = se.seq;
+            cursorDirty = true;
+          }
         }
-        if (last > cursor) {
-          cursor = last;
-          saveCursor!(cursor);
-        }
+        const due = cursorDirty && (found.length > 0 || now() - cursorSavedAt >= 1000);
+        record(found, due);
       };
 
       // Rebuild state from the recent window, then follow the feed.
@@ -169,7 +183,7 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
       unsubscribe = ctx.feed.subscribe((events) => examine(events, true));
       timer = setInterval(() => {
         try {
-          record(engine!.advanceTo(now()));
+          record(engine!.advanceTo(now()), cursorDirty);
         } catch (e) {
           ctx.logger.error({ err: e }, 'detection tick failed');
         }
@@ -179,6 +193,7 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
     async stop() {
       unsubscribe?.();
       clearInterval(timer);
+      if (cursorDirty) saveCursor?.(cursor);
     },
   };
 }
