@@ -81,6 +81,11 @@ export const ERROR_CATALOG = {
     exit: 77,
     http: 403,
   },
+  LW_AUTH_LOCKED: {
+    summary: 'Too many failed logins for this user or address: locked out for a while.',
+    exit: 77,
+    http: 429,
+  },
   LW_NOT_FOUND: { summary: 'The requested object does not exist.', exit: 66, http: 404 },
   LW_CONFLICT: {
     summary: 'The request conflicts with stored state (e.g. a name already in use).',

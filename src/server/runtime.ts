@@ -21,6 +21,7 @@ import { createAuthenticate, type Authenticate } from './auth/authenticate.js';
 import type { AlertStore } from '../detection/alerts/alert-store.js';
 import { createAlertBus, type AlertBus } from './components/alert-bus.js';
 import { createDetectionComponent } from './components/detection.js';
+import { createDashboardComponent } from './components/dashboard.js';
 import { createFilesComponent } from './components/sources-files.js';
 import { createOtlpComponent } from './components/sources-otlp.js';
 import { sourcesShared } from './components/sources-shared.js';
@@ -173,6 +174,7 @@ export const BUILTIN_COMPONENTS: Readonly<
 > = {
   retention: () => retentionComponent(),
   detection: (config) => (config.detection.enabled ? createDetectionComponent() : undefined),
+  dashboard: (config) => (config.dashboard.enabled ? createDashboardComponent() : undefined),
   syslog: (config) => createSyslogComponent(config),
   otlp: (config) => createOtlpComponent(config),
   files: (config) => createFilesComponent(config),

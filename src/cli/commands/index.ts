@@ -15,6 +15,7 @@ import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
 import { registerTokens } from './tokens.js';
+import { registerUsers } from './users.js';
 import { registerValidate } from './validate.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -32,4 +33,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   interview: registerInterview,
   probe: registerProbe,
   assess: registerAssess,
+  users: registerUsers,
 };

@@ -1,0 +1,106 @@
+/**
+ * Sends the daily review digest and the weekly summary to the configured alert receivers
+ * (dashboard.digest). Delivery goes through the alerting component's `deliver(receiver, message)`
+ * (retries, backoff, delivery log); when alerting is not running the digest is not lost silently:
+ * it is counted and logged as undelivered.
+ */
+import type { NotificationMessage } from '../../alerting/message.js';
+import {
+  buildDigest,
+  gatherDigest,
+  nextDigestTime,
+  type DigestPeriod,
+} from '../../review/digest.js';
+import type { ReviewStore } from '../../review/review-store.js';
+import type { RuntimeContext } from '../runtime.js';
+import { sqliteOf } from '../components/detection.js';
+
+export type Deliver = (receiver: string, message: NotificationMessage) => Promise<unknown>;
+
+export interface DigestScheduler {
+  start(): void;
+  /** Build and send one digest now (also what the timer calls). Resolves to receivers reached. */
+  sendNow(period: DigestPeriod, nowMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+export function createDigestScheduler(ctx: RuntimeContext, reviews: ReviewStore): DigestScheduler {
+  const cfg = ctx.config.dashboard.digest;
+  const timers = new Set<NodeJS.Timeout>();
+  let inflight: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const deliverFn = (): Deliver | undefined => (ctx.services as { deliver?: Deliver }).deliver;
+
+  const sendNow = async (period: DigestPeriod, nowMs = Date.now()): Promise<number> => {
+    const silence = ctx.config.detection.silence;
+    const facts = gatherDigest({
+      db: sqliteOf(ctx.store).db,
+      store: ctx.store,
+      alerts: ctx.services.alerts,
+      reviews,
+      period,
+      nowMs,
+      graceMs: ctx.config.dashboard.review_grace_secs * 1000,
+      silence: {
+        factor: silence.factor,
+        minSilenceMs: silence.min_silence_secs * 1000,
+        minEvents: silence.min_events,
+      },
+    });
+    // Alert links are <dashboard_url>/alerts/<id>; the dashboard redirects those to its page.
+    const base = (ctx.config as { alerting?: { dashboard_url?: string } }).alerting?.dashboard_url;
+    const message = buildDigest(facts, base ?? 'http://127.0.0.1:8080');
+    const deliver = deliverFn();
+    if (!deliver) {
+      ctx.logger.warn(
+        { period, receivers: cfg.receivers },
+        'review digest not sent: alert receivers are not running',
+      );
+      return 0;
+    }
+    let reached = 0;
+    for (const r of cfg.receivers) {
+      try {
+        await deliver(r, message);
+        reached++;
+      } catch (e) {
+        ctx.logger.error({ err: e, receiver: r, period }, 'review digest delivery failed');
+      }
+    }
+    return reached;
+  };
+
+  const schedule = (period: DigestPeriod): void => {
+    if (stopped) return;
+    const at = cfg.daily_at ?? '08:00';
+    const weekday = period === 'weekly' ? WEEKDAYS.indexOf(cfg.weekly_on ?? 'monday') : undefined;
+    const next = nextDigestTime(Date.now(), at, weekday);
+    // setTimeout takes at most 2^31-1 ms (~24.8 days); a week fits.
+    const t = setTimeout(() => {
+      timers.delete(t);
+      inflight = sendNow(period).catch((e: unknown) =>
+        ctx.logger.error({ err: e, period }, 'review digest failed'),
+      );
+      schedule(period);
+    }, next - Date.now());
+    t.unref();
+    timers.add(t);
+  };
+
+  return {
+    start() {
+      if (cfg.receivers.length === 0) return;
+      if (cfg.daily_at) schedule('daily');
+      if (cfg.weekly_on) schedule('weekly');
+    },
+    sendNow,
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await inflight;
+    },
+  };
+}
