@@ -1,0 +1,97 @@
+/**
+ * Helpers for the ledger and replica end-to-end tests (real `logwarden serve` processes).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { repoRoot, runCli, type CliResult } from './helpers.js';
+
+/**
+ * Environment for serve in these tests: quiet logs, and the dashboard off when this build has
+ * one (it needs built static files that are not part of what these tests check).
+ */
+export function serveEnv(): Record<string, string> {
+  const env: Record<string, string> = { LOGWARDEN_SERVER__LOG_LEVEL: 'warn' };
+  if (existsSync(path.join(repoRoot, 'dist/config/sections/dashboard.js')))
+    env.LOGWARDEN_DASHBOARD__ENABLED = 'false';
+  return env;
+}
+
+/** A free loopback port (so a killed replica can come back on the same address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Raw SQL on a data dir's SQLite file, as an attacker with file access would. */
+export function attack(dataDir: string, fn: (db: Database.Database) => void): void {
+  const db = new Database(path.join(dataDir, 'logwarden.db'));
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function sql<T>(dataDir: string, query: string, ...args: unknown[]): T[] {
+  const db = new Database(path.join(dataDir, 'logwarden.db'), { readonly: true });
+  try {
+    return db.prepare(query).all(...args) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface VerifyJson {
+  status: string;
+  exit_code: number;
+  failing_indexes: Record<string, number[]>;
+  problems: { kind: string; index?: number; message: string; replica?: string }[];
+  pruned: number;
+  pruned_ranges: [number, number][];
+  signed_size: number;
+  replicas: { url: string; size: number; cosigned: boolean; problems: number }[];
+}
+
+/** `logwarden verify --format json ...`: the exit code and the parsed report. */
+export async function verifyJson(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; report: VerifyJson; r: CliResult }> {
+  const r = await runCli(['verify', '--format', 'json', ...args], {
+    env: { ...serveEnv(), ...env },
+  });
+  let report: VerifyJson;
+  try {
+    report = JSON.parse(r.stdout) as VerifyJson;
+  } catch {
+    throw new Error(`verify printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, report, r };
+}
+
+export function writeYaml(file: string, text: string): string {
+  writeFileSync(file, text);
+  return file;
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
