@@ -53,6 +53,8 @@ export interface Notifier {
 }
 
 const MUTE_RECHECK_MS = 60_000;
+/** alerting_members.pending: 0 sent, 1 waiting for the group's next message, 2 held (flapping). */
+const HELD = 2;
 
 export function createNotifier(o: NotifierOptions): Notifier {
   const q = createGroupStore(o.db);
@@ -103,11 +105,14 @@ export function createNotifier(o: NotifierOptions): Notifier {
         const fireKey = `${route.path}|${alert.rule.name ?? alert.rule.id ?? alert.rule.title}|${alert.entity.type}:${alert.entity.value}`;
         q.fire.run(fireKey, now);
         if (!digest && q.fires.get(fireKey, now - flapWindowMs)!.n > o.config.flap.max_refires) {
+          q.holdMember.run(key, alert.id); // this episode stays held; its updates count as flapping
           suppress(g, 'flapping', route, now);
           continue;
         }
         q.addMember.run(key, alert.id);
         schedule(g, route, now);
+      } else if (member.pending === HELD) {
+        suppress(g, 'flapping', route, now);
       } else if (member.pending === 1) {
         suppress(g, 'duplicate', route, now);
       } else if (now - (member.sent_ms ?? 0) >= route.repeatIntervalMs) {
