@@ -45,7 +45,9 @@ export function createGroupStore(db: Database.Database) {
     addMember: db.prepare(
       'INSERT INTO alerting_members (group_key, alert_id, pending) VALUES (?, ?, 1)',
     ),
-    holdMember: db.prepare('INSERT INTO alerting_members (group_key, alert_id, pending) VALUES (?, ?, 2)'),
+    holdMember: db.prepare(
+      'INSERT INTO alerting_members (group_key, alert_id, pending) VALUES (?, ?, 2)',
+    ),
     repeatMember: db.prepare(
       'UPDATE alerting_members SET pending = 1 WHERE group_key = ? AND alert_id = ?',
     ),

@@ -65,7 +65,11 @@ export function rig(
   opts: Partial<AlertingOptions> & { dir?: string; clock?: Clock } = {},
 ): Rig {
   const dir = opts.dir ?? tempDir();
-  const store = openSqliteStore({ path: path.join(dir, 'logwarden.db'), writer: 'main', synchronous: 'normal' });
+  const store = openSqliteStore({
+    path: path.join(dir, 'logwarden.db'),
+    writer: 'main',
+    synchronous: 'normal',
+  });
   const migrate = (ns: string, steps: string[]) => store.migrate(ns, steps);
   const alerts = createAlertStore(store.db, migrate);
   const c = opts.clock ?? clock();

@@ -17,13 +17,19 @@ interface Msg {
   alertsOmitted: number;
   escalationTier?: number;
 }
-const bodies = (p: { received: { body: string }[] }) => p.received.map((r) => JSON.parse(r.body) as Msg);
+const bodies = (p: { received: { body: string }[] }) =>
+  p.received.map((r) => JSON.parse(r.body) as Msg);
 
 async function setup(route: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const peer = await httpPeer();
   const r = rig({
     receivers: [{ name: 'hook', type: 'webhook', url: peer.url + '/hook' }],
-    defaults: { receivers: ['hook'], group_wait_secs: 30, group_interval_secs: 300, repeat_interval_secs: 3600 },
+    defaults: {
+      receivers: ['hook'],
+      group_wait_secs: 30,
+      group_interval_secs: 300,
+      repeat_interval_secs: 3600,
+    },
     route,
     ...extra,
   });
@@ -37,7 +43,13 @@ describe('noise control', () => {
     // Detection folds matches of one episode into one alert id; a new window starts new episodes.
     for (let i = 0; i < 10_000; i++) {
       r.clock.set(t0 + Math.floor((i * 60_000) / 10_000));
-      r.publish(makeAlert({ episode: Math.floor(i / 2500), count: (i % 2500) + 1, lastSeenMs: r.clock.now() }));
+      r.publish(
+        makeAlert({
+          episode: Math.floor(i / 2500),
+          count: (i % 2500) + 1,
+          lastSeenMs: r.clock.now(),
+        }),
+      );
     }
     await r.step(0);
     for (let s = 0; s < 20; s++) await r.step(60_000); // 20 minutes
@@ -91,7 +103,13 @@ describe('noise control', () => {
   it('digest: low severities fold into one periodic message', async () => {
     const { peer, r } = await setup({}, { digest: { max_severity: 'low', interval_secs: 3600 } });
     for (let i = 0; i < 25; i++)
-      r.publish(makeAlert({ severity: 'low', episode: 100 + i, entity: { type: 'ip', value: `192.0.2.${i}` } }));
+      r.publish(
+        makeAlert({
+          severity: 'low',
+          episode: 100 + i,
+          entity: { type: 'ip', value: `192.0.2.${i}` },
+        }),
+      );
     r.publish(makeAlert({ severity: 'high', episode: 200 }));
     await r.step(30_000);
     expect(bodies(peer).map((m) => m.kind)).toEqual(['alert']); // the high one, at once
@@ -117,7 +135,9 @@ describe('noise control', () => {
   });
 
   it('mute window: a group due while muted is held, then sent when the window ends', async () => {
-    const { peer, r } = await setup({ mute_windows: [{ times: ['10:00-11:00'], time_zone: 'UTC' }] });
+    const { peer, r } = await setup({
+      mute_windows: [{ times: ['10:00-11:00'], time_zone: 'UTC' }],
+    });
     r.publish(makeAlert({ episode: 400 })); // 10:00 UTC
     await r.step(30_000);
     await r.step(1_800_000);
@@ -156,7 +176,9 @@ describe('escalation', () => {
     expect(paths()).toHaveLength(2);
     r.alerts.act(b.id, 'acknowledge', 'token:ops', r.clock.now());
     await r.step(1_000);
-    const esc = peer.received.filter((x) => x.url === '/oncall').map((x) => JSON.parse(x.body) as Msg);
+    const esc = peer.received
+      .filter((x) => x.url === '/oncall')
+      .map((x) => JSON.parse(x.body) as Msg);
     expect(esc).toHaveLength(1);
     expect(esc[0]!.alerts[0]!.id).toBe(a.id);
     expect(esc[0]!.escalationTier).toBe(1);
@@ -172,7 +194,13 @@ describe('escalation', () => {
         { name: 'oncall', type: 'webhook', url: peer.url + '/oncall' },
         { name: 'boss', type: 'webhook', url: peer.url + '/boss' },
       ],
-      route: { group_wait_secs: 0, escalate: [{ after_secs: 60, receivers: ['oncall'] }, { after_secs: 120, receivers: ['boss'] }] },
+      route: {
+        group_wait_secs: 0,
+        escalate: [
+          { after_secs: 60, receivers: ['oncall'] },
+          { after_secs: 120, receivers: ['boss'] },
+        ],
+      },
     });
     r.publish(makeAlert({ episode: 600 }));
     await r.step(0);
