@@ -259,4 +259,54 @@ describe('file source', () => {
     await src.poll();
     expect(sink.messages()).toEqual([line(1)]);
   });
+  it('finishes a file that was renamed by rotation while it was stopped, from its saved offset', async () => {
+    const d = tmp();
+    const f = path.join(d, 'app.log');
+    const pos = path.join(d, 'pos.json');
+    writeFileSync(f, Array.from({ length: 10 }, (_, i) => `${line(i)}\n`).join(''));
+    const sink = recordingSink();
+    const first = createFileSource({ paths: [f], sink, positionsFile: pos, pollMs: 10_000 });
+    await first.poll();
+    await first.close();
+    expect(sink.messages()).toHaveLength(10);
+    // While stopped: more lines, then rotation by rename, then a new file at the path.
+    const fd = openSync(f, 'a');
+    for (let i = 10; i < 15; i++) writeSync(fd, `${line(i)}\n`);
+    closeSync(fd);
+    renameSync(f, `${f}.1`);
+    writeFileSync(f, Array.from({ length: 5 }, (_, i) => `${line(15 + i)}\n`).join(''));
+    const second = createFileSource({ paths: [f], sink, positionsFile: pos, pollMs: 10_000 });
+    sources.push(second);
+    await second.poll();
+    expectAll(sink.messages(), 20);
+    // Restarting again reads nothing twice (the rotated file is done, the new one resumes).
+    const before = sink.deliveries;
+    await second.close();
+    sources.pop();
+    const third = createFileSource({ paths: [f], sink, positionsFile: pos, pollMs: 10_000 });
+    sources.push(third);
+    await third.poll();
+    expect(sink.deliveries).toBe(before);
+  });
+  it('finishes the lines that went into the copy when copytruncate ran while it was stopped', async () => {
+    const d = tmp();
+    const f = path.join(d, 'app.log');
+    const pos = path.join(d, 'pos.json');
+    writeFileSync(f, Array.from({ length: 20 }, (_, i) => `${line(i)}\n`).join(''));
+    const sink = recordingSink();
+    const first = createFileSource({ paths: [f], sink, positionsFile: pos, pollMs: 10_000 });
+    await first.poll();
+    await first.close();
+    // While stopped: more lines, then copytruncate, then new lines in the truncated file.
+    const fd = openSync(f, 'a');
+    for (let i = 20; i < 30; i++) writeSync(fd, `${line(i)}\n`);
+    closeSync(fd);
+    copyFileSync(f, `${f}.1`);
+    truncateSync(f, 0);
+    writeFileSync(f, Array.from({ length: 3 }, (_, i) => `${line(30 + i)}\n`).join(''));
+    const second = createFileSource({ paths: [f], sink, positionsFile: pos, pollMs: 10_000 });
+    sources.push(second);
+    await second.poll();
+    expectAll(sink.messages(), 33);
+  });
 });

@@ -286,6 +286,51 @@ export function createFileSource(opts: FileSourceOptions): FileSource {
     if (t.partial.length > 0) countDrop(stats, 'copytruncate_partial_line');
   }
 
+  /** Read a file left behind by rotation from its saved offset to its end, then let it go. */
+  async function finishRotatedAway(prev: FilePosition): Promise<void> {
+    const dir = path.dirname(prev.path);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      let st;
+      try {
+        st = statSync(full);
+      } catch {
+        continue;
+      }
+      if (!st.isFile() || st.dev !== prev.dev || st.ino !== prev.ino || st.size < prev.offset)
+        continue;
+      const fh = await open(full, 'r');
+      try {
+        const [fp, n] = await readFingerprint(fh, prev.fingerprintBytes);
+        if (n !== prev.fingerprintBytes || fp !== prev.fingerprint) return; // inode reused
+        const t: Tracked = {
+          path: prev.path,
+          dev: st.dev,
+          ino: st.ino,
+          fh,
+          offset: prev.offset,
+          partial: Buffer.alloc(0),
+          fingerprint: prev.fingerprint,
+          fingerprintBytes: prev.fingerprintBytes,
+          parser: undefined,
+          missing: ROTATED_GRACE_POLLS,
+          generation: prev.generation,
+          identity: identityOf(st, prev.generation),
+        };
+        await drain(t, prev.path, true, false);
+      } finally {
+        await fh.close();
+      }
+      return;
+    }
+  }
+
   function persist(): void {
     const files: FilePosition[] = [...tracked.values()].map((t) => ({
       path: t.path,
@@ -317,15 +362,16 @@ export function createFileSource(opts: FileSourceOptions): FileSource {
         const prev = saved.find((s) => s.dev === st.dev && s.ino === st.ino);
         let offset = 0;
         let generation = 0;
+        let [fp, n] = await readFingerprint(fh);
         if (prev !== undefined) {
-          // Same inode: resume only if it is still the same file (inodes are reused).
-          const [fp, n] = await readFingerprint(fh, prev.fingerprintBytes);
-          if (n === prev.fingerprintBytes && fp === prev.fingerprint) {
-            offset = Math.min(prev.offset, st.size);
-            generation = prev.generation;
-          } else generation = prev.generation + 1;
+          // Same inode: resume from the saved offset with the saved fingerprint. If the file was
+          // truncated while we were stopped (copytruncate, or the inode reused), the check below
+          // sees a shorter file or other first bytes and first finishes the lines that went into
+          // the copy, from our offset, under the old identity (same ids as before the stop).
+          offset = prev.offset;
+          generation = prev.generation;
+          [fp, n] = [prev.fingerprint, prev.fingerprintBytes];
         } else if (firstPoll && opts.startAt === 'end') offset = st.size;
-        const [fp, n] = await readFingerprint(fh);
         t = {
           path: p,
           dev: st.dev,
@@ -359,6 +405,14 @@ export function createFileSource(opts: FileSourceOptions): FileSource {
       if (t.fingerprintBytes < FINGERPRINT_BYTES)
         [t.fingerprint, t.fingerprintBytes] = await readFingerprint(t.fh);
       await drain(t, t.path, false);
+    }
+    // Files we were reading when the process stopped that no pattern names any more (renamed by
+    // rotation while we were down, or before their last lines were read): finish them from the
+    // saved offset, found by device and inode among the siblings of their old path.
+    for (const prev of saved) {
+      const key = `${prev.dev}:${prev.ino}`;
+      if (seen.has(key) || tracked.has(key)) continue;
+      await finishRotatedAway(prev);
     }
     // Rotated away (the glob no longer names it) or deleted: keep draining through the open
     // descriptor for a few polls, since writers reopen their file late, then let go.
