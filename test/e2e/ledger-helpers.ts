@@ -95,3 +95,64 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+export interface Node {
+  readonly dir: string;
+  readonly port: number;
+  readonly url: string;
+  readonly config: string;
+}
+
+/** A replica's data dir and config accepting `originVkey`; serve it with serveNode(). */
+export function replicaNode(dir: string, port: number, originVkey: string, name: string): Node {
+  const config = writeYaml(
+    path.join(dir, 'replica.yaml'),
+    `version: 1
+replication:
+  role: replica
+  cosigner_name: ${name}
+  origins:
+    - vkey: "${originVkey}"
+`,
+  );
+  return { dir, port, url: `http://127.0.0.1:${port}`, config };
+}
+
+/** An origin's config forwarding to `replicas` (fast checkpoints and backoff for tests). */
+export function originNode(
+  dir: string,
+  port: number,
+  replicas: readonly { name: string; url: string; vkey: string }[],
+): Node {
+  const config = writeYaml(
+    path.join(dir, 'origin.yaml'),
+    `version: 1
+ledger:
+  checkpoint_interval_ms: 200
+forwarders:
+  replicas:
+${replicas
+  .map(
+    (r) => `    - name: ${r.name}
+      url: ${r.url}
+      vkey: "${r.vkey}"
+      backoff_min_ms: 50
+      backoff_max_ms: 500
+      batch_entries: 500
+`,
+  )
+  .join('')}`,
+  );
+  return { dir, port, url: `http://127.0.0.1:${port}`, config };
+}
+
+export function serveArgs(n: Node): string[] {
+  return ['--listen', `127.0.0.1:${n.port}`, '--config', n.config];
+}
+
+/** GET a replica's head for `origin`. */
+export async function replicaHead(url: string, origin: string): Promise<number> {
+  const res = await fetch(`${url}/v1/replica/head?origin=${encodeURIComponent(origin)}`);
+  const body = (await res.json()) as { size: number };
+  return body.size;
+}

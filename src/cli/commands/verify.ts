@@ -27,7 +27,7 @@ import { parseFormat } from '../output.js';
 interface VerifyOptions extends CommonOptions {
   vkey?: string;
   replica?: string[];
-  replicaToken?: string;
+  replicaToken?: string[];
   quorum?: string;
   grace?: string;
   state?: string;
@@ -75,7 +75,8 @@ export function registerVerify(program: Command, io: CliIO): void {
     )
     .option(
       '--replica-token <token>',
-      "read token for the replicas' entries (or LOGWARDEN_REPLICA_TOKEN)",
+      "read token for the replicas' entries: one for all, or one per --replica in order (or LOGWARDEN_REPLICA_TOKEN)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
     .option(
       '--quorum <n>',
@@ -126,7 +127,14 @@ the vkey) off the log's host.`,
         `no logwarden data in ${config.storage.path}: check --data`,
       );
     const keys: LedgerVerifier[] = readVerifierKeys(vkeyPath);
-    const token = opts.replicaToken ?? io.env.LOGWARDEN_REPLICA_TOKEN;
+    const tokens =
+      opts.replicaToken ??
+      (io.env.LOGWARDEN_REPLICA_TOKEN === undefined ? [] : [io.env.LOGWARDEN_REPLICA_TOKEN]);
+    if (tokens.length > 1 && tokens.length !== (opts.replica ?? []).length)
+      throw new LogwardenError(
+        'LW_USAGE',
+        `--replica-token: give one token, or one per --replica (${(opts.replica ?? []).length})`,
+      );
     const { store: s } = openDataDir(config.storage.path, config.storage.synchronous);
     const store = s as unknown as LedgerBackingStore & { close(): Promise<void> };
     try {
@@ -140,7 +148,8 @@ the vkey) off the log's host.`,
       // Replicas first: their heads are remembered checkpoints (a rollback of the origin shows).
       const replicas: ReplicaReport[] = [];
       const cosignerVkeys = config.forwarders.replicas.map((r) => r.vkey);
-      for (const url of opts.replica ?? []) {
+      for (const [i, url] of (opts.replica ?? []).entries()) {
+        const token = tokens.length > 1 ? tokens[i] : tokens[0];
         replicas.push(
           await verifyReplica({
             url,
