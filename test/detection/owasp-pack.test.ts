@@ -38,6 +38,14 @@ describe('OWASP rule pack', () => {
       'lw_sshd_bruteforce',
       'lw_sshd_invalid_user_sweep',
       'lw_sudo_fail_burst',
+      'lw_sshd_slow_bruteforce',
+      'lw_sshd_invalid_user_repeat',
+      'lw_sshd_repeated_failures',
+      'lw_sshd_max_auth_tries',
+      'lw_ssh_preauth_flood',
+      'lw_ssh_cve_2024_6387',
+      'lw_sensitive_file_probing',
+      'lw_http_malformed_flood',
     ])
       expect(names, n).toContain(n);
   });
