@@ -207,4 +207,9 @@ export const NON_VOCABULARY_EVENTS = {
   alert: { category: 'logwarden', level: 'WARN' },
   /** A review sign-off, recorded into the ledger so the trail is tamper-evident. */
   review_signoff: { category: 'logwarden', level: 'INFO' },
+  /**
+   * An unhandled application error (a 500 from the framework's error path): `error.type` and
+   * `error.message` say what, never the stack. The OWASP vocabulary has no such event.
+   */
+  app_error: { category: 'error', level: 'ERROR' },
 } as const;

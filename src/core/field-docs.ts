@@ -4,6 +4,7 @@
  * schema without documenting it does not compile.
  */
 import type { EventField } from './event.js';
+import { NON_VOCABULARY_EVENTS } from './event.js';
 
 /**
  * How one field is documented in docs/schema.md.
@@ -29,7 +30,7 @@ export const FIELD_DOCS: Readonly<Record<EventField, FieldDoc>> = {
   id: { group: 'identity', meaning: 'Producer id and dedup key: any UUID; the SDK makes UUIDv7; assigned (v7) when absent, derived (v8) for re-imported file lines.', example: '"0190f5a8-7b7c-7cc3-8a2e-0f1e2d3c4b5a"' },
   time: { group: 'identity', meaning: 'When it happened (event time), UTC RFC 3339 with milliseconds. Input may be RFC 3339 with any offset, epoch ms or epoch s.', example: '"2026-11-27T09:00:00.000Z"' },
   observed_time: { group: 'identity', meaning: 'When logwarden received it; always set by logwarden.', example: '"2026-11-27T09:00:00.412Z"' },
-  'event.name': { group: 'what', meaning: 'OWASP vocabulary name, a logwarden name (http_request, log, heartbeat, loss, alert, review_signoff) or a custom ^[a-z][a-z0-9_]{0,63}$ name.', example: '"authn_login_fail"' },
+  'event.name': { group: 'what', meaning: `OWASP vocabulary name, a logwarden name (${Object.keys(NON_VOCABULARY_EVENTS).join(', ')}) or a custom ^[a-z][a-z0-9_]{0,63}$ name.`, example: '"authn_login_fail"' },
   'event.category': { group: 'what', meaning: 'Vocabulary category (authn, authz, session, ...); defaulted from the vocabulary.', example: '"authn"' },
   'event.action': { group: 'what', meaning: 'The application operation (one URL can carry many).', example: '"transfer_funds"' },
   'event.outcome': { group: 'what', meaning: 'success, failure or unknown; defaulted from the vocabulary.', example: '"failure"' },

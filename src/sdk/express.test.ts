@@ -136,8 +136,10 @@ describe('expressSecurity', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: 'internal_error', request_id: 'rid-boom' });
     expect(text).not.toMatch(/hunter2|TypeError|at /);
-    const ev = events.expectEvent('log', {
+    const ev = events.expectEvent('app_error', {
       severity: 'ERROR',
+      'event.category': 'error',
+      'event.outcome': 'failure',
       'error.type': 'TypeError',
       'http.route': '/boom',
       'http.response.status_code': 500,

@@ -89,11 +89,19 @@ describe('fastifySecurity', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: 'internal_error', request_id: 'rid-b' });
     expect(text).not.toContain('postgres');
-    events.expectEvent(
-      'log',
-      { severity: 'ERROR', 'error.type': 'Error', 'http.route': '/boom' },
+    const ev = events.expectEvent(
+      'app_error',
+      {
+        severity: 'ERROR',
+        'event.category': 'error',
+        'error.type': 'Error',
+        'http.route': '/boom',
+        'http.response.status_code': 500,
+      },
       1,
     );
+    expect(ev['error.message']).toContain('postgres');
+    expect(ev).not.toHaveProperty('error.stack');
   });
 
   it('samples requests only when asked, and blocks with isBlocked', async () => {

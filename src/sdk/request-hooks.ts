@@ -187,7 +187,10 @@ export function onResponseFinished(
   }
 }
 
-/** Records an unhandled error (type and message, never the stack sent anywhere but the collector). */
+/**
+ * Records an unhandled error as `app_error` (category `error`, level ERROR): `error.type` and
+ * `error.message` only; the stack goes nowhere, and the client gets a generic answer.
+ */
 export function recordUnhandledError(
   logger: SecurityLogger,
   ctx: RequestContext | undefined,
@@ -196,10 +199,9 @@ export function recordUnhandledError(
 ): void {
   const emit = (): void =>
     logger.emit(
-      'log',
+      'app_error',
       {},
       {
-        severity: 'ERROR',
         outcome: 'failure',
         message: 'unhandled error in request handler',
         error: err,

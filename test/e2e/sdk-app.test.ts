@@ -136,7 +136,7 @@ describe('SDK end to end: example app -> logwarden serve', () => {
     const evs = await waitFor(
       dataDir,
       (e) =>
-        byRid(e, 'rid-error', 'log') !== undefined &&
+        byRid(e, 'rid-error', 'app_error') !== undefined &&
         byRid(e, 'rid-invalid', 'input_validation_fail') !== undefined,
       'the error event',
     );
@@ -161,7 +161,7 @@ describe('SDK end to end: example app -> logwarden serve', () => {
     const idor = byRid(evs, 'rid-idor', 'authz_fail')!;
     const admin = byRid(evs, 'rid-admin', 'authz_fail')!;
     const invalid = byRid(evs, 'rid-invalid', 'input_validation_fail')!;
-    const error = byRid(evs, 'rid-error', 'log')!;
+    const error = byRid(evs, 'rid-error', 'app_error')!;
     expect(idor).toMatchObject({
       'http.route': '/notes/:id',
       'event.action': 'read_note',
@@ -179,6 +179,7 @@ describe('SDK end to end: example app -> logwarden serve', () => {
     });
     expect(error).toMatchObject({
       severity: 'ERROR',
+      'event.category': 'error',
       'error.type': 'TypeError',
       'http.route': '/reports/:year',
       'event.action': 'build_report',
