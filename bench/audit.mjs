@@ -29,8 +29,14 @@ async function parseOnly(file) {
   }
   const p = createLineParser('auto', { sample });
   let n = 0;
-  for (const l of sample) (p.parse(l, { now: 0 }), n++);
-  for (let r = await it.next(); !r.done; r = await it.next()) (p.parse(r.value, { now: 0 }), n++);
+  for (const l of sample) {
+    p.parse(l, { now: 0 });
+    n++;
+  }
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    p.parse(r.value, { now: 0 });
+    n++;
+  }
   return n;
 }
 
