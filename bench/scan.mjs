@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// `logwarden scan` throughput and memory (issue 5), side by side with Debian's fail2ban-regex on
+// the same auth.log in the same run, and the per-event cost of the full rule set.
+//   npm run build && node bench/gen-logs.mjs /tmp/lwbench/1m --lines 1000000 \
+//     && node bench/gen-logs.mjs /tmp/lwbench/3m --lines 3000000 \
+//     && node bench/scan.mjs /tmp/lwbench/1m [--big /tmp/lwbench/3m] [--sigma DIR] [--events N]
+// Measurements, each in a fresh child process so its peak RSS is its own:
+//   scan          scanFiles() (what `logwarden scan FILE` runs: read, detect format, parse,
+//                 Sigma + patterns + silence + anomalies, alert episodes) on DIR/auth.log and
+//                 DIR/access.log with the shipped rule pack; with --sigma also with the SigmaHQ
+//                 web and linux rules loaded as `--rules` (DIR = a SigmaHQ `rules/` folder) in
+//                 the per-event table, and in whole-file scans too with --sigma-scan
+//   fail2ban      `fail2ban-regex DIR/auth.log /etc/fail2ban/filter.d/sshd.conf` (skipped, with
+//                 the reason printed, when fail2ban-regex is not installed)
+//   --big DIR     the same scans on DIR's (larger) files: peak RSS must not grow with file size
+//   per-event     N events (default 100,000) parsed in memory first, then the detection engine
+//                 alone over them: microseconds per event for the full rule set
+// Figures vary a lot on a shared 2-core machine: compare ratios within one run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../dist');
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+async function childScan(file, ruleDirs) {
+  const { scanFiles } = await import(path.join(dist, 'cli/commands/scan.js'));
+  const t0 = performance.now();
+  const r = await scanFiles([file], {
+    logFormat: 'auto',
+    ruleDirs,
+    builtin: true,
+    progress: false,
+  });
+  const secs = (performance.now() - t0) / 1000;
+  const lines = r.summaries.reduce((n, s) => n + s.lines, 0);
+  process.stdout.write(
+    JSON.stringify({
+      lines,
+      secs,
+      alerts: r.alerts.length,
+      ruleErrors: r.ruleErrors.length,
+      maxRssKB: process.resourceUsage().maxRSS,
+    }),
+  );
+}
+
+async function childPerEvent(file, ruleDirs, n) {
+  const { createLineParser } = await import(path.join(dist, 'parsers/index.js'));
+  const { createDetectionEngine, loadRules } = await import(
+    path.join(dist, 'detection/engine/index.js')
+  );
+  const text = readFileSync(file, 'utf8');
+  const lines = [];
+  let at = 0;
+  while (lines.length < n && at < text.length) {
+    const nl = text.indexOf('\n', at);
+    lines.push(text.slice(at, nl < 0 ? text.length : nl));
+    at = nl < 0 ? text.length : nl + 1;
+  }
+  const ctx = { now: Date.parse('2026-11-27T12:00:00Z'), source: `file:${file}` };
+  const parser = createLineParser('auto', { sample: lines.slice(0, 200) });
+  const t0 = performance.now();
+  const events = lines.map((l) => parser.parse(l, ctx));
+  const parseUs = ((performance.now() - t0) * 1000) / lines.length;
+  const { rules } = loadRules({ dirs: ruleDirs });
+  // Best of three passes over fresh engines (JIT warm-up, GC noise on a shared machine).
+  let best = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const engine = createDetectionEngine({ rules });
+    const copies = events.map((e) => ({ ...e })); // engines keep references; no sharing across passes
+    const t = performance.now();
+    for (const e of copies) engine.process(e, { source: 'bench' });
+    engine.finish();
+    best = Math.min(best, ((performance.now() - t) * 1000) / copies.length);
+  }
+  process.stdout.write(
+    JSON.stringify({ events: lines.length, rules: rules.length, parseUs, detectUs: best }),
+  );
+}
+
+function runChild(mode, ...rest) {
+  const r = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', mode, ...rest],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
+  if (r.status !== 0) throw new Error(`child ${mode} ${rest.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function fail2ban(file) {
+  const bin = spawnSync('sh', ['-c', 'command -v fail2ban-regex'], { encoding: 'utf8' });
+  const filter = '/etc/fail2ban/filter.d/sshd.conf';
+  if (bin.status !== 0 || !existsSync(filter))
+    return { skipped: 'fail2ban-regex not installed (apt-get install fail2ban); column skipped' };
+  const time = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = spawnSync(
+    time ? '/usr/bin/time' : 'fail2ban-regex',
+    time ? ['-f', 'MAXRSS %M', 'fail2ban-regex', file, filter] : [file, filter],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const secs = (performance.now() - t0) / 1000;
+  if (r.status !== 0)
+    return { skipped: `fail2ban-regex exited ${r.status}: ${r.stderr.slice(0, 200)}` };
+  const m = /Lines: (\d+) lines, (\d+) ignored, (\d+) matched, (\d+) missed/.exec(r.stdout);
+  const rss = /MAXRSS (\d+)/.exec(r.stderr);
+  return {
+    lines: m ? Number(m[1]) : NaN,
+    matched: m ? Number(m[3]) : NaN,
+    secs,
+    maxRssKB: rss ? Number(rss[1]) : undefined,
+  };
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const mb = (kb) => (kb === undefined ? '–' : `${Math.round(kb / 1024)} MB`);
+
+async function main() {
+  if (args[0] === '--child') {
+    const [, mode, file, n, ...dirs] = args;
+    if (mode === 'scan') return childScan(file, dirs); // n is '-' for scans
+    return childPerEvent(file, dirs, Number(n));
+  }
+  const dir = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+  if (
+    !dir ||
+    !existsSync(path.join(dir, 'auth.log')) ||
+    !existsSync(path.join(dir, 'access.log'))
+  ) {
+    console.error(
+      'usage: node bench/scan.mjs DIR [--big DIR] [--sigma RULES_DIR [--sigma-scan]] [--events N]',
+    );
+    console.error('DIR holds auth.log and access.log from bench/gen-logs.mjs');
+    process.exit(64);
+  }
+  if (!existsSync(path.join(dist, 'cli/commands/scan.js'))) {
+    console.error('dist/ missing: run `npm run build` first');
+    process.exit(66);
+  }
+  const big = opt('--big');
+  const sigma = opt('--sigma');
+  const sigmaDirs = sigma
+    ? [path.join(sigma, 'web'), path.join(sigma, 'linux')].filter(existsSync)
+    : [];
+  const nEvents = Number(opt('--events') ?? 100_000);
+  console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+
+  const rows = [];
+  const scanRow = (label, file, dirs) => {
+    const r = runChild('scan', file, '-', ...dirs);
+    const row = { label, file, ...r, rate: r.lines / r.secs };
+    rows.push(row);
+    console.log(
+      `${label}: ${fmt(r.lines)} lines in ${r.secs.toFixed(1)} s = ${fmt(row.rate)} lines/s, peak RSS ${mb(r.maxRssKB)}, ${r.alerts} alerts${r.ruleErrors ? `, ${r.ruleErrors} rules not loaded` : ''}`,
+    );
+    return row;
+  };
+  const auth = path.join(dir, 'auth.log');
+  const access = path.join(dir, 'access.log');
+  const f2b = fail2ban(auth);
+  if (f2b.skipped) console.log(`fail2ban-regex: ${f2b.skipped}`);
+  else
+    console.log(
+      `fail2ban-regex sshd: ${fmt(f2b.lines)} lines (${fmt(f2b.matched)} matched) in ${f2b.secs.toFixed(1)} s = ${fmt(f2b.lines / f2b.secs)} lines/s, peak RSS ${mb(f2b.maxRssKB)}`,
+    );
+  const sa = scanRow('scan auth.log (shipped pack)', auth, []);
+  const sx = scanRow('scan access.log (shipped pack)', access, []);
+  if (sigmaDirs.length > 0 && args.includes('--sigma-scan')) {
+    scanRow('scan auth.log (+ SigmaHQ web, linux)', auth, sigmaDirs);
+    scanRow('scan access.log (+ SigmaHQ web, linux)', access, sigmaDirs);
+  }
+  if (big && existsSync(path.join(big, 'auth.log'))) {
+    scanRow('scan auth.log, larger file (shipped pack)', path.join(big, 'auth.log'), []);
+    scanRow('scan access.log, larger file (shipped pack)', path.join(big, 'access.log'), []);
+  }
+  const per = [];
+  for (const [label, file, dirs] of [
+    ['auth.log, shipped pack', auth, []],
+    ['access.log, shipped pack', access, []],
+    ...(sigmaDirs.length > 0
+      ? [
+          ['auth.log, + SigmaHQ web, linux', auth, sigmaDirs],
+          ['access.log, + SigmaHQ web, linux', access, sigmaDirs],
+        ]
+      : []),
+  ]) {
+    const r = runChild('per-event', file, String(nEvents), ...dirs);
+    per.push({ label, ...r });
+    console.log(
+      `per event (${label}, ${r.rules} rules, ${fmt(r.events)} events): parse ${r.parseUs.toFixed(2)} µs, detection ${r.detectUs.toFixed(2)} µs`,
+    );
+  }
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+
+  console.log('\n| run | lines | seconds | lines/s | peak RSS | alerts |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  if (!f2b.skipped)
+    console.log(
+      `| fail2ban-regex auth.log (filter.d/sshd.conf) | ${fmt(f2b.lines)} | ${f2b.secs.toFixed(1)} | ${fmt(f2b.lines / f2b.secs)} | ${mb(f2b.maxRssKB)} | – |`,
+    );
+  for (const r of rows)
+    console.log(
+      `| ${r.label} | ${fmt(r.lines)} | ${r.secs.toFixed(1)} | ${fmt(r.rate)} | ${mb(r.maxRssKB)} | ${r.alerts} |`,
+    );
+  if (!f2b.skipped)
+    console.log(
+      `\nscan / fail2ban-regex on auth.log: ${(sa.rate / (f2b.lines / f2b.secs)).toFixed(2)}x (target >= 10x)`,
+    );
+  console.log(`scan access.log: ${fmt(sx.rate)} lines/s (target >= 100,000)`);
+  console.log('\n| events | rules | parse µs/event | detection µs/event |');
+  console.log('|---|---:|---:|---:|');
+  for (const p of per)
+    console.log(`| ${p.label} | ${p.rules} | ${p.parseUs.toFixed(2)} | ${p.detectUs.toFixed(2)} |`);
+}
+
+await main();
