@@ -4,9 +4,9 @@
  * probe is found, with its fields, and alerted where the shipped rules cover it; with the SDK
  * off the report says what went undetected.
  *
- * Alerts: the server has no alerts API yet, so the probe runs the same detection engine and
- * rules over the events it reads back through GET /v1/events (the report says `alerts via
- * engine`); when GET /v1/alerts exists the probe uses it instead.
+ * Alerts come from the server's live detection through GET /v1/alerts (`alerts via api`); the
+ * fallback for servers without it (the engine over the events read back) is covered by
+ * probe-logfile.e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport, type AssessmentReport } from '../../src/assess/report/index.js';
@@ -73,7 +73,7 @@ describe('logwarden probe (example app + logwarden serve)', () => {
     const report = await probe(app.url, 20);
     const p = report.probe!;
     expect(p.checkedVia).toBe(`api ${serve.url}`);
-    expect(p.alertsVia === 'api' || p.alertsVia === 'engine').toBe(true);
+    expect(p.alertsVia).toBe('api');
     expect(p.probes.length).toBe(6);
     for (const x of p.probes) {
       expect(x.logged, `${x.name} logged`).toBe(true);

@@ -95,16 +95,29 @@ export async function checkProbe(
     await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
 
-  let alertsVia: ProbeResult['alertsVia'] = 'none';
+  // Live detection runs after the events are committed: poll the alerts API (until every
+  // logged probe that should alert is covered, or the wait is over). Without an alerts API, run
+  // the engine over the events read back.
+  const covered = (as: readonly AlertLike[]): boolean =>
+    plan.probes.every((p) => {
+      const m = matched.get(p.shape.name) ?? [];
+      if (!p.shape.expectAlert || m.length === 0) return true;
+      const ids = new Set(m.map((e) => String(e.id ?? '')));
+      return as.some((a) => a.eventIds.some((id) => ids.has(id)));
+    });
+  let alertsVia: ProbeResult['alertsVia'] = 'engine';
   let alerts: AlertLike[] = [];
-  const api = await source.alerts();
-  if (api !== undefined) {
+  for (;;) {
+    const api = await source.alerts();
+    if (api === undefined) {
+      alerts = events.length > 0 ? engineAlerts(events) : [];
+      break;
+    }
     alertsVia = 'api';
     alerts = api.map(fromApiAlert);
-  } else if (events.length > 0) {
-    alertsVia = 'engine';
-    alerts = engineAlerts(events);
-  } else alertsVia = 'engine';
+    if (covered(alerts) || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+  }
 
   const probes: ProbeOutcome[] = plan.probes.map((p) => {
     const name = p.shape.name;

@@ -72,6 +72,7 @@ export function apiSource(base: string, token: string, sinceMs: () => number): E
       return out;
     },
     async alerts() {
+      // Newest first; the probe's alerts are among the most recent 1000.
       const res = await get(`/v1/alerts?limit=1000`);
       if (res.status === 404) {
         await res.body?.cancel();
