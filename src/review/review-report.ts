@@ -48,6 +48,17 @@ export function signoffAttributes(s: Omit<Signoff, 'id' | 'eventId' | 'eventSeq'
   };
 }
 
+/** JSON with sorted keys: stored events are canonical (keys sorted), rows are not. */
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
 function matches(
   store: EventStore,
   s: Signoff,
@@ -64,7 +75,7 @@ function matches(
       body['event.name'] === 'review_signoff' &&
       body['user.id'] === s.reviewer &&
       attrs !== undefined &&
-      Object.entries(want).every(([k, v]) => JSON.stringify(attrs[k]) === JSON.stringify(v));
+      Object.entries(want).every(([k, v]) => stable(attrs[k]) === stable(v));
     return { ok, leaf: e.leafHash.toString('hex') };
   } catch {
     return { ok: false, leaf: e.leafHash.toString('hex') };

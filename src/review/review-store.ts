@@ -25,7 +25,7 @@ export interface ReviewTask {
 }
 
 export interface TaskState {
-  /** Start of the period under review: the last sign-off, or the task's creation. */
+  /** Start of the period under review: the last sign-off, or one period before the task's creation. */
   readonly sinceMs: number;
   readonly dueMs: number;
   readonly overdue: boolean;
@@ -77,8 +77,11 @@ export const REVIEW_MIGRATIONS: readonly string[] = [
 
 /** When a task falls due and whether it is overdue (after a grace period). */
 export function taskState(t: ReviewTask, nowMs: number, graceMs: number): TaskState {
-  const sinceMs = t.lastSignoffMs ?? t.createdMs;
-  const dueMs = sinceMs + t.everySecs * 1000;
+  // A task never signed off covers the period before its creation and is due at once: a new
+  // daily review starts with yesterday, not with an empty day.
+  const periodMs = t.everySecs * 1000;
+  const sinceMs = t.lastSignoffMs ?? t.createdMs - periodMs;
+  const dueMs = sinceMs + periodMs;
   return { sinceMs, dueMs, overdue: nowMs > dueMs + graceMs };
 }
 

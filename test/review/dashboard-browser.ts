@@ -3,8 +3,7 @@
  * (Debian's /usr/bin/chromium driven by playwright-core), login, screenshots under
  * artifacts/screenshots/ (git-ignored) for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, runCli } from '../e2e/helpers.js';
@@ -28,6 +27,7 @@ export async function createUser(
   if (r.code !== 0) throw new Error(`users create ${name} failed (${r.code}): ${r.stderr}`);
 }
 
+/** Playwright's launch() gives the browser a fresh temporary profile (user data dir) each time. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -40,7 +40,6 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(path.join(tmpdir(), 'lw-chromium-'))}`,
     ],
   });
 }
@@ -74,14 +73,12 @@ export async function login(
 
 /** Wait until the page finished rendering `hashPath` (app.js sets body[data-ready]). */
 export async function ready(page: Page, hashPath: string): Promise<void> {
-  // Strings, not functions: the project's TypeScript has no DOM types (the code runs in the page).
-  await page.waitForFunction(
-    `document.body.dataset.ready === ${JSON.stringify(hashPath)}`,
-    undefined,
-    {
-      timeout: 15_000,
-    },
-  );
+  // A selector, not a predicate function: the dashboard's CSP (no 'unsafe-eval') refuses the
+  // string evaluation that waitForFunction uses.
+  await page.waitForSelector(`body[data-ready=${JSON.stringify(hashPath)}]`, {
+    state: 'attached',
+    timeout: 15_000,
+  });
 }
 
 export async function shot(page: Page, name: string): Promise<string> {
@@ -93,6 +90,9 @@ export async function shot(page: Page, name: string): Promise<string> {
 
 /** Navigate inside the single-page app and wait for the page to render. */
 export async function go(page: Page, hash: string): Promise<void> {
-  await page.evaluate(`document.body.dataset.ready = ''; location.hash = ${JSON.stringify(hash)};`);
+  // The same hash fires no hashchange: dispatch one so the page renders afresh.
+  await page.evaluate(
+    `document.body.dataset.ready = ''; if (location.hash === ${JSON.stringify(hash)}) dispatchEvent(new HashChangeEvent('hashchange')); else location.hash = ${JSON.stringify(hash)};`,
+  );
   await ready(page, hash.split('?')[0]!);
 }

@@ -212,7 +212,13 @@ function stackedBars(rate) {
             .toISOString()
             .slice(rate.bucketMs >= 3600000 ? 5 : 11, 16)
             .replace('T', ' ');
-    svg.append(s('text', { x: L + i * bw + bw / 2, y: H - 6, 'text-anchor': 'middle' }, label));
+    svg.append(
+      s(
+        'text',
+        { x: L + i * bw + bw / 2, y: H - 6, 'text-anchor': t === ticks ? 'end' : 'middle' },
+        label,
+      ),
+    );
   }
   const legend = h(
     'div',
@@ -472,6 +478,15 @@ function fieldSuggest(input, onPick) {
   return list;
 }
 
+const NO_PIVOT = new Set([
+  'seq',
+  'id',
+  'time',
+  'observed_time',
+  'severity_number',
+  'log.original',
+  'message',
+]);
 const RANGES = { '15m': '-15m', '1h': '-1h', '24h': '-24h', '7d': '-7d', '30d': '-30d', all: '' };
 async function pageEvents(params) {
   state.fields ??= (await api('/ui/api/fields')).fields;
@@ -656,11 +671,12 @@ async function pageEvent(id) {
             {},
             rows.map(([k, v]) => {
               const text = Array.isArray(v) ? v.join(', ') : String(v);
-              const pivotField = k === 'seq' ? null : k === 'source' ? 'source' : k;
+              // Pivot where a value is shared by other events (not on ids and timestamps).
+              const pivotField = NO_PIVOT.has(k) ? null : k;
               return h(
                 'tr',
                 {},
-                h('th', { class: 'mono', text: k }),
+                h('th', { class: 'mono field', text: k }),
                 h('td', { class: 'wrap mono field-value', text }),
                 h(
                   'td',
@@ -690,7 +706,7 @@ async function pageEvent(id) {
       h(
         'section',
         { class: 'panel wide' },
-        h('h2', { text: 'As stored (the bytes the ledger hashes)' }),
+        h('h2', { text: 'As stored (pretty-printed; the ledger hashes the canonical bytes)' }),
         h('pre', { id: 'raw', text: JSON.stringify(ev, null, 2) }),
         h('p', { class: 'muted mono', text: `leaf hash ${r.leaf_hash}` }),
       ),
@@ -943,7 +959,7 @@ async function pageAlert(id) {
                 }),
           ),
           h('dt', { text: 'rule' }),
-          h('dd', { class: 'mono', text: a.rule.id ?? a.rule.name ?? '' }),
+          h('dd', { class: 'mono', text: a.rule.name ?? a.rule.id ?? '' }),
           h('dt', { text: 'count' }),
           h('dd', { text: fmtNum(a.count) }),
           h('dt', { text: 'first / last' }),
@@ -1293,8 +1309,9 @@ async function pageReview(id) {
         { class: 'panel' },
         h('h2', { text: 'Sign off' }),
         msg,
+        h('label', { class: 'block', for: 'signoff-notes', text: 'Notes' }),
         notes,
-        h('div', { class: 'spacer' }),
+        h('label', { class: 'block', for: 'signoff-exceptions', text: 'Exceptions found' }),
         exc,
         h('div', { class: 'spacer' }),
         submit,
