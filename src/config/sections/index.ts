@@ -5,7 +5,6 @@
  */
 import { alertingSection } from './alerting.js';
 import { dashboardSection } from './dashboard.js';
-import { dashboardSection } from './dashboard.js';
 import { detectionSection } from './detection.js';
 import { forwardersSection } from './forwarders.js';
 import { ledgerSection } from './ledger.js';
@@ -22,7 +21,6 @@ export const CONFIG_SECTIONS = {
   retention: retentionSection,
   redaction: redactionSection,
   detection: detectionSection,
-  dashboard: dashboardSection,
   sources: sourcesSection,
   dashboard: dashboardSection,
   alerting: alertingSection,
