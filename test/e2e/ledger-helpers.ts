@@ -85,7 +85,7 @@ export function writeYaml(file: string, text: string): string {
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {

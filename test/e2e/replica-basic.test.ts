@@ -123,12 +123,24 @@ describe('origin and two replicas', () => {
       ...replicaArgs(),
       '--quorum',
       '2',
-      '--grace',
-      '0.001',
+      '--grace', // a heartbeat signed in the last moments may still be on its way
+      '5',
     ]);
     expect(report.problems).toEqual([]);
     expect(code).toBe(0);
     expect(report.replicas.map((r) => r.cosigned)).toEqual([true, true]);
+    // Two replicas cannot meet a quorum of three: exit 14.
+    const three = await verifyJson([
+      '--data',
+      origin.dir,
+      '--config',
+      origin.config,
+      '--no-remember',
+      ...replicaArgs(),
+      '--quorum',
+      '3',
+    ]);
+    expect(three.code).toBe(14);
     // The origin kept both cosignatures, and serves them with its checkpoint.
     const cosigners = sql<{ cosigner: string }>(
       origin.dir,
@@ -193,21 +205,29 @@ describe('origin and two replicas', () => {
       ingestToken,
       Array.from({ length: 40 }, () => makeEvent({ 'user.id': 'after-rollback' })),
     );
-    const evidence = await waitFor('fork evidence on both replicas', () => {
-      const a = sql(r1.dir, 'SELECT * FROM replica_fork_evidence');
-      const b = sql(r2.dir, 'SELECT * FROM replica_fork_evidence');
-      return a.length > 0 && b.length > 0 ? [a, b] : undefined;
-    });
+    const evidence = await waitFor(
+      'fork evidence on both replicas',
+      () => {
+        const a = sql(r1.dir, 'SELECT * FROM replica_fork_evidence');
+        const b = sql(r2.dir, 'SELECT * FROM replica_fork_evidence');
+        return a.length > 0 && b.length > 0 ? [a, b] : undefined;
+      },
+      40_000,
+    );
     expect(evidence[0]!.length).toBeGreaterThan(0);
     // Each replica raised a CRITICAL ledger_fork_evidence event in its own store.
     for (const r of [r1, r2]) {
-      const alerts = await waitFor('the fork alert event', () => {
-        const rows = sql<{ body: string }>(
-          r.dir,
-          "SELECT body FROM events WHERE body LIKE '%ledger_fork_evidence%'",
-        );
-        return rows.length > 0 ? rows : undefined;
-      });
+      const alerts = await waitFor(
+        'the fork alert event',
+        () => {
+          const rows = sql<{ body: string }>(
+            r.dir,
+            "SELECT body FROM events WHERE body LIKE '%ledger_fork_evidence%'",
+          );
+          return rows.length > 0 ? rows : undefined;
+        },
+        20_000,
+      );
       expect(JSON.parse(alerts[0]!.body).severity).toBe('CRITICAL');
     }
     const { code, report } = await verifyJson([
@@ -220,5 +240,5 @@ describe('origin and two replicas', () => {
     ]);
     expect(code).toBe(11);
     expect(report.problems.some((x) => x.kind === 'fork' && x.replica !== undefined)).toBe(true);
-  }, 60_000);
+  }, 100_000);
 });
