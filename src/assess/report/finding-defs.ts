@@ -125,7 +125,7 @@ export const FINDING_DEFS = {
     refs: [A09, 'ASVS5:V16.1.1'],
   },
   'AUD-ATTACKS': {
-    title: 'Attacks in the sample that nobody was alerted to',
+    title: 'Attacks and incidents in the sample that nobody was alerted to',
     severity: 'high',
     fix: 'Run detection continuously on these logs (`logwarden serve` with the OWASP rule pack) and route alerts to a person; review the listed sources now.',
     refs: [A09, 'PCI:10.4.1', 'PCI:10.4.1.1', 'ASVS5:V16.4.3'],
