@@ -54,6 +54,10 @@ export function parseRfc3339(s: string): Norm<number> {
   return { ok: true, value: Date.UTC(y, mo - 1, d, h, mi, sec, frac) - offset };
 }
 
+/** The last canonical time string normalizeTime accepted, and its (never mutated) result. */
+let lastCanonical: string | undefined;
+let lastCanonicalResult: Norm<string> = { ok: true, value: '' };
+
 /**
  * Normalize a time to UTC RFC 3339 with milliseconds (`2026-11-27T09:00:00.000Z`). Accepts RFC
  * 3339 strings (any offset, any fraction length, `T`, `t` or space), epoch milliseconds and epoch
@@ -67,10 +71,17 @@ export function parseRfc3339(s: string): Norm<number> {
 export function normalizeTime(v: unknown): Norm<string> {
   let ms: number;
   if (typeof v === 'string') {
+    // Consecutive events of a log file or a batch mostly share their time string: the last one
+    // that passed is remembered (bench/import.mjs, prepare profile).
+    if (v === lastCanonical) return lastCanonicalResult;
     if (CANONICAL_TIME.test(v)) {
       // Fast path for what the SDK sends; the round trip still rejects impossible dates.
       const t = Date.parse(v);
-      if (Number.isFinite(t) && new Date(t).toISOString() === v) return { ok: true, value: v };
+      if (Number.isFinite(t) && new Date(t).toISOString() === v) {
+        lastCanonical = v;
+        lastCanonicalResult = { ok: true, value: v };
+        return lastCanonicalResult;
+      }
     }
     if (/^\d{9,17}(\.\d+)?$/.test(v)) return normalizeTime(Number(v));
     const p = parseRfc3339(v);
