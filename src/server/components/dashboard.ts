@@ -16,7 +16,11 @@ import { createSecurityLog } from '../dashboard/security-log.js';
 import { createSessionStore } from '../dashboard/session-store.js';
 import { findStaticDir, registerStaticRoutes } from '../dashboard/static-routes.js';
 import { createUserStore } from '../dashboard/user-store.js';
-import { createDigestScheduler, type DigestScheduler } from '../dashboard/digest-scheduler.js';
+import {
+  createDigestScheduler,
+  registerDigestRoute,
+  type DigestScheduler,
+} from '../dashboard/digest-scheduler.js';
 import type { Component, RuntimeContext } from '../runtime.js';
 import { sqliteOf } from './detection.js';
 
@@ -84,6 +88,7 @@ export function createDashboardComponent(): DashboardComponent {
       const alerts = () => ctx.services.alerts;
       const store = ctx.store;
       const rs = reviews;
+      const digestScheduler = createDigestScheduler(ctx, rs);
       ctx.routes.push((app, authenticate) => {
         const auth = createDashboardAuth({
           authenticate,
@@ -131,6 +136,7 @@ export function createDashboardComponent(): DashboardComponent {
           securityLog,
           graceMs: cfg.review_grace_secs * 1000,
         });
+        registerDigestRoute(app, auth, digestScheduler, cfg.digest.receivers, securityLog);
       });
       const tick = () => {
         try {
@@ -145,7 +151,7 @@ export function createDashboardComponent(): DashboardComponent {
       timer = setInterval(tick, cfg.review_check_secs * 1000);
       timer.unref();
       setImmediate(tick);
-      digests = createDigestScheduler(ctx, rs);
+      digests = digestScheduler;
       digests.start();
     },
     async stop() {

@@ -4,7 +4,9 @@
  * (retries, backoff, delivery log); when alerting is not running the digest is not lost silently:
  * it is counted and logged as undelivered.
  */
+import type { FastifyInstance } from 'fastify';
 import type { NotificationMessage } from '../../alerting/message.js';
+import { LogwardenError } from '../../core/errors.js';
 import {
   buildDigest,
   gatherDigest,
@@ -14,13 +16,17 @@ import {
 import type { ReviewStore } from '../../review/review-store.js';
 import type { RuntimeContext } from '../runtime.js';
 import { sqliteOf } from '../components/detection.js';
+import type { DashboardAuth } from './dashboard-auth.js';
+import type { SecurityLog } from './security-log.js';
 
 export type Deliver = (receiver: string, message: NotificationMessage) => Promise<unknown>;
 
 export interface DigestScheduler {
   start(): void;
   /** Build and send one digest now (also what the timer calls). Resolves to receivers reached. */
-  sendNow(period: DigestPeriod, nowMs?: number): Promise<number>;
+  sendNow(period: DigestPeriod, nowMs?: number, receivers?: readonly string[]): Promise<number>;
+  /** Whether alert receivers are running (the alerting component is started). */
+  available(): boolean;
   stop(): Promise<void>;
 }
 
@@ -31,9 +37,20 @@ export function createDigestScheduler(ctx: RuntimeContext, reviews: ReviewStore)
   const timers = new Set<NodeJS.Timeout>();
   let inflight: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const deliverFn = (): Deliver | undefined => (ctx.services as { deliver?: Deliver }).deliver;
+  // The alerting component publishes itself as services.alerting (src/server/components/alerting.ts);
+  // its deliver() queues the message in the durable outbox and returns at once.
+  const deliverFn = (): Deliver | undefined => {
+    const a = (
+      ctx.services as { alerting?: { deliver(r: string, m: NotificationMessage): unknown } }
+    ).alerting;
+    return a ? async (r, m) => a.deliver(r, m) : undefined;
+  };
 
-  const sendNow = async (period: DigestPeriod, nowMs = Date.now()): Promise<number> => {
+  const sendNow = async (
+    period: DigestPeriod,
+    nowMs = Date.now(),
+    receivers: readonly string[] = cfg.receivers,
+  ): Promise<number> => {
     const silence = ctx.config.detection.silence;
     const facts = gatherDigest({
       db: sqliteOf(ctx.store).db,
@@ -55,13 +72,13 @@ export function createDigestScheduler(ctx: RuntimeContext, reviews: ReviewStore)
     const deliver = deliverFn();
     if (!deliver) {
       ctx.logger.warn(
-        { period, receivers: cfg.receivers },
+        { period, receivers },
         'review digest not sent: alert receivers are not running',
       );
       return 0;
     }
     let reached = 0;
-    for (const r of cfg.receivers) {
+    for (const r of receivers) {
       try {
         await deliver(r, message);
         reached++;
@@ -96,6 +113,7 @@ export function createDigestScheduler(ctx: RuntimeContext, reviews: ReviewStore)
       if (cfg.weekly_on) schedule('weekly');
     },
     sendNow,
+    available: () => deliverFn() !== undefined,
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
@@ -103,4 +121,49 @@ export function createDigestScheduler(ctx: RuntimeContext, reviews: ReviewStore)
       await inflight;
     },
   };
+}
+
+/**
+ * POST /ui/api/digests/send `{ period: daily|weekly, receivers?: [...] }` (admin): send a digest
+ * now, e.g. to check a receiver before relying on the schedule.
+ */
+export function registerDigestRoute(
+  app: FastifyInstance,
+  auth: DashboardAuth,
+  digests: DigestScheduler,
+  configured: readonly string[],
+  securityLog: SecurityLog,
+): void {
+  app.post('/ui/api/digests/send', async (request) => {
+    const p = auth.require(request, 'admin');
+    const b = (request.body ?? {}) as { period?: unknown; receivers?: unknown };
+    const period = b.period ?? 'daily';
+    if (period !== 'daily' && period !== 'weekly')
+      throw new LogwardenError('LW_USAGE', 'period: expected daily or weekly');
+    const receivers = b.receivers ?? configured;
+    if (
+      !Array.isArray(receivers) ||
+      receivers.length === 0 ||
+      receivers.length > 20 ||
+      !receivers.every((r) => typeof r === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(r))
+    )
+      throw new LogwardenError(
+        'LW_USAGE',
+        'receivers: name 1-20 alert receivers (or set dashboard.digest.receivers)',
+      );
+    if (!digests.available())
+      throw new LogwardenError(
+        'LW_UNAVAILABLE',
+        'alert receivers are not running (alerting.enabled is false?)',
+      );
+    const reached = await digests.sendNow(period, Date.now(), receivers as string[]);
+    await securityLog.log({
+      'event.name': 'authz_admin',
+      'user.id': p.name,
+      'event.action': 'digest_send',
+      'client.address': request.ip,
+      message: `${p.actor} sent the ${period} review digest to ${receivers.join(', ')}`,
+    });
+    return { period, receivers, queued: reached };
+  });
 }

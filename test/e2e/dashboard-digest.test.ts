@@ -1,0 +1,83 @@
+/**
+ * Review digests go out through the alert receivers: a real `logwarden serve`, an open alert from
+ * a brute force, and a digest sent on demand (the schedule calls the same code) to the built-in
+ * `log` receiver, whose line lands on the server log through alerting's durable outbox.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cleanupTemps,
+  createToken,
+  killAllServes,
+  makeEvent,
+  sendBatch,
+  startServe,
+  tempDir,
+} from './helpers.js';
+
+afterAll(() => {
+  killAllServes();
+  cleanupTemps();
+});
+
+describe('review digest', () => {
+  it('is delivered through the alert receivers with what is open', async () => {
+    const dir = tempDir('lw-digest-');
+    const ingest = await createToken(dir, 'web', 'ingest');
+    const admin = await createToken(dir, 'ops', 'admin');
+    const reader = await createToken(dir, 'auditor', 'read');
+    const srv = await startServe({ dataDir: dir, env: { LOGWARDEN_SERVER__LOG_LEVEL: 'info' } });
+    const fails = Array.from({ length: 6 }, () =>
+      makeEvent({ 'user.id': 'dora', 'client.address': '198.51.100.40' }),
+    );
+    expect((await sendBatch(srv.url, ingest, fails)).status).toBe(200);
+    // Wait for detection to store the alert.
+    const end = Date.now() + 15_000;
+    let open = 0;
+    while (Date.now() < end) {
+      const r = await fetch(`${srv.url}/ui/api/alerts?status=open`, {
+        headers: { authorization: `Bearer ${reader}` },
+      });
+      open = ((await r.json()) as { alerts: unknown[] }).alerts.length;
+      if (open > 0) break;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(open).toBeGreaterThan(0);
+    const send = (token: string, body: unknown) =>
+      fetch(`${srv.url}/ui/api/digests/send`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await send(reader, { period: 'daily', receivers: ['log'] })).status).toBe(403);
+    const bad = await send(admin, { period: 'hourly', receivers: ['log'] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(
+      /period: expected daily or weekly/,
+    );
+    const ok = await send(admin, { period: 'daily', receivers: ['log'] });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { queued: number }).queued).toBe(1);
+    const line = await new Promise<string>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = () => {
+        const m = /^.*Daily review digest: (\d+) open alerts, 0 overdue reviews.*$/m.exec(
+          srv.stderr(),
+        );
+        if (m) return resolve(m[0]);
+        if (Date.now() - t0 > 15_000)
+          return reject(new Error(`no digest on the server log:\n${srv.stderr().slice(-2000)}`));
+        setTimeout(poll, 100);
+      };
+      poll();
+    });
+    const logged = JSON.parse(line) as {
+      kind: string;
+      alerts: { entity: { value: string } }[];
+      msg: string;
+    };
+    expect(logged.kind).toBe('digest');
+    expect(logged.msg).toContain(`${open} open alerts`);
+    expect(logged.alerts.some((a) => a.entity.value === 'dora')).toBe(true);
+    await srv.stop();
+  }, 60_000);
+});
