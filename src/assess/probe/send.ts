@@ -27,8 +27,9 @@ async function sendOne(r: PlannedRequest): Promise<{ status: number; error?: str
     await res.body?.cancel().catch(() => {});
     return { status: res.status };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { status: 0, error: err.cause?.code ?? err.name ?? 'error' };
+    // fetch wraps the reason: ECONNREFUSED, a timeout, or "bad port" (fetch refuses some ports).
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    return { status: 0, error: err.cause?.code ?? err.cause?.message ?? err.message };
   }
 }
 
@@ -49,6 +50,8 @@ export async function sendPlan(
       const { status, error } = await sendOne(r);
       out.push({ probe: r.probe, index: r.index, status, sentMs, ...(error ? { error } : {}) });
       onSent?.(out.length, plan.total);
+      // No answer to the very first request: the target is not there; do not send the rest.
+      if (out.length === 1 && status === 0) return out;
     }
   }
   return out;
