@@ -9,7 +9,9 @@ import { parseVerifierKey } from '../../ledger/keys.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { openCursors } from '../../forwarders/cursor.js';
 import { type Destination, type Forwarder, createForwarder } from '../../forwarders/forwarder.js';
+import { createOtlpDestination } from '../../forwarders/otlp-destination.js';
 import { createReplicaDestination } from '../../forwarders/replica-destination.js';
+import { createSyslogDestination } from '../../forwarders/syslog-destination.js';
 import type { RuntimeContext } from '../runtime.js';
 
 export function buildForwarders(
@@ -64,5 +66,26 @@ export function buildForwarders(
       ),
     );
   });
+  for (const f of cfg.syslog)
+    out.push(
+      make(
+        f,
+        createSyslogDestination({
+          host: f.host,
+          port: f.port,
+          tls: f.tls,
+          ...(f.ca_file === '' ? {} : { caFile: f.ca_file }),
+          origin: o.origin,
+          appName: f.app_name,
+        }),
+      ),
+    );
+  for (const f of cfg.otlp)
+    out.push(
+      make(
+        f,
+        createOtlpDestination({ endpoint: f.endpoint, origin: o.origin, headers: f.headers }),
+      ),
+    );
   return out;
 }
