@@ -17,7 +17,36 @@ export interface MemberRow {
   sent_ms: number | null;
 }
 
-export function createGroupStore(db: Database.Database) {
+export interface GroupStore {
+  readonly group: Database.Statement<[string], GroupRow>;
+  readonly insertGroup: Database.Statement;
+  readonly schedule: Database.Statement;
+  readonly suppress: Database.Statement;
+  readonly flushed: Database.Statement;
+  readonly postpone: Database.Statement;
+  readonly dueGroups: Database.Statement<[number], GroupRow>;
+  readonly nextGroup: Database.Statement<[], { t: number | null }>;
+  readonly member: Database.Statement<[string, string], MemberRow>;
+  readonly addMember: Database.Statement;
+  readonly holdMember: Database.Statement;
+  readonly repeatMember: Database.Statement;
+  readonly pendingMembers: Database.Statement<[string], MemberRow>;
+  readonly recentSent: Database.Statement<[string], MemberRow>;
+  readonly markSent: Database.Statement;
+  readonly fire: Database.Statement;
+  readonly fires: Database.Statement<[string, number], { n: number }>;
+  readonly pruneFires: Database.Statement;
+  readonly addEscalation: Database.Statement;
+  readonly dueEscalations: Database.Statement<
+    [number],
+    { alert_id: string; route: string; tier: number; due_ms: number }
+  >;
+  readonly nextEscalation: Database.Statement<[], { t: number | null }>;
+  readonly dropEscalation: Database.Statement;
+  readonly dropEscalations: Database.Statement;
+}
+
+export function createGroupStore(db: Database.Database): GroupStore {
   return {
     group: db.prepare<[string], GroupRow>('SELECT * FROM alerting_groups WHERE key = ?'),
     insertGroup: db.prepare(
@@ -81,5 +110,3 @@ export function createGroupStore(db: Database.Database) {
     dropEscalations: db.prepare('DELETE FROM alerting_escalations WHERE alert_id = ?'),
   };
 }
-
-export type GroupStore = ReturnType<typeof createGroupStore>;

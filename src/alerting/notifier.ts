@@ -238,8 +238,10 @@ export function createNotifier(o: NotifierOptions): Notifier {
   });
 
   return {
-    handle: (a, isNew) => handle(a, isNew),
-    tick: () => tick(),
+    // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction in WAL mode
+    // fails at once with SQLITE_BUSY when the store's writer committed meanwhile.
+    handle: (a, isNew) => handle.immediate(a, isNew),
+    tick: () => tick.immediate(),
     stopEscalation: (id) => void q.dropEscalations.run(id),
     nextDueMs() {
       const a = q.nextGroup.get()?.t ?? undefined;

@@ -88,6 +88,8 @@ export function createAlerting(o: AlertingOptions): Alerting {
       rc.name,
       o.receivers?.get(rc.name) ?? buildReceiver(rc, { log, version: o.version ?? '0' }),
     );
+  /** Alerts whose routing failed (store busy): alert id -> isNew, retried on every tick. */
+  const retry = new Map<string, boolean>();
   const stats: AlertingStats = {
     suppressed: { duplicate: 0, flapping: 0, closed: 0 },
     sent: {},
@@ -226,9 +228,28 @@ export function createAlerting(o: AlertingOptions): Alerting {
     receivers,
     stats,
     handle(alert, isNew) {
-      notifier.handle(alert, isNew);
+      try {
+        notifier.handle(alert, isNew);
+      } catch (e) {
+        // The store was busy or failing: keep the alert id and route it again on the next tick.
+        const prev = retry.get(alert.id);
+        retry.set(alert.id, (prev ?? false) || isNew);
+        log(
+          { alert: alert.id, err: (e as Error).message, retrying: retry.size },
+          'alert routing deferred',
+        );
+      }
     },
     tick() {
+      for (const [id, isNew] of [...retry]) {
+        const a = o.alerts.get(id);
+        if (!a) {
+          retry.delete(id);
+          continue;
+        }
+        notifier.handle(a, isNew); // throws again while the store is busy: the tick retries
+        retry.delete(id);
+      }
       notifier.tick();
       workers.pump();
     },

@@ -137,5 +137,6 @@ export interface AlertingConfig {
     readonly interval_secs: number;
     readonly min_free_disk_pct: number;
     readonly max_ingest_errors: number;
+    readonly max_forwarder_lag_secs: number;
   };
 }

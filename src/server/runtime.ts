@@ -26,6 +26,7 @@ import { createFilesComponent } from './components/sources-files.js';
 import { createOtlpComponent } from './components/sources-otlp.js';
 import { sourcesShared } from './components/sources-shared.js';
 import { createSyslogComponent } from './components/sources-syslog.js';
+import { createAlertingComponent } from './components/alerting.js';
 
 /** Routes a component adds to the HTTP API; registered before it listens (HTTP starts last). */
 export type RouteRegistrar = (app: FastifyInstance, authenticate: Authenticate) => void;
@@ -173,6 +174,8 @@ export const BUILTIN_COMPONENTS: Readonly<
   Record<string, (config: Config) => Component | undefined>
 > = {
   retention: () => retentionComponent(),
+  // Before detection: subscribed to the bus before detection replays, so no alert is missed.
+  alerting: (config) => (config.alerting.enabled ? createAlertingComponent() : undefined),
   detection: (config) => (config.detection.enabled ? createDetectionComponent() : undefined),
   dashboard: (config) => (config.dashboard.enabled ? createDashboardComponent() : undefined),
   syslog: (config) => createSyslogComponent(config),

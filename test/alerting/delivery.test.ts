@@ -11,13 +11,17 @@ afterEach(cleanup);
 
 describe('outbox delivery', () => {
   it('backoff doubles up to the cap, with jitter in the upper half', () => {
-    expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, 1000, 8000, () => 0))).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, 1000, 8000, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 4000,
+    ]);
     expect(backoffMs(3, 1000, 8000, () => 1)).toBe(4000);
   });
 
   it('retries while the receiver fails, honours Retry-After, logs every attempt, and alerts when it keeps failing', async () => {
     let down = true;
-    const peer = await httpPeer(() => (down ? { status: 503, headers: { 'retry-after': '30' } } : { status: 200 }));
+    const peer = await httpPeer(() =>
+      down ? { status: 503, headers: { 'retry-after': '30' } } : { status: 200 },
+    );
     const good = await httpPeer();
     const r = rig({
       receivers: [
@@ -68,7 +72,9 @@ describe('outbox delivery', () => {
       delivery: { base_backoff_secs: 1, max_backoff_secs: 2 },
     };
     const first = rig(cfg, { clock: c });
-    const ids = [1, 2, 3].map((i) => makeAlert({ episode: 10 + i, entity: { type: 'user', value: `u${i}` } }));
+    const ids = [1, 2, 3].map((i) =>
+      makeAlert({ episode: 10 + i, entity: { type: 'user', value: `u${i}` } }),
+    );
     for (const a of ids) first.publish(a);
     await first.step(5_000); // group_wait not over: pending groups only
     await first.alerting.close();
@@ -84,9 +90,12 @@ describe('outbox delivery', () => {
     const third = rig(cfg, { clock: c, dir: first.dir });
     await third.step(5_000);
     await third.step(5_000);
-    const got = peer.received.map((x) => (JSON.parse(x.body) as { alerts: { id: string }[] }).alerts[0]!.id);
+    const got = peer.received.map(
+      (x) => (JSON.parse(x.body) as { alerts: { id: string }[] }).alerts[0]!.id,
+    );
     expect(got.sort()).toEqual(ids.map((a) => a.id).sort());
-    for (const a of ids) expect(third.alerting.deliveries(a.id).map((d) => d.status)).toEqual(['delivered']);
+    for (const a of ids)
+      expect(third.alerting.deliveries(a.id).map((d) => d.status)).toEqual(['delivered']);
   });
 
   it('deliver(receiver, message) queues any message durably (used by review digests)', async () => {
@@ -104,9 +113,20 @@ describe('outbox delivery', () => {
     });
     await r.alerting.idle();
     expect(r.alerting.outbox.get(id)!.status).toBe('delivered');
-    expect(JSON.parse(peer.received[0]!.body)).toMatchObject({ title: 'Daily review digest', text: '3 reviews overdue' });
-    expect(() => r.alerting.deliver('nope', { kind: 'digest', title: 'x', severity: 'low', alerts: [], alertsOmitted: 0, suppressed: 0, createdMs: 0 })).toThrow(
-      /no receiver named "nope" \(known: log, hook\)/,
-    );
+    expect(JSON.parse(peer.received[0]!.body)).toMatchObject({
+      title: 'Daily review digest',
+      text: '3 reviews overdue',
+    });
+    expect(() =>
+      r.alerting.deliver('nope', {
+        kind: 'digest',
+        title: 'x',
+        severity: 'low',
+        alerts: [],
+        alertsOmitted: 0,
+        suppressed: 0,
+        createdMs: 0,
+      }),
+    ).toThrow(/no receiver named "nope" \(known: log, hook\)/);
   });
 });

@@ -158,7 +158,7 @@ export function createDecisionStore(
   });
 
   return {
-    create: (d, now) => create(d, now),
+    create: (d, now) => create.immediate(d, now),
     get: (id) => {
       const r = one.get(id);
       return r ? fromRow(r) : undefined;

@@ -126,24 +126,26 @@ export function createOutbox(db: Database.Database): Outbox {
       return id;
     },
   );
+  const delivered = db.transaction((id: number, now: number) => {
+    ok.run(now, id);
+    attempt.run(id, now, 1, null);
+  });
+  const failed = db.transaction(
+    (id: number, now: number, error: string, next: number, giveUp: boolean) => {
+      fail.run(giveUp ? 'failed' : 'pending', error, next, giveUp ? now : null, id);
+      attempt.run(id, now, 0, error);
+    },
+  );
   return {
-    enqueue: (receiver, m, ids, now, key) => enqueue(receiver, m, ids, now, key),
+    enqueue: (receiver, m, ids, now, key) => enqueue.immediate(receiver, m, ids, now, key),
     nextDue(receiver, now) {
       // Head of line per receiver keeps order; a failing head delays only its own receiver.
       const r = due.get(receiver);
       return r && r.next_attempt_ms <= now ? fromRow(r) : undefined;
     },
     nextAttemptMs: (receiver) => nextAt.get(receiver)?.t ?? undefined,
-    delivered: db.transaction((id: number, now: number) => {
-      ok.run(now, id);
-      attempt.run(id, now, 1, null);
-    }) as (id: number, now: number) => void,
-    failed: db.transaction(
-      (id: number, now: number, error: string, next: number, giveUp: boolean) => {
-        fail.run(giveUp ? 'failed' : 'pending', error, next, giveUp ? now : null, id);
-        attempt.run(id, now, 0, error);
-      },
-    ) as (id: number, now: number, error: string, next: number, giveUp: boolean) => void,
+    delivered: (id, now) => delivered.immediate(id, now),
+    failed: (id, now, error, next, giveUp) => failed.immediate(id, now, error, next, giveUp),
     deliveries: (alertId) =>
       byAlert.all(alertId).map((r) => ({
         outboxId: r.id,

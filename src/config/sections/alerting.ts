@@ -256,6 +256,9 @@ export const alertingSection = defineSection({
             .positive()
             .default(100)
             .describe('Refused/dropped events per interval before alerting.'),
+          max_forwarder_lag_secs: secs()
+            .default(900)
+            .describe('Alert when a forwarder has not been acknowledged for this long.'),
         })
         .prefault({}),
     })
