@@ -17,7 +17,7 @@ export const CONTROL_LABELS: Readonly<Record<ControlKind, string>> = {
 
 const ANSI = /\u001b\[|\u009b/;
 // Tab is ordinary; a trailing CR is the CRLF terminator.
-const CONTROL = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009a\u009c-\u009f]|\r(?!$)/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009a\u009c-\u009f]|\r(?!$)/;
 const ENCODED = /%0[ad]|%1b|%e2%80%a[89]/i;
 const FIELDS = [
   'message',
