@@ -131,7 +131,7 @@ export function interviewFindings(r: InterviewResult): Finding[] {
         evidence: r.unanswered.map((id) => ({
           text: `${id}: ${QUESTIONS.find((q) => q.id === id)?.text ?? ''}`,
         })),
-        severity: r.unanswered.length >= QUESTIONS.length / 2 ? 'medium' : 'low',
+        severity: r.unanswered.length >= QUESTIONS.length / 2 ? 'high' : 'medium',
       }),
     );
   return out;
