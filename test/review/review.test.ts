@@ -11,7 +11,12 @@ import { prepareEvent } from '../../src/core/prepare.js';
 import type { Alert } from '../../src/detection/alerts/alert.js';
 import { createAlertStore, type AlertStore } from '../../src/detection/alerts/alert-store.js';
 import { buildDigest, gatherDigest, nextDigestTime } from '../../src/review/digest.js';
-import { eventRate, silenceOf } from '../../src/review/overview.js';
+import { eventRate, silenceOf, topFailures } from '../../src/review/overview.js';
+import {
+  countedFailures,
+  countedRate,
+  createRateCounters,
+} from '../../src/review/rate-counters.js';
 import { dueItems, overdueAlert } from '../../src/review/review-due.js';
 import {
   buildReviewReport,
@@ -242,6 +247,37 @@ describe('overview and digests', () => {
       silenceOf({ ...src, events: 3 }, NOW, { factor: 10, minSilenceMs: 60_000, minEvents: 10 })
         .silent,
     ).toBe(false);
+  });
+
+  it('pre-aggregated counters give the same rate and failures as grouping the events, counted once', async () => {
+    const ts = (ms: number) => new Date(ms).toISOString();
+    const mk = (i: number) => ({
+      'event.name':
+        i % 3 === 0 ? 'authn_login_fail' : i % 3 === 1 ? 'authz_fail' : 'authn_login_success',
+      time: ts(NOW - ((i * 7919) % (30 * H))),
+      'user.id': `u${i % 7}`,
+      'client.address': `192.0.2.${i % 5}`,
+    });
+    await put(Array.from({ length: 300 }, (_, i) => mk(i)));
+    const counters = createRateCounters(store.db, (ns, steps) => store.migrate(ns, steps));
+    expect(counters.catchUp(store.size() - 1)).toBe(300);
+    expect(counters.catchUp(store.size() - 1)).toBe(0); // nothing counted twice
+    await put(Array.from({ length: 50 }, (_, i) => mk(i + 300)));
+    counters.catchUp(store.size() - 1);
+    for (const [range, bucket] of [
+      [2 * H, 60_000],
+      [24 * H, 900_000],
+      [7 * 24 * H, 10_800_000],
+    ] as const) {
+      const direct = eventRate(store.db, NOW - range, NOW);
+      expect(direct.bucketMs).toBe(bucket);
+      const counted = countedRate(store.db, NOW - range, NOW, bucket);
+      expect(counted.kinds).toEqual(direct.kinds);
+      expect(counted.counts).toEqual(direct.counts);
+    }
+    // Failures at hour resolution: the same as the events since the start of the hour.
+    const from = Math.floor((NOW - 24 * H) / H) * H;
+    expect(countedFailures(store.db, NOW - 24 * H)).toEqual(topFailures(store.db, from));
   });
 
   it('a digest says what happened, what is open and what is overdue, as a receiver message', async () => {

@@ -5,6 +5,7 @@
  */
 import { createReviewStore, taskState, type ReviewStore } from '../../review/review-store.js';
 import { overdueAlert } from '../../review/review-due.js';
+import { createRateCounters } from '../../review/rate-counters.js';
 import { drainAuditOutbox } from '../dashboard/audit-outbox.js';
 import { createDashboardAuth } from '../dashboard/dashboard-auth.js';
 import { registerAuthRoutes } from '../dashboard/auth-routes.js';
@@ -35,6 +36,7 @@ export function createDashboardComponent(): DashboardComponent {
   let reviews: ReviewStore | undefined;
   let ctxRef: RuntimeContext | undefined;
   let digests: DigestScheduler | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   const checkOverdue = (nowMs = Date.now()): number => {
     const ctx = ctxRef;
@@ -77,6 +79,15 @@ export function createDashboardComponent(): DashboardComponent {
         absoluteMs: cfg.session_absolute_secs * 1000,
       });
       reviews = createReviewStore(db, mig);
+      // Overview counters: count what was committed since the last run (all of it the first
+      // time), then follow the commit feed.
+      const counters = createRateCounters(db, mig);
+      const caught = counters.catchUp(ctx.store.size() - 1);
+      if (caught > 0) ctx.logger.info({ events: caught }, 'dashboard counters caught up');
+      unsubscribe = ctx.feed.subscribe((events) => {
+        const last = events[events.length - 1];
+        if (last) counters.catchUp(last.seq);
+      });
       const securityLog = createSecurityLog({
         store: ctx.store,
         feed: ctx.feed,
@@ -121,6 +132,7 @@ export function createDashboardComponent(): DashboardComponent {
           store,
           db,
           alerts,
+          counters,
           silence: {
             factor: silence.factor,
             minSilenceMs: silence.min_silence_secs * 1000,
@@ -156,6 +168,7 @@ export function createDashboardComponent(): DashboardComponent {
     },
     async stop() {
       clearInterval(timer);
+      unsubscribe?.();
       await digests?.stop();
     },
   };
