@@ -7,11 +7,19 @@
  *                     HTTP to a discarding collector on loopback (the same process, so its CPU counts)
  *   pino              pino.info(obj, msg) to pino.destination('/dev/null')
  * Events are emitted in chunks of 1,000 per macrotask (requests interleave with I/O in a server).
- * Rounds alternate so machine noise hits all alike; the median round is reported.
+ * Rounds alternate so machine noise hits all alike; the median round is reported, as wall time
+ * and as process CPU time (user + system, all threads: zlib's pool and the sink included).
  *
- *   npm run build && node bench/sdk-emit.mjs [--events 100000] [--rounds 5]
+ * `--builds before=DIR1,after=DIR2` also runs the delivery path of other builds
+ * (`DIR/dist/index.js`, e.g. copies of dist/ made before and after a change) in the same rounds,
+ * so before/after come from one run; each build is loaded as its own module instance, so none
+ * gets the JIT advantage of being the only user of its code. `--only full` runs just the
+ * default delivery path (for `node --cpu-prof`).
+ *
+ *   npm run build && node bench/sdk-emit.mjs [--events 100000] [--rounds 5] [--builds a=DIR,...]
  */
 import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createRequestContext, createSecurityLogger, runWithContext } from '../dist/index.js';
@@ -20,10 +28,20 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '5' },
+    builds: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const N = Number(values.events);
 const ROUNDS = Number(values.rounds);
+
+// name=DIR pairs: other builds whose delivery path runs in the same rounds.
+const builds = [];
+for (const spec of values.builds ? values.builds.split(',') : []) {
+  const [name, dir] = spec.split('=');
+  const mod = await import(new URL(`file://${path.resolve(dir)}/dist/index.js`).href);
+  builds.push({ name, dir, mod });
+}
 
 const ctx = createRequestContext({
   method: 'POST',
@@ -77,14 +95,20 @@ async function startSink() {
 async function main() {
   const sink = await startSink();
   const hot = createSecurityLogger({ service: 'bench', exporter: discard, hostName: 'bench-host' });
-  const full = createSecurityLogger({
+  const deliveryOptions = (extra) => ({
     service: 'bench',
     endpoint: sink.url,
     token: 'bench-token',
     hostName: 'bench-host',
     batch: { maxEvents: 1000, maxQueue: N * 2 },
     onWarning: (m) => console.error(m),
+    ...extra,
   });
+  const loggers = {
+    full: createSecurityLogger(deliveryOptions({})),
+    fullPlain: createSecurityLogger(deliveryOptions({ gzip: false })),
+  };
+  for (const b of builds) loggers[b.name] = b.mod.createSecurityLogger(deliveryOptions({}));
   const log = pino(
     { base: { service: 'bench', hostname: 'bench-host' } },
     pino.destination({ dest: '/dev/null', sync: true }),
@@ -94,7 +118,8 @@ async function main() {
   // I/O: the exporter drains between chunks instead of holding every event of the round.
   const CHUNK = 1000;
   const tick = () => new Promise((r) => setImmediate(r));
-  async function chunked(body) {
+  async function measure(body, end) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let base = 0; base < N; base += CHUNK) {
       runWithContext(ctx, () => {
@@ -102,54 +127,66 @@ async function main() {
       });
       await tick();
     }
-    return t0;
+    await end();
+    const c = process.cpuUsage(c0);
+    return { wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu: (c.user + c.system) / 1e3 };
   }
-  const runHot = async () => {
-    const t0 = await chunked((i) => hot.emit('authn_login_fail', { userid: `user${i & 1023}` }));
-    return Number(process.hrtime.bigint() - t0) / 1e6;
+  const runs = {
+    pino: () =>
+      measure(
+        (i) => log.warn(pinoPayload(i), 'login failed'),
+        () => new Promise((res) => log.flush(res)),
+      ),
+    hot: () =>
+      measure(
+        (i) => hot.emit('authn_login_fail', { userid: `user${i & 1023}` }),
+        async () => {},
+      ),
   };
-  const runPino = async () => {
-    const t0 = await chunked((i) => log.warn(pinoPayload(i), 'login failed'));
-    await new Promise((res) => log.flush(res));
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  };
-  const runFull = async () => {
-    const t0 = await chunked((i) => full.emit('authn_login_fail', { userid: `user${i & 1023}` }));
-    await full.flush();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  };
+  for (const [k, lg] of Object.entries(loggers))
+    runs[k] = () =>
+      measure(
+        (i) => lg.emit('authn_login_fail', { userid: `user${i & 1023}` }),
+        () => lg.flush(),
+      );
+  const names = values.only ? ['pino', ...values.only.split(',')] : Object.keys(runs);
 
-  // warm-up (JIT)
-  await runHot();
-  await runPino();
-  await runFull();
+  for (const k of names) await runs[k](); // warm-up (JIT)
+  const r = Object.fromEntries(names.map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const k of names) r[k].push(await runs[k]());
 
-  const r = { hot: [], pino: [], full: [] };
-  for (let k = 0; k < ROUNDS; k++) {
-    r.pino.push(await runPino());
-    r.hot.push(await runHot());
-    r.full.push(await runFull());
-  }
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   const ns = (ms) => (ms * 1e6) / N;
-  const pinoNs = ns(med(r.pino));
-  const rows = [
-    ['pino.warn(obj, msg) -> /dev/null', pinoNs],
-    ['emit (hot path: build + queue)', ns(med(r.hot))],
-    ['emit + delivery (redact, JSON, gzip, HTTP)', ns(med(r.full))],
-  ];
+  const fig = (k) => ({
+    wall: ns(med(r[k].map((x) => x.wall))),
+    cpu: ns(med(r[k].map((x) => x.cpu))),
+  });
+  const p = fig('pino');
+  const labels = {
+    ...Object.fromEntries(builds.map((b) => [b.name, `emit + delivery, ${b.name} (${b.dir})`])),
+    pino: 'pino.warn(obj, msg) -> /dev/null',
+    hot: 'emit (hot path: build + queue)',
+    full: 'emit + delivery (redact, CWE-117, JSON, gzip, HTTP)',
+    fullPlain: 'emit + delivery, gzip: false',
+  };
   console.log(`events per round: ${N}, rounds: ${ROUNDS} (median round), node ${process.version}`);
-  console.log('| what | ns/event | events/s | vs pino |');
-  console.log('|---|---:|---:|---:|');
-  for (const [name, v] of rows)
+  console.log('| what | wall ns/event | vs pino | CPU ns/event | vs pino |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const k of names) {
+    const f = fig(k);
     console.log(
-      `| ${name} | ${v.toFixed(0)} | ${Math.round(1e9 / v).toLocaleString('en-US')} | ${(v / pinoNs).toFixed(2)}x |`,
+      `| ${labels[k]} | ${f.wall.toFixed(0)} | ${(f.wall / p.wall).toFixed(2)}x | ${f.cpu.toFixed(0)} | ${(f.cpu / p.cpu).toFixed(2)}x |`,
     );
-  const st = full.stats();
-  console.log(
-    `delivery check: sent ${st.sent} of ${st.emitted} emitted, dropped ${JSON.stringify(st.dropped)}, ${sink.requests()} HTTP requests`,
-  );
-  await full.shutdown();
+  }
+  for (const [k, lg] of Object.entries(loggers)) {
+    if (!names.includes(k)) continue;
+    const st = lg.stats();
+    console.log(
+      `delivery check ${k}: sent ${st.sent} of ${st.emitted} emitted, dropped ${JSON.stringify(st.dropped)}`,
+    );
+  }
+  console.log(`${sink.requests()} HTTP requests`);
+  for (const lg of Object.values(loggers)) await lg.shutdown();
   await hot.shutdown();
   await sink.close();
 }

@@ -49,3 +49,85 @@ describe('event serializer', () => {
     }
   });
 });
+
+describe('event serializer fast path', () => {
+  // Characters on both sides of every boundary of the printable-ASCII fast path and of CWE-117.
+  const ALPHABET = [
+    'a',
+    ' ',
+    '!',
+    '"',
+    '#',
+    '[',
+    '\\',
+    ']',
+    '~',
+    '\u007f',
+    '\u0080',
+    '\u009f',
+    '\u00a0',
+    '\u00e9',
+    '\n',
+    '\r',
+    '\t',
+    '\u0000',
+    '\u001b',
+    '\u001f',
+    '\u2028',
+    '\u2029',
+    '\u202a',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+    '\u4e2d',
+    '\ud83d\ude00',
+    '\ud800',
+    '\udc00',
+    '\ufffd',
+    '/',
+    '<',
+    '=',
+  ];
+  // Deterministic PRNG (mulberry32) so a failure reproduces.
+  let seed = 0x5eed;
+  const rand = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const randomString = (): string => {
+    let s = '';
+    const n = Math.floor(rand() * 12);
+    for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(rand() * ALPHABET.length)]!;
+    return s;
+  };
+
+  it('matches prepare + JSON.stringify on 5,000 events of generated strings', () => {
+    const redactor = createRedactor();
+    const prepare = createEventPreparer(redactor);
+    const serialize = createEventSerializer(redactor);
+    let escaped = 0;
+    for (let i = 0; i < 5000; i++) {
+      const make = (): SecurityEvent => ({
+        id: '0190f5a8-7b7c-7cc3-8a2e-0f1e2d3c4b5a',
+        time: '2026-11-27T09:00:00.000Z',
+        'event.name': 'log',
+        message: randomString(),
+        'user.id': randomString(),
+        'url.path': '/' + randomString(),
+        attributes: { [randomString()]: randomString() },
+      });
+      seed = 0x5eed + i;
+      const a = JSON.stringify(prepare(make()));
+      seed = 0x5eed + i;
+      const b = serialize(make());
+      expect(b).toBe(a);
+      expect(b).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(JSON.parse(b)).toEqual(JSON.parse(a));
+      if (b.includes('\\\\x') || b.includes('\\\\u')) escaped++;
+    }
+    // the generator does reach the escaping path, not only the fast one
+    expect(escaped).toBeGreaterThan(1000);
+  });
+});
