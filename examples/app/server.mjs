@@ -7,6 +7,7 @@
  *
  *   node examples/app/server.mjs --port 0 [--endpoint URL --token TOKEN] [--spool DIR [--spool-max-bytes N]]
  *                                [--retry-max-ms N] [--sample 0..1] [--trust-proxy HOPS|CIDR,...] [--no-sdk]
+ *                                [--decisions-token READ_TOKEN [--decisions-poll-ms N]]  (403 for blocked sources)
  *
  * Environment: LOGWARDEN_ENDPOINT, LOGWARDEN_TOKEN, LOGWARDEN_SPOOL, LOGWARDEN_SDK=off,
  * APP_SERVICE, APP_SAMPLE (share of plain requests recorded), APP_TRUST_PROXY (hops or CIDRs).
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import { createSecurityLogger, setOperation, setSession, setUser } from '../../dist/index.js';
 import { expressSecurity, validationError } from '../../dist/sdk/express.js';
+import { createDecisionClient } from '../../dist/sdk/decisions.js';
 import { createStdoutExporter } from './stdout-exporter.mjs';
 
 const { values: args } = parseArgs({
@@ -32,6 +34,12 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: process.env.APP_SAMPLE ?? '0' },
     'trust-proxy': { type: 'string', default: process.env.APP_TRUST_PROXY },
     'no-sdk': { type: 'boolean', default: process.env.LOGWARDEN_SDK === 'off' },
+    // Opt-in enforcement of logwarden decisions (needs --endpoint and a read-scope token).
+    'decisions-token': { type: 'string', default: process.env.LOGWARDEN_DECISIONS_TOKEN },
+    'decisions-poll-ms': {
+      type: 'string',
+      default: process.env.LOGWARDEN_DECISIONS_POLL_MS ?? '5000',
+    },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -74,8 +82,17 @@ const security = sdkOn
 
 const app = express();
 app.disable('x-powered-by');
+const decisions =
+  security && args.endpoint && args['decisions-token']
+    ? createDecisionClient({
+        endpoint: args.endpoint,
+        token: args['decisions-token'],
+        pollIntervalMs: Number(args['decisions-poll-ms']),
+      })
+    : undefined;
 const sec = security
   ? expressSecurity(security, {
+      ...(decisions ? { isBlocked: decisions.isBlocked } : {}),
       requests: { sample: Number(args.sample) },
       sessionId: (req) => cookies(req).sid,
     })
@@ -376,6 +393,7 @@ async function stop() {
   emit('sys_shutdown', { userid: 'system' });
   server.close();
   server.closeAllConnections?.();
+  decisions?.close();
   await security?.shutdown();
   process.exit(0);
 }

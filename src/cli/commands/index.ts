@@ -6,9 +6,11 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
+import { registerDecisions } from './decisions.js';
 import { registerIngest } from './ingest.js';
 import { registerInterview } from './interview.js';
 import { registerProbe } from './probe.js';
+import { registerRoutes } from './routes.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerSearch } from './search.js';
@@ -29,6 +31,8 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   scan: registerScan,
   ingest: registerIngest,
   rules: registerRules,
+  routes: registerRoutes,
+  decisions: registerDecisions,
   audit: registerAudit,
   interview: registerInterview,
   probe: registerProbe,
