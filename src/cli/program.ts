@@ -54,7 +54,8 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   const program = createProgram(io);
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return 0;
+    // Commands that finish normally may still set a status (scan --fail-on, rules test failures).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (
       e instanceof CommanderError &&

@@ -103,8 +103,12 @@ export const BUILTIN_PATTERNS: readonly RedactionPattern[] = [
       '`password=`, `passwd`, `pwd`, `secret`, `api_key`, `token`, `session_id` values after `=` or `:` in queries, bodies and messages; the key is kept.',
     regex:
       /(password|passwd|passphrase|pwd|secret|api[_-]?key|token|session[_-]?id)("?\s*[:=]\s*"?)([^&\s"',;]+)/gi,
+    // `PWD=/home/alice` is sudo's and the shell's working directory, not a password: an
+    // upper-case PWD whose value is an absolute path is left alone.
     replace: (_m, key, sep, value) =>
-      value!.startsWith('[REDACTED:') ? null : `${key}${sep}${mark('secret')}`,
+      value!.startsWith('[REDACTED:') || (key === 'PWD' && value!.startsWith('/'))
+        ? null
+        : `${key}${sep}${mark('secret')}`,
   },
   {
     // Payment card numbers (PAN): 13–19 digits, optional space/dash groups, a major-network first
