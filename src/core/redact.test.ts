@@ -126,3 +126,14 @@ describe('field redaction and configuration', () => {
     expect(e['session.id']).toMatch(/^hmac-sha256:[0-9a-f]{32}$/);
   });
 });
+
+describe('what redaction leaves alone', () => {
+  it("keeps sudo's working directory but still redacts a pwd= secret", () => {
+    const sudo = red('sudo:  alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls');
+    expect(sudo.out).toContain('PWD=/home/alice');
+    expect(sudo.names).toEqual([]);
+    const secret = red('login pwd=hunter2 from app');
+    expect(secret.out).not.toContain('hunter2');
+    expect(secret.names).toContain('pattern:secret_param');
+  });
+});
