@@ -205,10 +205,9 @@ describe('syslog into serve', () => {
       return;
     }
     const { port } = hostPort(addrs.tls);
+    // TLS over a TCP socket bound to its own loopback address (the sender's identity).
     const sock = tls.connect({
-      port,
-      host: '127.0.0.1',
-      localAddress: '127.0.0.4',
+      socket: net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.4' }),
       rejectUnauthorized: false,
     });
     await new Promise<void>((r, j) => sock.once('secureConnect', () => r()).once('error', j));
