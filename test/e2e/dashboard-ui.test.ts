@@ -37,6 +37,7 @@ const PW = { ana: 'ana-passphrase-123', vic: 'vic-passphrase-456' };
 let browser: Browser | undefined;
 let serve: ServeProcess | undefined;
 let reader = '';
+let adminToken = '';
 
 interface EventsAnswer {
   events: { seq: number; source: string; event: Record<string, unknown> }[];
@@ -65,6 +66,7 @@ beforeAll(async () => {
   await createUser(dir, 'vic', 'viewer', PW.vic);
   const ingest = await createToken(dir, 'web', 'ingest');
   reader = await createToken(dir, 'auditor', 'read');
+  adminToken = await createToken(dir, 'ops', 'admin');
   serve = await startServe({ dataDir: dir });
   const t0 = Date.now();
   const events = [
@@ -169,6 +171,30 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.fill('#note', 'checked with carol: she forgot her password');
     await page.click('#act-note');
     await page.waitForSelector('#history li:has-text("note by user:ana")');
+    // Bulk: select the brute-force alert in the queue and resolve it with the others selected.
+    await go(page, '#/alerts');
+    await page.check('#alert-table tbody tr:has-text("carol") input[type=checkbox]');
+    await page.click('#bulk button[data-bulk=resolve]');
+    await ready(page, '#/alerts');
+    await page.waitForSelector('.notice:has-text("1 alert(s): resolve")');
+    expect(await page.locator('#alert-table tbody tr:has-text("carol")').count()).toBe(0);
+    const resolved = (await (
+      await fetch(`${serve!.url}/ui/api/alerts?status=resolved`, {
+        headers: { authorization: `Bearer ${reader}` },
+      })
+    ).json()) as { alerts: { id: string; entity: { value: string } }[] };
+    const carol = resolved.alerts.find((a) => a.entity.value === 'carol')!;
+    const hist = (await (
+      await fetch(`${serve!.url}/ui/api/alerts/${carol.id}`, {
+        headers: { authorization: `Bearer ${reader}` },
+      })
+    ).json()) as { history: { actor: string; action: string }[] };
+    expect(hist.history.map((x) => `${x.action} ${x.actor}`)).toEqual([
+      'created logwarden',
+      'acknowledge user:ana',
+      'note user:ana',
+      'resolve user:ana',
+    ]);
 
     // Review: create a daily task for the web source, open it, sign off with an exception.
     await go(page, '#/reviews');
@@ -215,11 +241,25 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
   it('a viewer sees alerts but cannot acknowledge: the button is disabled and the API refuses, logged as authz_fail', async () => {
     const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
+    // Reopen the alert resolved above, so only the role (not the status) can disable the buttons.
+    const list = (await (
+      await fetch(`${serve!.url}/v1/alerts?status=resolved`, {
+        headers: { authorization: `Bearer ${reader}` },
+      })
+    ).json()) as { alerts: { id: string; entity: { value: string } }[] };
+    const carolId = list.alerts.find((a) => a.entity.value === 'carol')!.id;
+    const reopen = await fetch(`${serve!.url}/v1/alerts/${carolId}/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reopen' }),
+    });
+    expect(reopen.status).toBe(200);
     await login(page, serve!.url, 'vic', PW.vic);
     await ready(page, '#/overview');
     await go(page, '#/alerts?status=');
     await page.click('#alert-table tbody tr:has-text("carol") a');
     await page.waitForSelector('#readonly-note');
+    expect(await page.textContent('main .row > h1 + .badge')).toBe('open');
     expect(await page.isDisabled('#act-acknowledge')).toBe(true);
     expect(await page.isDisabled('#act-resolve')).toBe(true);
     await shot(page, 'alert-detail-viewer');
