@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// Ingest throughput with the ledger and two replicas vs the ledger off, in the same run
+// (issue 7 target: the ledger and replication cost at most 25% of throughput).
+//
+//   npm run build && node bench/replication.mjs [--events 60000] [--batch 1000] [--senders 4] [--rounds 3]
+//
+// Three configurations of real `logwarden serve` processes on loopback, each fed the same
+// pre-built NDJSON batches by `senders` concurrent clients; detection is off in all three (its
+// cost is measured elsewhere): `off` = ledger.enabled false; `ledger` = checkpoints + heartbeats;
+// `ledger+2 replicas` = plus two replica processes on the same machine receiving and cosigning
+// every entry. Throughput counts acknowledged events; for the replica run the time until both
+// replicas hold everything is reported too. Rounds alternate the configurations so machine noise
+// hits them alike; the best round of each is compared.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeEvents, ndjsonBatches } from './lib/events.mjs';
+import { CLI, assertBuilt, createToken } from './lib/serve.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '60000' },
+    batch: { type: 'string', default: '1000' },
+    senders: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const EVENTS = Number(args.events);
+const BATCH = Number(args.batch);
+const SENDERS = Number(args.senders);
+const ROUNDS = Number(args.rounds);
+assertBuilt();
+
+const temps = [];
+const tmp = (p) => {
+  const d = mkdtempSync(path.join(tmpdir(), p));
+  temps.push(d);
+  return d;
+};
+const ENV = { LOGWARDEN_SERVER__LOG_LEVEL: 'warn', LOGWARDEN_DETECTION__ENABLED: 'false' };
+try {
+  if (readFileSync(path.join(path.dirname(CLI), '../config/sections/dashboard.js')))
+    ENV.LOGWARDEN_DASHBOARD__ENABLED = 'false';
+} catch {
+  // no dashboard in this build
+}
+
+function serve(dir, extraArgs, env = {}) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...extraArgs],
+    { env: { ...process.env, ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    if (!/key created|vkey|^\s+\S+\+[0-9a-f]{8}\+/.test(d)) process.stderr.write(`[serve] ${d}`);
+  });
+  const exited = new Promise((r) => child.on('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
+      if (m) resolve({ url: m[1], stop: () => (child.kill('SIGTERM'), exited) });
+    });
+    exited.then((c) => reject(new Error(`serve exited (${c}): ${out}`)));
+  });
+}
+
+async function pool(items, n, fn) {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
+}
+
+async function send(url, token, batches) {
+  const t0 = performance.now();
+  await pool(batches, SENDERS, async (body) => {
+    for (;;) {
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+        body,
+      });
+      await res.text();
+      if (res.status === 200) return;
+      if (res.status !== 429 && res.status !== 503) throw new Error(`HTTP ${res.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  return performance.now() - t0;
+}
+
+async function head(url, origin) {
+  const r = await fetch(`${url}/v1/replica/head?origin=${encodeURIComponent(origin)}`);
+  return (await r.json()).size;
+}
+
+async function run(mode, batches) {
+  const dir = tmp('lw-bench-origin-');
+  const token = createToken(dir, 'bench');
+  const procs = [];
+  const cfg = ['version: 1'];
+  let origin;
+  const replicas = [];
+  if (mode === 'off') cfg.push('ledger:', '  enabled: false');
+  else {
+    const gen = spawnSync(process.execPath, [CLI, 'keys', 'generate', '--data', dir], {
+      encoding: 'utf8',
+      env: { ...process.env, ...ENV },
+    });
+    const vkey = gen.stdout.trim();
+    origin = vkey.split('+')[0];
+    if (mode === 'replicas') {
+      for (const name of ['r1', 'r2']) {
+        const rd = tmp(`lw-bench-${name}-`);
+        writeFileSync(
+          path.join(rd, 'r.yaml'),
+          `version: 1\nreplication:\n  role: replica\n  cosigner_name: ${name}\n  origins:\n    - vkey: "${vkey}"\n`,
+        );
+        const p = await serve(rd, ['--config', path.join(rd, 'r.yaml')]);
+        procs.push(p);
+        replicas.push({
+          name,
+          url: p.url,
+          vkey: readFileSync(path.join(rd, 'replica.vkey'), 'utf8').trim(),
+        });
+      }
+      cfg.push('forwarders:', '  replicas:');
+      for (const r of replicas)
+        cfg.push(`    - name: ${r.name}`, `      url: ${r.url}`, `      vkey: "${r.vkey}"`);
+    }
+  }
+  writeFileSync(path.join(dir, 'o.yaml'), `${cfg.join('\n')}\n`);
+  const o = await serve(dir, ['--config', path.join(dir, 'o.yaml')]);
+  procs.push(o);
+  const t0 = performance.now();
+  const ms = await send(o.url, token, batches);
+  let replicatedMs;
+  if (mode === 'replicas') {
+    const end = Date.now() + 120_000;
+    for (;;) {
+      const sizes = await Promise.all(replicas.map((r) => head(r.url, origin)));
+      if (sizes.every((s) => s >= EVENTS)) break;
+      if (Date.now() > end) throw new Error(`replicas stuck at ${sizes}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    replicatedMs = performance.now() - t0;
+  }
+  for (const p of procs.reverse()) await p.stop();
+  return { ms, replicatedMs };
+}
+
+const events = makeEvents(EVENTS, 300);
+const modes = ['off', 'ledger', 'replicas'];
+const best = Object.fromEntries(modes.map((m) => [m, Infinity]));
+let bestReplicated = Infinity;
+const load0 = loadavg()[0];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+    // fresh ids per run so nothing is a duplicate
+    const batches = ndjsonBatches(
+      events.map((e) => ({ ...e, id: crypto.randomUUID() })),
+      BATCH,
+    );
+    const { ms, replicatedMs } = await run(mode, batches);
+    best[mode] = Math.min(best[mode], ms);
+    if (replicatedMs !== undefined) bestReplicated = Math.min(bestReplicated, replicatedMs);
+    const rate = Math.round((EVENTS / ms) * 1000);
+    console.log(
+      `round ${round + 1} ${mode.padEnd(9)} ${rate.toLocaleString('en-US')} events/s acknowledged` +
+        (replicatedMs === undefined
+          ? ''
+          : `, on both replicas after ${(replicatedMs / 1000).toFixed(2)} s`),
+    );
+  }
+}
+const rate = (m) => Math.round((EVENTS / best[m]) * 1000);
+console.log(
+  `\nmachine: ${cpus().length} x ${cpus()[0]?.model}, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+);
+console.log(`events ${EVENTS}, batch ${BATCH}, senders ${SENDERS}, best of ${ROUNDS}`);
+console.log('| configuration | events/s (best) | vs ledger off |');
+console.log('|---|---:|---:|');
+for (const m of modes)
+  console.log(
+    `| ${m === 'off' ? 'ledger off' : m === 'ledger' ? 'ledger on' : 'ledger on + 2 replicas'} | ${rate(m).toLocaleString('en-US')} | ${((rate(m) / rate('off')) * 100).toFixed(0)}% |`,
+  );
+console.log(
+  `\nboth replicas held all ${EVENTS} events ${(bestReplicated / 1000).toFixed(2)} s after the first was sent (best round): ${Math.round((EVENTS / bestReplicated) * 1000).toLocaleString('en-US')} events/s end to end`,
+);
+for (const d of temps) rmSync(d, { recursive: true, force: true });
