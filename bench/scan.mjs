@@ -94,10 +94,16 @@ async function childPerEvent(file, ruleDirs, n) {
   );
 }
 
+const heapCap = opt('--heap-cap');
 function runChild(mode, ...rest) {
+  // --heap-cap MB: scans run with V8's old space capped (they die if their state outgrew it)
+  const flags =
+    heapCap !== undefined && mode === 'scan'
+      ? [`--max-old-space-size=${heapCap}`, '--expose-gc']
+      : [];
   const r = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--child', mode, ...rest],
+    [...flags, fileURLToPath(import.meta.url), '--child', mode, ...rest],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
