@@ -1178,7 +1178,15 @@ function newTaskForm(msg) {
       ['category', 'one category'],
     ].map(([v, t]) => h('option', { value: v, text: t })),
   );
-  const value = h('input', { id: 'task-scope-value', placeholder: 'source or category' });
+  const value = h('input', {
+    id: 'task-scope-value',
+    placeholder: 'source or category',
+    hidden: true,
+  });
+  kind.addEventListener('change', () => {
+    value.hidden = kind.value === 'all';
+    value.placeholder = kind.value === 'category' ? 'category, e.g. authn' : 'source name';
+  });
   const freq = h(
     'select',
     { id: 'task-frequency' },
