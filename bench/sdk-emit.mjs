@@ -14,7 +14,11 @@
  * (`DIR/dist/index.js`, e.g. copies of dist/ made before and after a change) in the same rounds,
  * so before/after come from one run; each build is loaded as its own module instance, so none
  * gets the JIT advantage of being the only user of its code. `--only full` runs just the
- * default delivery path (for `node --cpu-prof`).
+ * default delivery path (for `node --cpu-prof`). Loggers loaded from `dist/` share one module
+ * instance with the hot-path logger (a different exporter), which makes their call sites
+ * polymorphic and measured identical code up to 2x slower than alone: for the figures in
+ * docs/benchmarks.md use `--builds` with copies of dist/ (`cp -r dist /tmp/x/` plus a
+ * node_modules symlink), as an application has one logger.
  *
  *   npm run build && node bench/sdk-emit.mjs [--events 100000] [--rounds 5] [--builds a=DIR,...]
  */
