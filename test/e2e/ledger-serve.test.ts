@@ -21,6 +21,9 @@ import {
 } from './helpers.js';
 import { freePort, serveEnv, sql, waitFor, writeYaml } from './ledger-helpers.js';
 
+/** logwarden's own events as parsed JSON (loss, lag). */
+type OwnEvent = Record<string, unknown> & { attributes: Record<string, unknown> };
+
 let dir: string;
 let srv: ServeProcess;
 let ingest: string;
@@ -135,9 +138,7 @@ describe('ledger in serve', () => {
         dir,
         'SELECT body FROM events WHERE body LIKE \'%"event.name":"loss"%\'',
       );
-      return rows.length > 0
-        ? rows.map((x) => JSON.parse(x.body) as Record<string, any>)
-        : undefined;
+      return rows.length > 0 ? rows.map((x) => JSON.parse(x.body) as OwnEvent) : undefined;
     });
     const refused = loss.reduce((n, e) => n + Number(e.attributes.count), 0);
     expect(refused).toBe(2);
@@ -155,7 +156,7 @@ describe('ledger in serve', () => {
         dir,
         "SELECT body FROM events WHERE body LIKE '%ledger_replica_lag%'",
       );
-      return rows.length > 0 ? (JSON.parse(rows[0]!.body) as Record<string, any>) : undefined;
+      return rows.length > 0 ? (JSON.parse(rows[0]!.body) as OwnEvent) : undefined;
     });
     expect(lag.severity).toBe('WARN');
     expect(lag.attributes.forwarder).toBe('dead-replica');

@@ -16,7 +16,7 @@ import {
   startServe,
   tempDir,
 } from './helpers.js';
-import { attack, serveEnv, sql, verifyJson, waitFor } from './ledger-helpers.js';
+import { attack, serveEnv, sql, verifyJson } from './ledger-helpers.js';
 
 let base: string;
 
