@@ -146,6 +146,7 @@ describe('expressSecurity', () => {
     });
     // the password in the error message is redacted before it leaves the process
     expect(ev['error.message']).toContain('secret internals');
+    expect(ev['exception.stacktrace']).toBeUndefined(); // the stack stays in the process
   });
 
   it('samples plain request events only when asked', async () => {
