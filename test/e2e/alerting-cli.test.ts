@@ -3,6 +3,8 @@
  * the destinations with their timing, JSON output, and a clear error for bad input.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemps, runCli, tempDir } from './helpers.js';
@@ -80,5 +82,64 @@ describe('logwarden routes test', () => {
     );
     const e = await runCli(['routes', 'test', '--config', config, '--entity', 'carol']);
     expect(e.stderr).toMatch(/--entity "carol": expected TYPE:VALUE/);
+  });
+});
+
+describe('logwarden alerts', () => {
+  it('test-receiver sends a sample through a real webhook, and names the failure when it cannot', async () => {
+    const dir = tempDir();
+    const bodies: string[] = [];
+    const srv = createServer((req, res) => {
+      let b = '';
+      req.on('data', (d: Buffer) => (b += d.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(b);
+        res.writeHead(req.url === '/deny' ? 401 : 204).end();
+      });
+    });
+    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+    const port = (srv.address() as AddressInfo).port;
+    const config = path.join(dir, 'c.yaml');
+    writeFileSync(
+      config,
+      [
+        'version: 1',
+        'alerting:',
+        '  receivers:',
+        `    - { name: ok, type: webhook, url: "http://127.0.0.1:${port}/in", secret: "\${SECRET}" }`,
+        `    - { name: deny, type: webhook, url: "http://127.0.0.1:${port}/deny" }`,
+        '',
+      ].join('\n'),
+    );
+    try {
+      const ok = await runCli(['alerts', 'test-receiver', 'ok', '--config', config], {
+        env: { SECRET: 'a-long-enough-secret-value' },
+      });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toBe('sent a test message through ok (webhook)\n');
+      expect(JSON.parse(bodies[0]!)).toMatchObject({
+        title: 'Test message from logwarden',
+        suppressed: 0,
+      });
+      const deny = await runCli(['alerts', 'test-receiver', 'deny', '--config', config], {
+        env: { SECRET: 'a-long-enough-secret-value' },
+      });
+      expect(deny.code).not.toBe(0);
+      expect(deny.stderr).toMatch(/receiver deny: HTTP 401/);
+      const none = await runCli(['alerts', 'test-receiver', 'nope', '--config', config], {
+        env: { SECRET: 'a-long-enough-secret-value' },
+      });
+      expect(none.stderr).toMatch(/no receiver named "nope" in the config \(known: ok, deny\)/);
+      const missing = await runCli([
+        'alerts',
+        'deliveries',
+        '00000000-0000-8000-8000-000000000000',
+        '--data',
+        dir,
+      ]);
+      expect(missing.stderr).toMatch(/alert 00000000-0000-8000-8000-000000000000 does not exist/);
+    } finally {
+      await new Promise<void>((ok) => srv.close(() => ok()));
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAlerts } from './alerts.js';
 import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerDecisions } from './decisions.js';
@@ -33,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   rules: registerRules,
   routes: registerRoutes,
   decisions: registerDecisions,
+  alerts: registerAlerts,
   audit: registerAudit,
   interview: registerInterview,
   probe: registerProbe,
