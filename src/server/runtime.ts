@@ -22,6 +22,8 @@ import type { AlertStore } from '../detection/alerts/alert-store.js';
 import { createAlertBus, type AlertBus } from './components/alert-bus.js';
 import { createDetectionComponent } from './components/detection.js';
 import { createDashboardComponent } from './components/dashboard.js';
+import { createLedgerComponent } from './components/ledger.js';
+import { createReplicaComponent } from './replica/component.js';
 import { createFilesComponent } from './components/sources-files.js';
 import { createOtlpComponent } from './components/sources-otlp.js';
 import { sourcesShared } from './components/sources-shared.js';
@@ -174,6 +176,10 @@ export const BUILTIN_COMPONENTS: Readonly<
   Record<string, (config: Config) => Component | undefined>
 > = {
   retention: () => retentionComponent(),
+  // Before the sources: stopped after them, so it signs everything they committed.
+  ledger: (config) => (config.ledger.enabled ? createLedgerComponent() : undefined),
+  replica: (config) =>
+    config.replication.role === 'replica' ? createReplicaComponent() : undefined,
   // Before detection: subscribed to the bus before detection replays, so no alert is missed.
   alerting: (config) => (config.alerting.enabled ? createAlertingComponent() : undefined),
   detection: (config) => (config.detection.enabled ? createDetectionComponent() : undefined),

@@ -10,7 +10,9 @@ import { registerAudit } from './audit.js';
 import { registerDecisions } from './decisions.js';
 import { registerIngest } from './ingest.js';
 import { registerInterview } from './interview.js';
+import { registerKeys } from './keys.js';
 import { registerProbe } from './probe.js';
+import { registerProve } from './prove.js';
 import { registerRoutes } from './routes.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
@@ -20,6 +22,8 @@ import { registerSources } from './sources.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
 import { registerValidate } from './validate.js';
+import { registerVerify } from './verify.js';
+import { registerVerifyProof } from './verify-proof.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => void;
 
@@ -40,4 +44,8 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   probe: registerProbe,
   assess: registerAssess,
   users: registerUsers,
+  verify: registerVerify,
+  prove: registerProve,
+  'verify-proof': registerVerifyProof,
+  keys: registerKeys,
 };
