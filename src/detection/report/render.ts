@@ -82,9 +82,11 @@ const SEQUENCE_MISS_NOTES = [
 
 /** Why a source was missed, from what its lines were labelled. */
 function missReason(s: SourceOutcome): string {
-  if (s.classes.length === 1 && s.classes[0] === 'ssh_recon')
-    return `${s.lines} pre-authentication line(s): below the probe-flood thresholds`;
-  return `${s.lines} line(s) in the file: below every threshold in its window`;
+  if (s.classes.includes('ssh_bruteforce'))
+    return `${s.lines} line(s): below every brute-force threshold`;
+  if (s.classes.includes('ssh_invalid_user'))
+    return `${s.lines} line(s): invalid-user attempts below the thresholds (two connections in 24 h, or three names in 10 min); a single attempt is not alerted`;
+  return `${s.lines} line(s), probes only: below the probe-flood threshold (5 in 10 min); a single probe (port scan, health check) is not alerted`;
 }
 
 export function renderLogDetectionDoc(
