@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prepareEvent } from '../core/prepare.js';
 import { createCheckpointer, type Checkpointer } from '../ledger/checkpointer.js';
-import { generateKey, parseSignerKey } from '../ledger/keys.js';
+import { type LedgerVerifier, generateKey, parseSignerKey } from '../ledger/keys.js';
 import { openSqliteStore, type SqliteStore } from '../storage/index.js';
 
 export interface TestLedger {
   readonly store: SqliteStore;
   readonly checkpointer: Checkpointer;
   readonly origin: string;
+  /** The origin's verification key. */
+  readonly verifier: LedgerVerifier;
   add(n: number, extra?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,16 +23,14 @@ export interface TestLedger {
 export async function openTestLedger(origin = 'logs.test/fwd'): Promise<TestLedger> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lw-fwd-'));
   const store = openSqliteStore({ path: path.join(dir, 'logwarden.db') });
-  const checkpointer = createCheckpointer({
-    store,
-    key: parseSignerKey(generateKey(origin).skey),
-    origin,
-  });
+  const key = parseSignerKey(generateKey(origin).skey);
+  const checkpointer = createCheckpointer({ store, key, origin });
   let i = 0;
   return {
     store,
     checkpointer,
     origin,
+    verifier: key.verifier,
     async add(n, extra = {}) {
       const events = Array.from({ length: n }, () => {
         const r = prepareEvent(

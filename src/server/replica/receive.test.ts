@@ -1,0 +1,110 @@
+/**
+ * The replica's checks on real stores: idempotent resends, a resend that starts past what is
+ * held, a conflicting entry kept as evidence, an unknown origin, a forged root.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SIG_TYPE_COSIGNATURE_ED25519 } from '../../ledger/ed25519.js';
+import { generateKey, parseSignerKey } from '../../ledger/keys.js';
+import { openTestLedger, type TestLedger } from '../../forwarders/test-ledger.js';
+import { openSqliteStore, type SqliteStore } from '../../storage/index.js';
+import { type ReplicationRequest, receiveEntries } from './receive.js';
+import { type ReplicaStore, openReplicaStore } from './replica-store.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function setup(): Promise<{ t: TestLedger; rs: ReplicaStore; store: SqliteStore }> {
+  const t = await openTestLedger('logs.test/origin');
+  cleanup.push(() => t.close());
+  const dir = mkdtempSync(path.join(tmpdir(), 'lw-replica-'));
+  const store = openSqliteStore({ path: path.join(dir, 'r.db') });
+  cleanup.push(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { t, rs: openReplicaStore(store), store };
+}
+
+const cosigner = parseSignerKey(generateKey('replica-a', SIG_TYPE_COSIGNATURE_ED25519).skey);
+
+function request(t: TestLedger, from: number): ReplicationRequest {
+  const l = t.checkpointer.ledger;
+  const cp = l.checkpoints.latest()!;
+  return {
+    origin: t.origin,
+    start: from,
+    entries: l.entries(from, cp.size).map((e) => e.body!),
+    checkpoint: cp.note,
+    proof: from > 0 ? l.consistencyProof(from, cp.size).map((h) => h.toString('base64')) : [],
+  };
+}
+
+describe('replica receive', () => {
+  it('stores, cosigns, is idempotent on resends and asks for the held size when ahead', async () => {
+    const { t, rs } = await setup();
+    const o = { store: rs, originKeys: [t.verifier], cosigner, nowMs: Date.now() };
+    await t.add(10);
+    const first = receiveEntries(request(t, 0), o);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(first.cosigned).toContain('\u2014 replica-a ');
+    expect(rs.head(t.origin)!.size).toBe(first.size);
+    // The same batch again (a lost answer): accepted, nothing added.
+    const again = receiveEntries(request(t, 0), o);
+    expect(again.ok && again.added).toBe(0);
+    await t.add(5);
+    const next = receiveEntries(request(t, first.size), o);
+    expect(next.ok && next.added).toBe(5);
+    await t.add(5);
+    // Starting past what is held: 409 with the held size.
+    const ahead = receiveEntries({ ...request(t, first.size + 5), start: first.size + 10 }, o);
+    expect(ahead.ok).toBe(false);
+    if (ahead.ok) return;
+    expect(ahead.status).toBe(409);
+    expect(ahead.error.code).toBe('LW_CONFLICT');
+    expect(ahead.error.details).toEqual({ held: first.size + 5 });
+  });
+
+  it('a conflicting entry at a held index is refused and kept as evidence', async () => {
+    const { t, rs } = await setup();
+    const o = { store: rs, originKeys: [t.verifier], cosigner, nowMs: Date.now() };
+    await t.add(8);
+    expect(receiveEntries(request(t, 0), o).ok).toBe(true);
+    const req = request(t, 0);
+    const entries = [...req.entries];
+    entries[3] = (entries[3] as string).replace('user3', 'user9');
+    const r = receiveEntries({ ...req, entries }, o);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('LW_LEDGER_FORK');
+    expect(r.evidence.map((e) => [e.index, e.reason])).toEqual([[3, 'conflicting_entry']]);
+  });
+
+  it('refuses an unknown origin and entries that do not hash to the signed root', async () => {
+    const { t, rs } = await setup();
+    await t.add(4);
+    const other = parseSignerKey(generateKey('someone.else').skey).verifier;
+    const unknown = receiveEntries(request(t, 0), {
+      store: rs,
+      originKeys: [other],
+      cosigner,
+      nowMs: Date.now(),
+    });
+    expect(!unknown.ok && unknown.status).toBe(403);
+    const req = request(t, 0);
+    const forged = [...req.entries];
+    forged[1] = (forged[1] as string).replace('user1', 'userX');
+    expect(() =>
+      receiveEntries(
+        { ...req, entries: forged },
+        { store: rs, originKeys: [t.verifier], cosigner, nowMs: Date.now() },
+      ),
+    ).toThrow(/do not hash to the root/);
+    expect(rs.head(t.origin)).toBeUndefined();
+  });
+});
