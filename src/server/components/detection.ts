@@ -19,6 +19,7 @@ import {
 import type { EventStore, StoredEvent } from '../../storage/types.js';
 import type { Component, RuntimeContext } from '../runtime.js';
 import { registerAlertRoutes } from '../api/alert-routes.js';
+import { alertingService } from './alerting.js';
 
 interface SqliteLike {
   readonly db: Database.Database;
@@ -75,7 +76,15 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
       alerts = createAlertStore(db, (ns, steps) => migrate.call(ctx.store, ns, steps));
       ctx.services.alerts = alerts;
       ctx.routes.push((app, authenticate) =>
-        registerAlertRoutes(app, { alerts: () => alerts, authenticate }),
+        registerAlertRoutes(app, {
+          alerts: () => alerts,
+          authenticate,
+          // Acknowledging, resolving or closing an alert stops its escalation at once.
+          onAction: (id, action) => {
+            if (action !== 'note' && action !== 'assign')
+              alertingService(ctx.services)?.notifier.stopEscalation(id);
+          },
+        }),
       );
       const bus = ctx.bus;
       if (!cfg.enabled) return;
