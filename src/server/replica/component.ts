@@ -46,7 +46,7 @@ export function createReplicaComponent(): Component {
       if (cfg.origins.length === 0)
         throw new LogwardenError(
           'LW_CONFIG_INVALID',
-          'replication.origins: a replica needs at least one origin vkey (the origin\'s ledger.vkey)',
+          "replication.origins: a replica needs at least one origin vkey (the origin's ledger.vkey)",
         );
       const originKeys = cfg.origins.map((o, i) => {
         try {
