@@ -90,7 +90,13 @@ export function createSyslogDestination(o: SyslogDestinationOptions): Destinatio
         );
       const s = o.tls
         ? tls.connect(
-            { host: o.host, port: o.port, servername: o.host, ...(ca ? { ca } : {}) },
+            {
+              host: o.host,
+              port: o.port,
+              // SNI takes host names only (RFC 6066 §3); the certificate is checked against either.
+              ...(net.isIP(o.host) === 0 ? { servername: o.host } : {}),
+              ...(ca ? { ca } : {}),
+            },
             () => resolve(s),
           )
         : net.connect({ host: o.host, port: o.port }, () => resolve(s));
