@@ -38,6 +38,8 @@ describe('OWASP rule pack', () => {
       'lw_sshd_bruteforce',
       'lw_sshd_invalid_user_sweep',
       'lw_sudo_fail_burst',
+      'lw_ledger_fork_evidence',
+      'lw_loss',
       'lw_sshd_slow_bruteforce',
       'lw_sshd_invalid_user_repeat',
       'lw_sshd_repeated_failures',
