@@ -95,6 +95,10 @@ describe('OTLP/HTTP forwarder (JSON logs)', () => {
         BigInt(Date.parse(JSON.parse(stored.body!).time as string)),
       );
     }
+    // The cursor advances after the destination answered, a moment after the last record arrived.
+    const cursorEnd = Date.now() + 5_000;
+    while (openCursors(t.store).get('siem-otlp').next < 12 && Date.now() < cursorEnd)
+      await new Promise((r) => setTimeout(r, 10));
     expect(openCursors(t.store).get('siem-otlp').next).toBe(12);
   });
 });
