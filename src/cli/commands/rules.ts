@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LogwardenError } from '../../core/errors.js';
-import { loadRules, BUILTIN_RULES_DIR } from '../../detection/engine/index.js';
+import { loadRules } from '../../detection/engine/index.js';
 import { loadSigmaFile, runRuleTests } from '../../detection/sigma/index.js';
 import type { LoadedSigma } from '../../detection/sigma/types.js';
 import type { CliIO } from '../io.js';
@@ -58,8 +58,9 @@ export function registerRules(program: Command, io: CliIO): void {
     .addHelpText(
       'after',
       `
-Rules live in YAML files in Sigma format. The shipped OWASP pack is in ${BUILTIN_RULES_DIR};
-copy a rule to your own directory to change it and load it with --rules (serve: detection.rules_dirs).
+Rules live in YAML files in Sigma format. The shipped OWASP pack is the rules/ folder of the
+package ('logwarden rules list --format json' shows each rule's file); copy a rule to your own
+directory to change it and load it with --rules (serve: detection.rules_dirs).
 
 Examples:
   $ logwarden rules list
