@@ -4,7 +4,7 @@
  * is its own source, and a malformed and an oversized frame are counted while the connection
  * they came on keeps working.
  */
-import { execFileSync } from 'node:child_process';
+import { makeSelfSignedCert } from '../helpers/self-signed.js';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import path from 'node:path';
@@ -43,29 +43,7 @@ function hostPort(a: string): { host: string; port: number } {
 
 beforeAll(async () => {
   dir = tempDir('lw-syslog-');
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-  } catch {
+  if (!makeSelfSignedCert(dir)) {
     haveTls = false;
     console.warn('TLS part skipped: openssl is not available to make a test certificate');
   }

@@ -108,7 +108,7 @@ export const sourcesSection = defineSection({
     const check = (value: string | undefined, path: (string | number)[]) => {
       if (value === undefined) return;
       try {
-        parseListen(value.startsWith(':') ? `127.0.0.1${value}` : value);
+        parseListen(value);
       } catch (e) {
         issues.push({ path, message: (e as Error).message.replace(/^listen: /, '') });
       }

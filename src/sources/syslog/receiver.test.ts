@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeSelfSignedCert } from '../../../test/helpers/self-signed.js';
 import { createSyslogReceiver, type SyslogReceiver } from './receiver.js';
 import type { EventSink } from '../types.js';
 
@@ -144,31 +144,9 @@ describe('syslog receiver over loopback', () => {
   });
 
   it('accepts RFC 5425 TLS with octet counting', async (ctx) => {
-    let dir: string;
-    try {
-      dir = mkdtempSync(path.join(tmpdir(), 'lw-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
-          path.join(dir, 'key.pem'),
-          '-out',
-          path.join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-        ],
-        { stdio: 'ignore' },
-      );
-    } catch {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lw-tls-'));
+    const certs = makeSelfSignedCert(dir);
+    if (!certs) {
       console.warn('skipped: openssl is not available to make a test certificate');
       ctx.skip();
       return;

@@ -21,7 +21,7 @@ import {
   type SourceStats,
 } from '../types.js';
 import { SyslogFramer } from './framing.js';
-import { splitHostPort } from './listen.js';
+import { parseListen } from '../../core/listen.js';
 
 export interface SyslogReceiverOptions {
   readonly udp?: string;
@@ -202,7 +202,7 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
     name: 'syslog',
     async start() {
       if (opts.udp) {
-        const { host, port } = splitHostPort(opts.udp);
+        const { host, port } = parseListen(opts.udp, 'sources.syslog.udp');
         udp = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
         udp.on('message', (msg, rinfo) => {
           if (msg.length > maxFrameBytes) {
@@ -235,12 +235,12 @@ export function createSyslogReceiver(opts: SyslogReceiverOptions): SyslogReceive
         });
       }
       if (opts.tcp) {
-        const { host, port } = splitHostPort(opts.tcp);
+        const { host, port } = parseListen(opts.tcp, 'sources.syslog.tcp');
         tcp = net.createServer((s) => onStream(s, 'tcp'));
         await listen(tcp, host, port);
       }
       if (opts.tls) {
-        const { host, port } = splitHostPort(opts.tls.listen);
+        const { host, port } = parseListen(opts.tls.listen, 'sources.syslog.tls.listen');
         tlsServer = tls.createServer(
           {
             cert: readFileSync(opts.tls.certFile),
