@@ -25,6 +25,10 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     senders: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
+    // only these configurations (comma-separated: off,ledger,replicas), e.g. to profile one
+    modes: { type: 'string', default: 'off,ledger,replicas' },
+    // write a V8 CPU profile of every serve process into this directory (--cpu-prof)
+    profile: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -47,10 +51,23 @@ try {
   // no dashboard in this build
 }
 
+/** user + system CPU seconds of a process, all its threads (Linux /proc/<pid>/stat). */
+function cpuSecs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 function serve(dir, extraArgs, env = {}) {
+  const prof = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...extraArgs],
+    [...prof, CLI, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...extraArgs],
     { env: { ...process.env, ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -62,7 +79,7 @@ function serve(dir, extraArgs, env = {}) {
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
       const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-      if (m) resolve({ url: m[1], stop: () => (child.kill('SIGTERM'), exited) });
+      if (m) resolve({ url: m[1], pid: child.pid, stop: () => (child.kill('SIGTERM'), exited) });
     });
     exited.then((c) => reject(new Error(`serve exited (${c}): ${out}`)));
   });
@@ -138,6 +155,7 @@ async function run(mode, batches) {
   writeFileSync(path.join(dir, 'o.yaml'), `${cfg.join('\n')}\n`);
   const o = await serve(dir, ['--config', path.join(dir, 'o.yaml')]);
   procs.push(o);
+  const cpu0 = procs.map((p) => cpuSecs(p.pid));
   const t0 = performance.now();
   const ms = await send(o.url, token, batches);
   let replicatedMs;
@@ -151,12 +169,14 @@ async function run(mode, batches) {
     }
     replicatedMs = performance.now() - t0;
   }
+  // CPU per event of each process (all threads), from the first send until everything is held
+  const cpuUs = procs.map((p, i) => ((cpuSecs(p.pid) - cpu0[i]) / EVENTS) * 1e6);
   for (const p of procs.reverse()) await p.stop();
-  return { ms, replicatedMs };
+  return { ms, replicatedMs, cpuUs };
 }
 
 const events = makeEvents(EVENTS, 300);
-const modes = ['off', 'ledger', 'replicas'];
+const modes = ['off', 'ledger', 'replicas'].filter((m) => args.modes.split(',').includes(m));
 const best = Object.fromEntries(modes.map((m) => [m, Infinity]));
 let bestReplicated = Infinity;
 const load0 = loadavg()[0];
@@ -167,7 +187,7 @@ for (let round = 0; round < ROUNDS; round++) {
       events.map((e) => ({ ...e, id: crypto.randomUUID() })),
       BATCH,
     );
-    const { ms, replicatedMs } = await run(mode, batches);
+    const { ms, replicatedMs, cpuUs } = await run(mode, batches);
     best[mode] = Math.min(best[mode], ms);
     if (replicatedMs !== undefined) bestReplicated = Math.min(bestReplicated, replicatedMs);
     const rate = Math.round((EVENTS / ms) * 1000);
@@ -175,7 +195,9 @@ for (let round = 0; round < ROUNDS; round++) {
       `round ${round + 1} ${mode.padEnd(9)} ${rate.toLocaleString('en-US')} events/s acknowledged` +
         (replicatedMs === undefined
           ? ''
-          : `, on both replicas after ${(replicatedMs / 1000).toFixed(2)} s`),
+          : `, on both replicas after ${(replicatedMs / 1000).toFixed(2)} s`) +
+        `; CPU µs/event ${mode === 'replicas' ? `r1 ${cpuUs[0].toFixed(1)}, r2 ${cpuUs[1].toFixed(1)}, origin ${cpuUs[2].toFixed(1)}` : `origin ${cpuUs[0].toFixed(1)}`}` +
+        ` (load ${loadavg()[0].toFixed(1)})`,
     );
   }
 }

@@ -61,8 +61,11 @@ export interface Checkpointer {
   readonly stats: Readonly<CheckpointerStats>;
   /** Start the interval timer (unref'd: it never keeps the process alive). */
   start(): void;
-  /** Tell the checkpointer that appends committed; signs early when maxEntries are waiting. */
-  notify(): void;
+  /**
+   * Tell the checkpointer that appends committed; signs early when maxEntries are waiting.
+   * `committedSize` (highest committed seq + 1), when the caller knows it, saves a store read.
+   */
+  notify(committedSize?: number): void;
   /** Sign now if there is anything new (or nothing was ever signed); returns the newest checkpoint. */
   checkpointNow(): StoredCheckpoint | undefined;
   latestCheckpoint(): StoredCheckpoint | undefined;
@@ -255,9 +258,9 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       timer = setInterval(tick, intervalMs);
       timer.unref();
     },
-    notify() {
+    notify(committedSize) {
       if (closed !== undefined || soon !== undefined) return;
-      if (store.size() - builder.size >= maxEntries) {
+      if ((committedSize ?? store.size()) - builder.size >= maxEntries) {
         soon = setImmediate(() => {
           soon = undefined;
           tick();

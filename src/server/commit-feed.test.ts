@@ -40,4 +40,23 @@ describe('commit feed', () => {
     expect(seen).toHaveLength(2800);
     await store.close();
   });
+
+  it('tells commit watchers the new high-water seq without reading rows back', async () => {
+    const store = openSqliteStore({ path: path.join(dir, 'b.db'), synchronous: 'normal' });
+    const feed = createCommitFeed(store);
+    const seen: number[] = [];
+    const stop = feed.onCommitted((maxSeq) => seen.push(maxSeq));
+    feed.onCommitted(() => {
+      throw new Error('a failing watcher does not stop the others');
+    });
+    const r = await store.append(prepared(5));
+    feed.committed(r[4]!.seq);
+    feed.committed(2); // old news: not reported again
+    stop();
+    feed.committed(99);
+    expect(seen).toEqual([4]);
+    // Watchers alone never make the feed read events: its position jumps with the high-water mark.
+    expect(feed.position).toBe(100);
+    await store.close();
+  });
 });

@@ -13,6 +13,12 @@ export type CommitListener = (events: readonly StoredEvent[]) => void;
 export interface CommitFeed {
   /** Listen from the next commit on. Returns an unsubscribe function. */
   subscribe(listener: CommitListener): () => void;
+  /**
+   * Be told the highest committed seq after each commit, without the events: no read-back from
+   * the store (the ledger's checkpointer only needs to know that entries wait). Synchronous and
+   * cheap, like a listener. Returns an unsubscribe function.
+   */
+  onCommitted(listener: (maxSeq: number) => void): () => void;
   /** Tell the feed that every seq <= maxSeq is committed. */
   committed(maxSeq: number): void;
   /** Next seq that will be delivered. */
@@ -23,6 +29,7 @@ const CHUNK = 1000;
 
 export function createCommitFeed(store: EventStore, logger?: Logger): CommitFeed {
   const listeners = new Set<CommitListener>();
+  const watchers = new Set<(maxSeq: number) => void>();
   let next = store.size();
   let highWater = next;
   let scheduled = false;
@@ -49,9 +56,20 @@ export function createCommitFeed(store: EventStore, logger?: Logger): CommitFeed
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onCommitted(watcher) {
+      watchers.add(watcher);
+      return () => watchers.delete(watcher);
+    },
     committed(maxSeq) {
       if (maxSeq + 1 <= highWater) return;
       highWater = maxSeq + 1;
+      for (const w of watchers) {
+        try {
+          w(maxSeq);
+        } catch (e) {
+          logger?.error({ err: e }, 'commit watcher failed');
+        }
+      }
       if (listeners.size === 0) {
         next = highWater;
         return;

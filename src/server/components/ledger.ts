@@ -70,7 +70,8 @@ export function createLedgerComponent(): LedgerComponent {
       });
       checkpointer = cp;
       cp.start();
-      undo.push(ctx.feed.subscribe(() => cp.notify()));
+      // onCommitted, not subscribe: a subscriber makes the feed read every committed row back.
+      undo.push(ctx.feed.onCommitted((maxSeq) => cp.notify(maxSeq + 1)));
       heartbeat = createHeartbeat({
         store,
         intervalMs: cfg.heartbeat_interval_secs * 1000,
