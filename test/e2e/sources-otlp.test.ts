@@ -2,6 +2,7 @@
  * OTLP/HTTP logs into a real `logwarden serve` (issue 3): POST /v1/logs with payloads shaped as
  * the OpenTelemetry JS SDK's OTLPLogExporter (http/json) and the Collector's otlphttp exporter
  * (encoding: json, gzip) send them; the OTLP partial-success answer; 400/415/401/403 refusals.
+ * The protobuf encoding is tested with the real SDK exporter in otlp-protobuf.test.ts.
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -257,10 +258,11 @@ describe('OTLP/HTTP logs into serve', () => {
     expect(await post({})).toEqual({ status: 200, body: {} });
   });
 
-  it('answers protobuf with 415 naming application/json; needs an ingest-scope token', async () => {
-    const pb = await post(Buffer.from([0x0a, 0x00]), { contentType: 'application/x-protobuf' });
-    expect(pb.status).toBe(415);
-    expect(String(pb.body.message)).toContain('application/json');
+  it('answers another Content-Type with 415 naming both encodings; needs an ingest-scope token', async () => {
+    const other = await post(sdkRequest('m-text'), { contentType: 'text/plain' });
+    expect(other.status).toBe(415);
+    expect(String(other.body.message)).toContain('application/x-protobuf or application/json');
+    expect(await storedWith('m-text')).toHaveLength(0);
     expect((await post(sdkRequest('m-noauth'), { auth: null })).status).toBe(401);
     expect((await post(sdkRequest('m-read'), { auth: readToken })).status).toBe(403);
     expect(await storedWith('m-noauth')).toHaveLength(0);

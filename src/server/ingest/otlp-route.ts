@@ -1,24 +1,33 @@
 /**
- * POST /v1/logs: the OTLP/HTTP logs receiver (OTLP specification 1.x, "OTLP/HTTP"), JSON
- * encoding. Bearer token with ingest scope; gzip allowed; records mapped by mapOtlpLogs and
- * stored through the shared ingest sink; answered only after the durable commit.
+ * POST /v1/logs: the OTLP/HTTP logs receiver (OTLP specification 1.x, "OTLP/HTTP"), JSON and
+ * binary protobuf encodings. Bearer token with ingest scope; gzip allowed; records mapped by
+ * mapOtlpLogs and stored through the shared ingest sink; answered only after the durable commit.
  *
- * Answers (OTLP/HTTP "Full Success" / "Partial Success" / "Failures"):
- * - 200 `{}` when every record was stored (duplicates count as stored: retries are idempotent
- *   only when records carry stable ids, which OTLP does not give; a retried request is stored
- *   again, as with every OTLP receiver).
+ * Answers (OTLP/HTTP "Full Success" / "Partial Success" / "Failures"), in the request's encoding
+ * (`application/json`, or `application/x-protobuf` with an ExportLogsServiceResponse):
+ * - 200 `{}` (an empty ExportLogsServiceResponse) when every record was stored. Duplicates count
+ *   as stored: each record's id is derived from its content (mapOtlpLogs), so a sender's retry of
+ *   an export that was already committed is answered the same and stores nothing.
  * - 200 `{"partialSuccess":{"rejectedLogRecords":N,"errorMessage":"..."}}` when N records were
  *   rejected (the sender must not retry them).
- * - 400 when the body is not an ExportLogsServiceRequest (not JSON, not an object, resourceLogs
- *   not an array); 413 over server.max_body_bytes or server.max_batch_items; 415 for protobuf
- *   (`application/x-protobuf`: no protobuf library ships with logwarden) or any other type;
- *   503 while draining or when the store fails (retryable).
+ * - 400 when the body is not an ExportLogsServiceRequest (not JSON or malformed protobuf, not an
+ *   object, resourceLogs not an array); 413 over server.max_body_bytes or
+ *   server.max_batch_items; 415 for any other Content-Type; 503 while draining or when the store
+ *   fails (retryable). To a protobuf request these carry a protobuf google.rpc.Status (code and
+ *   message) as the OTLP specification asks; to any other request logwarden's JSON error body.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
+import {
+  decodeOtlpLogsProtobuf,
+  encodeOtlpLogsResponse,
+  encodeRpcStatus,
+  OTLP_PROTOBUF_TYPES,
+  OtlpProtobufError,
+} from '../../sources/otlp/proto.js';
 import type { EventSink } from '../../sources/types.js';
 import type { ServerMetrics } from '../metrics.js';
 import { firstInvalidUtf8 } from './decode-items.js';
@@ -45,7 +54,17 @@ function malformed(message: string): LogwardenError {
   );
 }
 
-/** Decode the body to the request object; throws 400 for anything that is not one. */
+/** Decode a protobuf body to the request object (OTLP/JSON shape); throws 400 when malformed. */
+function decodeProtobufRequest(body: Buffer): Record<string, unknown> {
+  try {
+    return decodeOtlpLogsProtobuf(body);
+  } catch (e) {
+    if (e instanceof OtlpProtobufError) throw malformed(e.message);
+    throw e;
+  }
+}
+
+/** Decode a JSON body to the request object; throws 400 for anything that is not one. */
 function decodeRequest(body: Buffer): Record<string, unknown> {
   if (!isUtf8(body))
     throw malformed(`body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(body)})`);
@@ -71,8 +90,42 @@ export function registerOtlpRoute(app: FastifyInstance, o: OtlpRouteOptions): vo
     // The handler reads the body itself (size cap before and after gzip), as /v1/events does.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    // A failure answered to a protobuf request is a protobuf google.rpc.Status (OTLP/HTTP
+    // "Failures"); the app's error handler has already counted and logged it.
+    scope.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode < 400 || !OTLP_PROTOBUF_TYPES.has(mediaType(request))) return payload;
+      if (typeof payload !== 'string') return payload;
+      let err: { code?: unknown; message?: unknown } = {};
+      try {
+        err = JSON.parse(payload) as typeof err;
+      } catch {
+        // Not our JSON error body: pass the text on as the message.
+      }
+      const message =
+        typeof err.message === 'string'
+          ? `${typeof err.code === 'string' ? `${err.code}: ` : ''}${err.message}`
+          : payload;
+      reply.type('application/x-protobuf');
+      return encodeRpcStatus(grpcCode(reply.statusCode), message);
+    });
     scope.post('/v1/logs', async (request, reply) => handle(request, reply, o));
   });
+}
+
+function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The gRPC status code for an HTTP status (OTLP specification's mapping, google.rpc.Code). */
+function grpcCode(http: number): number {
+  if (http === 400) return 3; // INVALID_ARGUMENT
+  if (http === 401) return 16; // UNAUTHENTICATED
+  if (http === 403) return 7; // PERMISSION_DENIED
+  if (http === 404) return 5; // NOT_FOUND
+  if (http === 413 || http === 429) return 8; // RESOURCE_EXHAUSTED
+  if (http === 503) return 14; // UNAVAILABLE
+  if (http >= 500) return 13; // INTERNAL
+  return 2; // UNKNOWN
 }
 
 async function handle(
@@ -92,15 +145,14 @@ async function handle(
       'draining',
       new LogwardenError('LW_UNAVAILABLE', 'server is shutting down; retry later'),
     );
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
+  const type = mediaType(request);
+  const protobuf = OTLP_PROTOBUF_TYPES.has(type);
+  if (type !== 'application/json' && !protobuf) {
     refuse(
       'unsupported_media',
       new LogwardenError(
         'LW_UNSUPPORTED_MEDIA',
-        type === 'application/x-protobuf' || type === 'application/protobuf'
-          ? 'OTLP protobuf encoding is not supported: send the JSON encoding with Content-Type application/json (OTel SDKs: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/json; Collector otlphttp exporter: encoding: json)'
-          : `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP logs must be sent as application/json`,
+        `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP logs must be sent as application/x-protobuf or application/json`,
       ),
     );
   }
@@ -126,8 +178,10 @@ async function handle(
       reply.header('connection', 'close');
     throw e;
   }
-  const req = decodeRequest(body);
-  const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req);
+  const req = protobuf ? decodeProtobufRequest(body) : decodeRequest(body);
+  const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
+    idScope: source,
+  });
   const badRecords = mapped.rejected.filter((r) => r.path.endsWith(']')).length;
   if (mapped.items.length + badRecords > o.maxBatchItems) {
     throw new LogwardenError(
@@ -145,15 +199,19 @@ async function handle(
     ...r.errors.map((e) => `${recordPath(req, e.index)}: ${e.field}: ${e.reason}`),
   ];
   const rejected = badRecords + r.rejected;
-  reply.type('application/json');
-  if (rejected === 0 && reasons.length === 0) return reply.code(200).send({});
+  const answer = (partialSuccess?: { rejectedLogRecords: number; errorMessage: string }) =>
+    protobuf
+      ? reply.code(200).type('application/x-protobuf').send(encodeOtlpLogsResponse(partialSuccess))
+      : reply
+          .code(200)
+          .type('application/json')
+          .send(partialSuccess ? { partialSuccess } : {});
+  if (rejected === 0 && reasons.length === 0) return answer();
   const shown = reasons.slice(0, MAX_REASONS).join('; ');
   const more = reasons.length > MAX_REASONS ? ` (and ${reasons.length - MAX_REASONS} more)` : '';
-  return reply.code(200).send({
-    partialSuccess: {
-      rejectedLogRecords: rejected,
-      errorMessage: `${rejected} log record(s) rejected: ${shown}${more}`,
-    },
+  return answer({
+    rejectedLogRecords: rejected,
+    errorMessage: `${rejected} log record(s) rejected: ${shown}${more}`,
   });
 }
 

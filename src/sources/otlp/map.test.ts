@@ -118,3 +118,66 @@ describe('OTLP/JSON logs mapping', () => {
     );
   });
 });
+
+describe('OTLP record ids (idempotent retries)', () => {
+  const one = (rec: Record<string, unknown>, resource = 'checkout', scope = 'auth') => ({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: resource } }] },
+        scopeLogs: [{ scope: { name: scope }, logRecords: [rec] }],
+      },
+    ],
+  });
+  const base = {
+    timeUnixNano: '1764237600123000001',
+    observedTimeUnixNano: '1764237600124000000',
+    severityNumber: 13,
+    body: { stringValue: 'login failed' },
+    attributes: [{ key: 'attempt', value: { intValue: 3 } }],
+  };
+  const idOf = (req: unknown, idScope = 'tok') => mapOtlpLogs(req, { idScope }).items[0]!.id;
+
+  it('gives the same record the same UUID every time, and the JSON spellings of one value agree', () => {
+    const id = idOf(one(base));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(idOf(one(structuredClone(base)))).toBe(id);
+    // intValue as a JSON number or as a decimal string (protobuf's int64) is one value.
+    const asString = { ...base, attributes: [{ key: 'attempt', value: { intValue: '3' } }] };
+    expect(idOf(one(asString))).toBe(id);
+  });
+
+  it('keeps apart records that differ in any field, resource, scope or token', () => {
+    const id = idOf(one(base));
+    const variants: Record<string, unknown>[] = [
+      { ...base, timeUnixNano: '1764237600123000002' }, // one nanosecond later
+      { ...base, observedTimeUnixNano: '1764237600124000001' },
+      { ...base, body: { stringValue: 'login failed!' } },
+      { ...base, severityNumber: 17 },
+      { ...base, attributes: [{ key: 'attempt', value: { intValue: 4 } }] },
+      { ...base, attributes: [{ key: 'attempt', value: { doubleValue: 3 } }] },
+      { ...base, attributes: [{ key: 'attempt', value: { stringValue: '3' } }] },
+      { ...base, traceId: '5b8efff798038103d269b633813fc60c' },
+      { ...base, eventName: 'authn_login_fail' },
+    ];
+    const ids = new Set([id, ...variants.map((v) => idOf(one(v)))]);
+    expect(ids.size).toBe(variants.length + 1);
+    expect(idOf(one(base, 'billing'))).not.toBe(id);
+    expect(idOf(one(base, 'checkout', 'payments'))).not.toBe(id);
+    expect(idOf(one(base), 'other-token')).not.toBe(id);
+  });
+
+  it('collapses two records identical in every field (the documented edge)', () => {
+    const req = one(base);
+    (req.resourceLogs[0]!.scopeLogs[0]!.logRecords as unknown[]).push(structuredClone(base));
+    const { items } = mapOtlpLogs(req, { idScope: 'tok' });
+    expect(items).toHaveLength(2);
+    expect(items[0]!.id).toBe(items[1]!.id);
+  });
+
+  it('does not overflow on deeply nested values', () => {
+    let v: Record<string, unknown> = { stringValue: 'leaf' };
+    for (let i = 0; i < 5000; i++) v = { arrayValue: { values: [v] } };
+    const { items } = mapOtlpLogs(one({ ...base, body: v }), { idScope: 'tok' });
+    expect(items[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -3,7 +3,17 @@
  * record attributes that have a schema field by OTel semantic conventions land there; the rest
  * go under `attributes`. A record that cannot be mapped is reported by its position so the
  * answer can follow the OTLP partial-success rules (rejectedLogRecords + errorMessage).
+ *
+ * Ids (idempotent retries): OTLP records carry no id, so each record gets a deterministic one, a
+ * UUIDv8 from SHA-256 of the token name, the resource (attributes), the scope (name, version,
+ * attributes) and every field of the record as sent (time_unix_nano and
+ * observed_time_unix_nano to the nanosecond, severity number and text, body, attributes, flags,
+ * trace and span ids, event name). A sender's retry of the same export carries the same records,
+ * so the store's dedup by id makes it a no-op; records differing in any of those fields get
+ * different ids. The edge: two records identical in all of them (same nanosecond timestamps,
+ * same body and attributes) are one record to logwarden and are stored once.
  */
+import { deterministicId } from '../../core/ids.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -15,6 +25,11 @@ type AnyValue = {
   kvlistValue?: { values?: KeyValue[] };
 };
 type KeyValue = { key?: string; value?: AnyValue };
+
+export interface OtlpMapOptions {
+  /** Mixed into every record id (the token name): two senders' identical records stay two. */
+  readonly idScope?: string;
+}
 
 export interface OtlpMapResult {
   readonly items: Record<string, unknown>[];
@@ -151,8 +166,69 @@ function splitUrlFull(out: Record<string, unknown>): void {
   }
 }
 
-/** Map one decoded OTLP/JSON `ExportLogsServiceRequest`. Never throws. */
-export function mapOtlpLogs(req: unknown): OtlpMapResult {
+/** Nesting kept apart in record ids; deeper values are not stored anyway (anyValue stops at 8). */
+const MAX_ID_DEPTH = 16;
+
+/**
+ * A value as its type and content, so that intValue 3, doubleValue 3 and stringValue "3" differ
+ * while the JSON and protobuf spellings of one value (intValue "3" or 3) agree.
+ */
+function canonValue(v: AnyValue | undefined, depth: number): unknown {
+  if (!v || typeof v !== 'object') return null;
+  if (depth > MAX_ID_DEPTH) return '...';
+  if (v.stringValue !== undefined) return ['s', String(v.stringValue)];
+  if (v.boolValue !== undefined) return ['b', Boolean(v.boolValue)];
+  if (v.intValue !== undefined) return ['i', String(v.intValue)];
+  if (v.doubleValue !== undefined) return ['d', String(v.doubleValue)];
+  if (v.bytesValue !== undefined) return ['y', String(v.bytesValue)];
+  if (v.arrayValue)
+    return [
+      'a',
+      (Array.isArray(v.arrayValue.values) ? v.arrayValue.values : []).map((x) =>
+        canonValue(x, depth + 1),
+      ),
+    ];
+  if (v.kvlistValue) return ['k', canonKvs(v.kvlistValue.values, depth + 1)];
+  return null;
+}
+
+function canonKvs(kvs: KeyValue[] | undefined, depth = 0): unknown[] {
+  if (!Array.isArray(kvs)) return [];
+  return kvs.map((kv) => [String(kv?.key), canonValue(kv?.value, depth)]);
+}
+
+/** 0, "0", absent and null are all "unset" in OTLP (proto3 defaults). */
+function canonScalar(v: unknown): string {
+  return v === undefined || v === null || v === 0 || v === '0' || v === '' ? '' : String(v);
+}
+
+function recordId(
+  scope: string,
+  resource: string,
+  scopeKey: string,
+  rec: Record<string, unknown>,
+): string {
+  const key = JSON.stringify([
+    canonScalar(rec.timeUnixNano),
+    canonScalar(rec.observedTimeUnixNano),
+    canonScalar(rec.severityNumber),
+    canonScalar(rec.severityText),
+    canonValue(rec.body as AnyValue | undefined, 0),
+    canonKvs(rec.attributes as KeyValue[] | undefined),
+    canonScalar(rec.flags),
+    canonScalar(typeof rec.traceId === 'string' ? rec.traceId.toLowerCase() : rec.traceId),
+    canonScalar(typeof rec.spanId === 'string' ? rec.spanId.toLowerCase() : rec.spanId),
+    canonScalar(rec.eventName),
+  ]);
+  return deterministicId('otlp', scope, resource, scopeKey, key);
+}
+
+/**
+ * Map one decoded `ExportLogsServiceRequest` (OTLP/JSON shape; protobuf is decoded to it by
+ * decodeOtlpLogsProtobuf). Never throws.
+ */
+export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapResult {
+  const idScope = opts.idScope ?? '';
   const items: Record<string, unknown>[] = [];
   const rejected: Array<{ path: string; reason: string }> = [];
   const resourceLogs = (req as { resourceLogs?: unknown })?.resourceLogs;
@@ -163,14 +239,26 @@ export function mapOtlpLogs(req: unknown): OtlpMapResult {
   resourceLogs.forEach(
     (rl: { resource?: { attributes?: KeyValue[] }; scopeLogs?: unknown }, ri) => {
       const resource = kvObject(rl?.resource?.attributes);
+      const resourceKey = JSON.stringify(canonKvs(rl?.resource?.attributes));
       const scopeLogs = rl?.scopeLogs;
       if (!Array.isArray(scopeLogs)) {
         rejected.push({ path: `resourceLogs[${ri}].scopeLogs`, reason: 'missing or not an array' });
         return;
       }
       scopeLogs.forEach(
-        (sl: { scope?: { name?: string; version?: string }; logRecords?: unknown }, si) => {
+        (
+          sl: {
+            scope?: { name?: string; version?: string; attributes?: KeyValue[] };
+            logRecords?: unknown;
+          },
+          si,
+        ) => {
           const records = sl?.logRecords;
+          const scopeKey = JSON.stringify([
+            canonScalar(sl?.scope?.name),
+            canonScalar(sl?.scope?.version),
+            canonKvs(sl?.scope?.attributes),
+          ]);
           if (!Array.isArray(records)) {
             rejected.push({
               path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords`,
@@ -184,7 +272,9 @@ export function mapOtlpLogs(req: unknown): OtlpMapResult {
               rejected.push({ path, reason: 'not an object' });
               return;
             }
-            const out: Record<string, unknown> = {};
+            const out: Record<string, unknown> = {
+              id: recordId(idScope, resourceKey, scopeKey, rec),
+            };
             const extra: Record<string, unknown> = {};
             place(out, resource, RESOURCE_FIELDS, extra);
             for (const k of Object.keys(extra)) {

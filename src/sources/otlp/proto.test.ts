@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { mapOtlpLogs } from './map.js';
+import {
+  decodeOtlpLogsProtobuf,
+  decodeOtlpLogsResponse,
+  decodeRpcStatus,
+  encodeOtlpLogsResponse,
+  OtlpProtobufError,
+} from './proto.js';
+
+// A tiny protobuf writer, independent of protobufjs and of the descriptor under test: the field
+// numbers and wire types below are copied from the upstream .proto files.
+function varint(n: bigint): number[] {
+  const out: number[] = [];
+  do {
+    let b = Number(n & 0x7fn);
+    n >>= 7n;
+    if (n > 0n) b |= 0x80;
+    out.push(b);
+  } while (n > 0n);
+  return out;
+}
+const tag = (field: number, wire: number) => varint(BigInt((field << 3) | wire));
+const len = (field: number, body: number[]) => [
+  ...tag(field, 2),
+  ...varint(BigInt(body.length)),
+  ...body,
+];
+const str = (field: number, s: string) => len(field, [...Buffer.from(s, 'utf8')]);
+const fixed64 = (field: number, n: bigint) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(n);
+  return [...tag(field, 1), ...b];
+};
+const kvString = (k: string, v: string) => [...str(1, k), ...len(2, str(1, v))];
+const kvInt = (k: string, v: bigint) => [...str(1, k), ...len(2, [...tag(3, 0), ...varint(v)])];
+
+function request(): Buffer {
+  const record = [
+    ...fixed64(1, 1764237600123456789n), // time_unix_nano
+    ...fixed64(11, 1764237600124000000n), // observed_time_unix_nano
+    ...tag(2, 0),
+    ...varint(13n), // severity_number WARN
+    ...str(3, 'WARN'),
+    ...len(5, str(1, 'login failed')), // body
+    ...len(6, kvString('enduser.id', 'joebob1')),
+    ...len(6, kvInt('http.response.status_code', 401n)),
+    ...len(6, kvInt('big', 9007199254740993n)),
+    ...len(9, [...Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')]), // trace_id
+    ...len(10, [...Buffer.from('eee19b7ec3c1b174', 'hex')]), // span_id
+    ...str(12, 'authn_login_fail'),
+    ...len(99, [1, 2, 3]), // an unknown field: skipped
+  ];
+  const scopeLogs = [...len(1, str(1, 'auth')), ...len(2, record)];
+  const resource = [...len(1, kvString('service.name', 'checkout'))];
+  const resourceLogs = [...len(1, resource), ...len(2, scopeLogs), ...str(3, 'https://x/1.26')];
+  return Buffer.from(len(1, resourceLogs));
+}
+
+describe('OTLP protobuf decoding', () => {
+  it('decodes an ExportLogsServiceRequest into the OTLP/JSON shape and maps as JSON does', () => {
+    const req = decodeOtlpLogsProtobuf(request());
+    type Req = { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: unknown[] }> }> };
+    const rec = (req as Req).resourceLogs[0]!.scopeLogs[0]!.logRecords[0];
+    expect(rec).toMatchObject({
+      timeUnixNano: '1764237600123456789',
+      severityNumber: 13,
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      eventName: 'authn_login_fail',
+    });
+    const { items, rejected } = mapOtlpLogs(req, { idScope: 't' });
+    expect(rejected).toEqual([]);
+    expect(items[0]).toMatchObject({
+      'event.name': 'authn_login_fail',
+      time: '2025-11-27T10:00:00.123Z',
+      severity: 'WARN',
+      message: 'login failed',
+      'service.name': 'checkout',
+      'user.id': 'joebob1',
+      'http.response.status_code': 401,
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      span_id: 'eee19b7ec3c1b174',
+    });
+    // int64 beyond 2^53 keeps its digits, as in the JSON path.
+    expect((items[0]!.attributes as Record<string, unknown>).big).toBe('9007199254740993');
+  });
+
+  it('an empty body is a valid request with no records', () => {
+    expect(mapOtlpLogs(decodeOtlpLogsProtobuf(Buffer.alloc(0))).items).toEqual([]);
+  });
+
+  it('refuses malformed protobuf with an error naming the problem', () => {
+    const good = request();
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['truncated', good.subarray(0, good.length - 5), /malformed protobuf: .*index out of range/],
+      ['bad wire type', Buffer.from([0x0f]), /malformed protobuf: .*wire type 7/],
+      [
+        'invalid UTF-8',
+        Buffer.from(len(1, len(1, len(1, [...tag(1, 2), 2, 0xff, 0xfe])))),
+        /malformed protobuf: .*utf-8/i,
+      ],
+      ['JSON sent as protobuf', Buffer.from('{"resourceLogs":[]}'), /looks like JSON/],
+    ];
+    for (const [name, body, re] of cases) {
+      let err: unknown;
+      try {
+        decodeOtlpLogsProtobuf(body);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(OtlpProtobufError);
+      expect((err as Error).message, name).toMatch(re);
+    }
+  });
+
+  it('refuses nesting deeper than the recursion limit instead of overflowing the stack', () => {
+    // AnyValue.array_value -> ArrayValue.values -> AnyValue ... 300 levels (the limit is 100).
+    let v: number[] = str(1, 'leaf');
+    for (let i = 0; i < 300; i++) v = len(5, len(1, v));
+    const kv = [...str(1, 'deep'), ...len(2, v)];
+    const body = Buffer.from(len(1, len(2, len(2, len(6, kv)))));
+    expect(() => decodeOtlpLogsProtobuf(body)).toThrow(/malformed protobuf: max depth exceeded/);
+  });
+
+  it('encodes the response: empty on full success, partial_success otherwise', () => {
+    expect(encodeOtlpLogsResponse().length).toBe(0);
+    const b = encodeOtlpLogsResponse({ rejectedLogRecords: 2, errorMessage: 'two bad' });
+    // field 1 (partial_success), length-delimited, holding field 1 varint 2 and field 2 "two bad".
+    expect([...b]).toEqual(len(1, [...tag(1, 0), 2, ...str(2, 'two bad')]));
+    expect(decodeOtlpLogsResponse(b)).toEqual({
+      partialSuccess: { rejectedLogRecords: '2', errorMessage: 'two bad' },
+    });
+    expect(decodeRpcStatus(Buffer.from([...tag(1, 0), 3, ...str(2, 'bad')]))).toEqual({
+      code: 3,
+      message: 'bad',
+    });
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * OTLP/HTTP protobuf encoding (Content-Type application/x-protobuf), decoded with protobufjs from
+ * the message definitions below, written out by hand from the OpenTelemetry protocol files
+ * (opentelemetry-proto v1.x, no file fetched at build or run time):
+ *
+ * - opentelemetry/proto/collector/logs/v1/logs_service.proto: ExportLogsServiceRequest,
+ *   ExportLogsServiceResponse, ExportLogsPartialSuccess
+ * - opentelemetry/proto/logs/v1/logs.proto: ResourceLogs, ScopeLogs, LogRecord
+ * - opentelemetry/proto/common/v1/common.proto: AnyValue, ArrayValue, KeyValueList, KeyValue,
+ *   InstrumentationScope
+ * - opentelemetry/proto/resource/v1/resource.proto: Resource
+ * - google/rpc/status.proto: Status (the body of 4xx/5xx answers to protobuf requests)
+ *
+ * Only the fields logwarden reads are declared; the others (Resource.entity_refs, the schema
+ * URLs, LogsData) are skipped as unknown fields, as protobuf decoders do. SeverityNumber is an
+ * enum upstream and is declared int32 here: the same varint on the wire.
+ *
+ * The decoded request is turned into the OTLP/JSON shape (camelCase names, 64-bit integers as
+ * decimal strings, trace/span ids as lowercase hex, bytes values as base64), so mapOtlpLogs
+ * maps both encodings the same way.
+ */
+import protobuf from 'protobufjs/light.js';
+
+const kv = { type: 'KeyValue', id: 0, rule: 'repeated' } as const;
+
+/** protobufjs JSON descriptor; field numbers and types as in the upstream files named above. */
+const DESCRIPTOR = {
+  nested: {
+    common: {
+      edition: 'proto3',
+      nested: {
+        AnyValue: {
+          oneofs: {
+            value: {
+              oneof: [
+                'stringValue',
+                'boolValue',
+                'intValue',
+                'doubleValue',
+                'arrayValue',
+                'kvlistValue',
+                'bytesValue',
+              ],
+            },
+          },
+          fields: {
+            stringValue: { type: 'string', id: 1 },
+            boolValue: { type: 'bool', id: 2 },
+            intValue: { type: 'int64', id: 3 },
+            doubleValue: { type: 'double', id: 4 },
+            arrayValue: { type: 'ArrayValue', id: 5 },
+            kvlistValue: { type: 'KeyValueList', id: 6 },
+            bytesValue: { type: 'bytes', id: 7 },
+          },
+        },
+        ArrayValue: { fields: { values: { type: 'AnyValue', id: 1, rule: 'repeated' } } },
+        KeyValueList: { fields: { values: { ...kv, id: 1 } } },
+        KeyValue: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } },
+        },
+        InstrumentationScope: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            version: { type: 'string', id: 2 },
+            attributes: { ...kv, id: 3 },
+            droppedAttributesCount: { type: 'uint32', id: 4 },
+          },
+        },
+        Resource: {
+          fields: {
+            attributes: { ...kv, id: 1 },
+            droppedAttributesCount: { type: 'uint32', id: 2 },
+          },
+        },
+        ResourceLogs: {
+          fields: {
+            resource: { type: 'Resource', id: 1 },
+            scopeLogs: { type: 'ScopeLogs', id: 2, rule: 'repeated' },
+          },
+        },
+        ScopeLogs: {
+          fields: {
+            scope: { type: 'InstrumentationScope', id: 1 },
+            logRecords: { type: 'LogRecord', id: 2, rule: 'repeated' },
+          },
+        },
+        LogRecord: {
+          fields: {
+            timeUnixNano: { type: 'fixed64', id: 1 },
+            observedTimeUnixNano: { type: 'fixed64', id: 11 },
+            severityNumber: { type: 'int32', id: 2 },
+            severityText: { type: 'string', id: 3 },
+            body: { type: 'AnyValue', id: 5 },
+            attributes: { ...kv, id: 6 },
+            droppedAttributesCount: { type: 'uint32', id: 7 },
+            flags: { type: 'fixed32', id: 8 },
+            traceId: { type: 'bytes', id: 9 },
+            spanId: { type: 'bytes', id: 10 },
+            eventName: { type: 'string', id: 12 },
+          },
+        },
+        ExportLogsServiceRequest: {
+          fields: { resourceLogs: { type: 'ResourceLogs', id: 1, rule: 'repeated' } },
+        },
+        ExportLogsServiceResponse: {
+          fields: { partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 } },
+        },
+        ExportLogsPartialSuccess: {
+          fields: {
+            rejectedLogRecords: { type: 'int64', id: 1 },
+            errorMessage: { type: 'string', id: 2 },
+          },
+        },
+        Status: {
+          fields: {
+            code: { type: 'int32', id: 1 },
+            message: { type: 'string', id: 2 },
+          },
+        },
+      },
+    },
+  },
+};
+
+const root = protobuf.Root.fromJSON(DESCRIPTOR);
+const Request = root.lookupType('common.ExportLogsServiceRequest');
+const Response = root.lookupType('common.ExportLogsServiceResponse');
+const Status = root.lookupType('common.Status');
+
+/** The Content-Types of the OTLP protobuf encoding. */
+export const OTLP_PROTOBUF_TYPES: ReadonlySet<string> = new Set([
+  'application/x-protobuf',
+  'application/protobuf',
+]);
+
+export class OtlpProtobufError extends Error {}
+
+function toHex(b64: unknown): string | undefined {
+  return typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('hex') : undefined;
+}
+
+/**
+ * Decode an ExportLogsServiceRequest from protobuf into its OTLP/JSON shape.
+ *
+ * @throws OtlpProtobufError naming what is wrong (truncated field, bad wire type, invalid UTF-8
+ *   in a string, nesting deeper than 100 messages), never anything else.
+ * @example
+ * const req = decodeOtlpLogsProtobuf(body); mapOtlpLogs(req);
+ */
+export function decodeOtlpLogsProtobuf(body: Uint8Array): Record<string, unknown> {
+  let obj: Record<string, unknown>;
+  try {
+    const reader = protobuf.Reader.create(body);
+    // Unknown fields are skipped, not kept on the decoded objects.
+    (reader as unknown as { discardUnknown: boolean }).discardUnknown = true;
+    const msg = Request.decode(reader);
+    obj = Request.toObject(msg, { longs: String, bytes: String, enums: Number, arrays: false });
+  } catch (e) {
+    const m = (e as Error).message || String(e);
+    const hint =
+      body.length > 0 && (body[0] === 0x7b || body[0] === 0x5b)
+        ? ' (the body looks like JSON: send it with Content-Type application/json)'
+        : '';
+    throw new OtlpProtobufError(`malformed protobuf: ${m}${hint}`);
+  }
+  const rls = obj.resourceLogs;
+  if (Array.isArray(rls))
+    for (const rl of rls as Array<{ scopeLogs?: Array<{ logRecords?: unknown[] }> }>)
+      for (const sl of rl.scopeLogs ?? [])
+        for (const rec of (sl.logRecords ?? []) as Array<Record<string, unknown>>) {
+          if (rec.traceId !== undefined) rec.traceId = toHex(rec.traceId);
+          if (rec.spanId !== undefined) rec.spanId = toHex(rec.spanId);
+        }
+  return obj;
+}
+
+/**
+ * The protobuf ExportLogsServiceResponse: empty on full success, partial_success otherwise.
+ *
+ * @example
+ * encodeOtlpLogsResponse({ rejectedLogRecords: 2, errorMessage: '2 log record(s) rejected: ...' });
+ */
+export function encodeOtlpLogsResponse(partial?: {
+  rejectedLogRecords: number;
+  errorMessage: string;
+}): Buffer {
+  const msg = Response.fromObject(partial ? { partialSuccess: partial } : {});
+  return Buffer.from(Response.encode(msg).finish());
+}
+
+/**
+ * A google.rpc.Status (code, message): what OTLP/HTTP answers a protobuf request with on 4xx/5xx.
+ *
+ * @example
+ * encodeRpcStatus(3, 'LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: ...');
+ */
+export function encodeRpcStatus(code: number, message: string): Buffer {
+  return Buffer.from(Status.encode(Status.fromObject({ code, message })).finish());
+}
+
+/** Decode a google.rpc.Status (for tests and clients). */
+export function decodeRpcStatus(body: Uint8Array): { code: number; message: string } {
+  const o = Status.toObject(Status.decode(body), { defaults: true }) as {
+    code: number;
+    message: string;
+  };
+  return { code: o.code, message: o.message };
+}
+
+/** Decode an ExportLogsServiceResponse (for tests and clients). */
+export function decodeOtlpLogsResponse(body: Uint8Array): {
+  partialSuccess?: { rejectedLogRecords: string; errorMessage: string };
+} {
+  return Response.toObject(Response.decode(body), { longs: String }) as {
+    partialSuccess?: { rejectedLogRecords: string; errorMessage: string };
+  };
+}
