@@ -18,6 +18,9 @@ import type { Cursors } from './cursor.js';
 export interface DeliveryBatch {
   /** First ledger index of `entries`. */
   readonly from: number;
+  /** End of the batch (exclusive): the checkpoint's size. */
+  readonly to: number;
+  /** The stored entries [from, to), read on first use (a destination may read its own way). */
   readonly entries: readonly StoredEvent[];
   /** A signed checkpoint whose size is `from + entries.length`. */
   readonly checkpoint: StoredCheckpoint;
@@ -125,10 +128,15 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
           await sleep(pollMs);
           continue;
         }
-        const entries = o.ledger.entries(next, cp.size);
+        const from = next;
+        let entries: readonly StoredEvent[] | undefined;
         const after = await o.destination.deliver({
-          from: next,
-          entries,
+          from,
+          to: cp.size,
+          get entries() {
+            entries ??= o.ledger.entries(from, cp.size);
+            return entries;
+          },
           checkpoint: cp,
           signal: abort.signal,
         });

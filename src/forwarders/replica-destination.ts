@@ -4,8 +4,11 @@
  * from what the replica holds. The replica answers with the checkpoint cosigned by its key; the
  * cosignature is verified with the configured replica vkey and kept (ledger_cosignatures).
  *
- * Wire format (JSON): { origin, start, entries: (string | { leaf_hash })[], checkpoint, proof: b64[] }.
- * A body pruned by retention travels as its leaf hash only.
+ * Wire format: the binary replica batch (ledger/replica-batch.ts, `application/vnd.logwarden.
+ * replica-batch`): a JSON header { origin, start, count, checkpoint, proof: b64[] } then each
+ * entry's exact stored bytes, length-prefixed, read with their leaf hashes in one query and
+ * encoded once for every replica at the same cursor (Ledger.frames). A body pruned by retention
+ * travels as its leaf hash only. Replicas also accept the older JSON form (docs/ledger.md).
  *
  * @example
  * const dest = createReplicaDestination({ url, origin, ledger, cosignatures, replicaKey: parseVerifierKey(vkey) });
@@ -15,6 +18,9 @@ import type { CosignatureVerifier } from '../ledger/cosignature.js';
 import type { CosignatureLog } from '../ledger/cosignature-log.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { parseNote } from '../ledger/note.js';
+import { REPLICA_BATCH_CONTENT_TYPE, replicaBatchChunks } from '../ledger/replica-batch.js';
+import http from 'node:http';
+import https from 'node:https';
 import type { DeliveryBatch, Destination } from './forwarder.js';
 
 export interface ReplicaDestinationOptions {
@@ -46,9 +52,61 @@ async function call(
   return { status: res.status, body };
 }
 
+type Reply = { status: number; body: Record<string, unknown> };
+
+function parseReply(status: number, text: string): Reply {
+  try {
+    return { status, body: JSON.parse(text) as Record<string, unknown> };
+  } catch {
+    return { status, body: { message: text.slice(0, 200) } };
+  }
+}
+
+/**
+ * POST a batch with node:http, its chunks written as they are (fetch would copy a multi-megabyte
+ * body once more); one kept-alive connection per replica.
+ */
+function post(
+  url: string,
+  agent: http.Agent,
+  contentType: string,
+  chunks: readonly Buffer[],
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Reply> {
+  const length = chunks.reduce((n, c) => n + c.length, 0);
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise<Reply>((resolve, reject) => {
+    const req = mod.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': contentType, 'content-length': length },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () =>
+          resolve(parseReply(res.statusCode ?? 0, Buffer.concat(parts).toString('utf8'))),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    for (const c of chunks) req.write(c);
+    req.end();
+  });
+}
+
 export function createReplicaDestination(o: ReplicaDestinationOptions): Destination {
   const base = o.url.replace(/\/+$/, '');
   const timeoutMs = o.timeoutMs ?? 30_000;
+  const agent = new (base.startsWith('https:') ? https.Agent : http.Agent)({
+    keepAlive: true,
+    maxSockets: 1,
+  });
   const fail = (what: string, r: { status: number; body: Record<string, unknown> }): never => {
     throw new LogwardenError(
       'LW_DELIVERY_FAILED',
@@ -57,6 +115,9 @@ export function createReplicaDestination(o: ReplicaDestinationOptions): Destinat
   };
   return {
     kind: 'replica',
+    async close() {
+      agent.destroy();
+    },
     async resume(_cursor, signal) {
       const r = await call(
         `${base}/v1/replica/head?origin=${encodeURIComponent(o.origin)}`,
@@ -73,18 +134,15 @@ export function createReplicaDestination(o: ReplicaDestinationOptions): Destinat
     async deliver(b: DeliveryBatch) {
       const cp = b.checkpoint;
       const proof = b.from > 0 ? o.ledger.consistencyProof(b.from, cp.size) : [];
-      const payload = JSON.stringify({
-        origin: o.origin,
-        start: b.from,
-        entries: b.entries.map((e) =>
-          e.body === null ? { leaf_hash: e.leafHash.toString('base64') } : e.body,
-        ),
-        checkpoint: cp.note,
-        proof: proof.map((h) => h.toString('base64')),
-      });
-      const r = await call(
+      const chunks = replicaBatchChunks(
+        { origin: o.origin, start: b.from, checkpoint: cp.note, proof },
+        o.ledger.frames(b.from, cp.size),
+      );
+      const r = await post(
         `${base}/v1/replica/entries`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload },
+        agent,
+        REPLICA_BATCH_CONTENT_TYPE,
+        chunks,
         b.signal,
         timeoutMs,
       );

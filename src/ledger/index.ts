@@ -26,3 +26,4 @@ export * from './advance.js';
 export * from './tlog-proof.js';
 export * from './verify-state.js';
 export * from './cosignature-log.js';
+export * from './replica-batch.js';

@@ -14,6 +14,7 @@ import { LogwardenError } from '../core/errors.js';
 import type { StoredEvent } from '../storage/index.js';
 import { type CheckpointLog, openCheckpointLog } from './checkpoint-log.js';
 import { consistencyProof, inclusionProof, rangeHash } from './proofs.js';
+import { type EncodedFrames, encodeFrames } from './replica-batch.js';
 import { type LedgerBackingStore, type Tiles, openTiles } from './tiles.js';
 
 export interface Ledger {
@@ -28,12 +29,26 @@ export interface Ledger {
   consistencyProof(size1: number, size2: number): Buffer[];
   /** Stored entries [from, to), in order, capped at `to <= treeSize()` (signed entries only). */
   entries(from: number, to: number): StoredEvent[];
+  /**
+   * Signed entries [from, to) as replication frames (replica-batch.ts), from one query over the
+   * stored bytes and leaf hashes. The last range read is kept: forwarders at the same cursor
+   * (every replica of a healthy origin) read and encode it once.
+   */
+  frames(from: number, to: number): EncodedFrames;
 }
 
 export function openLedger(store: LedgerBackingStore): Ledger {
   const tiles = openTiles(store);
   const checkpoints = openCheckpointLog(store.db);
   const read = tiles.nodeReader();
+  // `events.body` / `events.leaf_hash` are the ledger contract of the SQLite store (schema.ts);
+  // the body comes back as its UTF-8 bytes, never as a JS string.
+  const frameRows = store.db
+    .prepare(
+      'SELECT CAST(body AS BLOB) AS body, leaf_hash AS leafHash FROM events WHERE seq >= ? AND seq < ? ORDER BY seq',
+    )
+    .raw();
+  let lastFrames: { from: number; to: number; frames: EncodedFrames } | undefined;
   const within = (what: string, size: number): void => {
     const n = tiles.treeSize();
     if (!Number.isSafeInteger(size) || size < 0 || size > n) {
@@ -63,6 +78,20 @@ export function openLedger(store: LedgerBackingStore): Ledger {
     entries(from, to) {
       const end = Math.min(to, tiles.treeSize());
       return end > from ? store.range(from, end) : [];
+    },
+    frames(from, to) {
+      const end = Math.min(to, tiles.treeSize());
+      if (lastFrames !== undefined && lastFrames.from === from && lastFrames.to === end)
+        return lastFrames.frames;
+      const rows = end > from ? (frameRows.all(from, end) as [Buffer | null, Buffer][]) : [];
+      if (rows.length !== Math.max(0, end - from))
+        throw new LogwardenError(
+          'LW_LEDGER_INCOMPLETE',
+          `ledger: entries [${from}, ${end}) are signed but ${rows.length} are stored`,
+        );
+      const frames = encodeFrames(rows.map(([body, leafHash]) => ({ body, leafHash })));
+      lastFrames = { from, to: end, frames };
+      return frames;
     },
   };
 }

@@ -37,9 +37,18 @@ export function hashLeaf(leaf: Uint8Array | string): Buffer {
   return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
+// One scratch buffer for 0x01 || left || right: no allocation per node (Buffer.concat was a
+// third of the node hashing time in the replica's profile). Safe: hash() is synchronous.
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE);
+NODE_INPUT[0] = 0x01;
+
 /** RFC 6962 interior node hash. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_SIZE);
+  return hash('sha256', NODE_INPUT, 'buffer');
 }
 
 /** The largest power of two strictly below n (n >= 2): RFC 6962's split point k. */

@@ -19,7 +19,8 @@ import type { Authenticate } from '../auth/authenticate.js';
 import { appendOwnEvent } from '../components/ledger-events.js';
 import { ledgerPaths } from '../components/ledger-paths.js';
 import type { Component, RuntimeContext } from '../runtime.js';
-import { parseReplicationRequest, receiveEntries } from './receive.js';
+import { REPLICA_BATCH_CONTENT_TYPE, decodeReplicaBatch } from '../../ledger/replica-batch.js';
+import { batchFromJson, parseReplicationRequest, receiveBatch } from './receive.js';
 import { type ReplicaStore, openReplicaStore } from './replica-store.js';
 import { readFileSync } from 'node:fs';
 
@@ -102,11 +103,19 @@ function registerReplicaRoutes(
   },
 ): void {
   const { ctx, store } = o;
+  // The binary form forwarders send (ledger/replica-batch.ts): handed over as one Buffer.
+  app.addContentTypeParser(
+    REPLICA_BATCH_CONTENT_TYPE,
+    { parseAs: 'buffer', bodyLimit: o.maxBodyBytes },
+    (_request, body, done) => done(null, body),
+  );
   app.post('/v1/replica/entries', { bodyLimit: o.maxBodyBytes }, async (request, reply) => {
     if (ctx.draining()) throw new LogwardenError('LW_UNAVAILABLE', 'replica is shutting down');
-    const req = parseReplicationRequest(request.body);
+    const req = Buffer.isBuffer(request.body)
+      ? decodeReplicaBatch(request.body)
+      : batchFromJson(parseReplicationRequest(request.body));
     const now = Date.now();
-    const r = receiveEntries(req, {
+    const r = receiveBatch(req, {
       store,
       originKeys: o.originKeys,
       cosigner: o.signer,

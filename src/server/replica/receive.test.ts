@@ -10,7 +10,8 @@ import { SIG_TYPE_COSIGNATURE_ED25519 } from '../../ledger/ed25519.js';
 import { generateKey, parseSignerKey } from '../../ledger/keys.js';
 import { openTestLedger, type TestLedger } from '../../forwarders/test-ledger.js';
 import { openSqliteStore, type SqliteStore } from '../../storage/index.js';
-import { type ReplicationRequest, receiveEntries } from './receive.js';
+import { decodeReplicaBatch, encodeReplicaBatch } from '../../ledger/replica-batch.js';
+import { type ReplicationRequest, receiveBatch, receiveEntries } from './receive.js';
 import { type ReplicaStore, openReplicaStore } from './replica-store.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -106,5 +107,44 @@ describe('replica receive', () => {
       ),
     ).toThrow(/do not hash to the root/);
     expect(rs.head(t.origin)).toBeUndefined();
+  });
+
+  it('the binary batch (what forwarders send) stores the same bytes, cosigns, and catches a flipped byte', async () => {
+    const { t, rs } = await setup();
+    const o = { store: rs, originKeys: [t.verifier], cosigner, nowMs: Date.now() };
+    await t.add(6);
+    const l = t.checkpointer.ledger;
+    const binary = (from: number): Buffer => {
+      const cp = l.checkpoints.latest()!;
+      return encodeReplicaBatch(
+        {
+          origin: t.origin,
+          start: from,
+          checkpoint: cp.note,
+          proof: from > 0 ? l.consistencyProof(from, cp.size) : [],
+        },
+        l.frames(from, cp.size),
+      );
+    };
+    const first = receiveBatch(decodeReplicaBatch(binary(0)), o);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    const size = first.size;
+    expect(rs.entries(t.origin, 0, size).map((e) => e.body)).toEqual(
+      l.entries(0, size).map((e) => e.body),
+    );
+    await t.add(4);
+    // A flipped byte in one body: its leaf hash changes, the root does not match, nothing stored.
+    const tampered = binary(size);
+    const at = tampered.indexOf('user', tampered.length - 200);
+    expect(at).toBeGreaterThan(0);
+    tampered[at] = 'U'.charCodeAt(0);
+    const bad = receiveBatch(decodeReplicaBatch(tampered), o);
+    expect(bad.ok).toBe(false);
+    expect(rs.head(t.origin)!.size).toBe(size);
+    const next = receiveBatch(decodeReplicaBatch(binary(size)), o);
+    expect(next.ok && next.added).toBe(l.treeSize() - size);
+    // The JSON form of the same range is a resend: accepted, nothing added.
+    expect(receiveEntries(request(t, 0), o)).toMatchObject({ ok: true, added: 0 });
   });
 });

@@ -12,6 +12,10 @@
  *    shrinking or diverging checkpoint is fork evidence); when `start` is the held size the RFC
  *    9162 consistency proof is also checked (`verifyAdvance`);
  * 5. entries, checkpoint and head are committed in one transaction; only then it cosigns.
+ *
+ * Two encodings of the same request reach it: the binary replica batch that forwarders send
+ * (ledger/replica-batch.ts: the entries' bytes length-prefixed, leaf hashes computed while
+ * decoding) and the JSON form (parseReplicationRequest); both become a ReplicationBatch.
  */
 import { LogwardenError } from '../../core/errors.js';
 import { verifyAdvance } from '../../ledger/advance.js';
@@ -21,6 +25,7 @@ import { addCosignature } from '../../ledger/cosignature.js';
 import type { LedgerVerifier } from '../../ledger/keys.js';
 import { hashLeaf } from '../../ledger/merkle.js';
 import { type NoteSigner, decodeBase64Strict, parseNote } from '../../ledger/note.js';
+import type { DecodedReplicaBatch } from '../../ledger/replica-batch.js';
 import type { ForkEvidence, ReplicaEntry, ReplicaStore } from './replica-store.js';
 
 export interface ReplicationRequest {
@@ -29,6 +34,15 @@ export interface ReplicationRequest {
   readonly entries: readonly (string | { leaf_hash: string })[];
   readonly checkpoint: string;
   readonly proof: readonly string[];
+}
+
+/** A request in either encoding, leaf hashes computed. */
+export interface ReplicationBatch {
+  readonly origin: string;
+  readonly start: number;
+  readonly checkpoint: string;
+  readonly proof: readonly Uint8Array[];
+  readonly entries: readonly { body: string | Buffer | null; leafHash: Buffer }[];
 }
 
 export type ReceiveResult =
@@ -64,14 +78,36 @@ export function parseReplicationRequest(body: unknown): ReplicationRequest {
   return b as unknown as ReplicationRequest;
 }
 
-export function receiveEntries(
-  req: ReplicationRequest,
-  o: {
-    store: ReplicaStore;
-    originKeys: readonly LedgerVerifier[];
-    cosigner: NoteSigner;
-    nowMs: number;
-  },
+/** The JSON form as a batch: each body hashed, each pruned entry's leaf hash decoded. */
+export function batchFromJson(req: ReplicationRequest): ReplicationBatch {
+  return {
+    origin: req.origin,
+    start: req.start,
+    checkpoint: req.checkpoint,
+    proof: req.proof.map((p, i) => decodeBase64Strict(p, `proof[${i}]`)),
+    entries: req.entries.map((e, i) =>
+      typeof e === 'string'
+        ? { body: e, leafHash: hashLeaf(e) }
+        : { body: null, leafHash: decodeBase64Strict(e.leaf_hash, `entries[${i}].leaf_hash`) },
+    ),
+  };
+}
+
+export interface ReceiveOptions {
+  readonly store: ReplicaStore;
+  readonly originKeys: readonly LedgerVerifier[];
+  readonly cosigner: NoteSigner;
+  readonly nowMs: number;
+}
+
+/** The JSON form (receiveBatch(batchFromJson(req), o)). */
+export function receiveEntries(req: ReplicationRequest, o: ReceiveOptions): ReceiveResult {
+  return receiveBatch(batchFromJson(req), o);
+}
+
+export function receiveBatch(
+  req: ReplicationBatch | DecodedReplicaBatch,
+  o: ReceiveOptions,
 ): ReceiveResult {
   const keys = o.originKeys.filter((k) => k.name === req.origin);
   if (keys.length === 0)
@@ -125,15 +161,11 @@ export function receiveEntries(
     throw bad(
       `replication request: start ${req.start} + ${req.entries.length} entries is not the checkpoint size ${checkpoint.size}`,
     );
-  const leaves: ReplicaEntry[] = req.entries.map((e, i) =>
-    typeof e === 'string'
-      ? { index: req.start + i, body: e, leafHash: hashLeaf(e) }
-      : {
-          index: req.start + i,
-          body: null,
-          leafHash: decodeBase64Strict(e.leaf_hash, `entries[${i}].leaf_hash`),
-        },
-  );
+  const leaves: ReplicaEntry[] = req.entries.map((e, i) => ({
+    index: req.start + i,
+    body: e.body,
+    leafHash: e.leafHash,
+  }));
   // 3. Entries already held must be the same bytes.
   const overlap = leaves.filter((l) => l.index < held);
   if (overlap.length > 0) {
@@ -146,7 +178,7 @@ export function receiveEntries(
           reason: 'conflicting_entry',
           heldLeaf: had[i],
           offeredLeaf: l.leafHash,
-          offeredBody: l.body,
+          offeredBody: Buffer.isBuffer(l.body) ? l.body.toString('utf8') : l.body,
           heldNote: head?.cosigned,
           offeredNote: req.checkpoint,
         });
@@ -184,7 +216,7 @@ export function receiveEntries(
       logKeys: keys,
       origin: req.origin,
       held: { size: held, root: head.root },
-      proof: req.proof.map((p, i) => decodeBase64Strict(p, `proof[${i}]`)),
+      proof: req.proof,
     });
   }
   // 5. Store durably, then cosign.

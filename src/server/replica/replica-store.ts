@@ -53,7 +53,8 @@ export interface ReplicaHead {
 
 export interface ReplicaEntry {
   readonly index: number;
-  readonly body: string | null;
+  /** The exact stored bytes (a Buffer as received, a string when read back), null when pruned. */
+  readonly body: string | Buffer | null;
   readonly leafHash: Buffer;
 }
 
@@ -72,7 +73,7 @@ export interface ReplicaStore {
   head(origin: string): ReplicaHead | undefined;
   origins(): { origin: string; size: number; updatedMs: number }[];
   leafHashes(origin: string, from: number, to: number): Buffer[];
-  entries(origin: string, from: number, to: number): ReplicaEntry[];
+  entries(origin: string, from: number, to: number): (ReplicaEntry & { body: string | null })[];
   checkpoints(origin: string): { size: number; root: Buffer; note: string }[];
   /** Store new entries, the checkpoint and the new head in one transaction. */
   commit(
@@ -107,7 +108,8 @@ export function openReplicaStore(store: LedgerBackingStore): ReplicaStore {
     'SELECT size, root, note FROM replica_checkpoints WHERE origin = ? ORDER BY size',
   );
   const insEntry = db.prepare(
-    'INSERT OR IGNORE INTO replica_entries (origin, idx, body, leaf_hash) VALUES (?, ?, ?, ?)',
+    // CAST: a body received as bytes is stored as the same TEXT bytes, never turned into a JS string.
+    'INSERT OR IGNORE INTO replica_entries (origin, idx, body, leaf_hash) VALUES (?, ?, CAST(? AS TEXT), ?)',
   );
   const insCp = db.prepare(
     'INSERT OR IGNORE INTO replica_checkpoints (origin, size, root, note, received_ms) VALUES (?, ?, ?, ?, ?)',

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { hashLeaf } from './merkle.js';
+import { decodeReplicaBatch, encodeFrames, encodeReplicaBatch } from './replica-batch.js';
+
+const bodies = ['{"id":"a","message":"é ünïcode"}', '{"id":"b"}', ''];
+const pruned = hashLeaf('{"id":"gone"}');
+
+function sample(): Buffer {
+  const frames = encodeFrames([
+    ...bodies.map((b) => ({ body: Buffer.from(b), leafHash: hashLeaf(b) })),
+    { body: null, leafHash: pruned },
+  ]);
+  return encodeReplicaBatch(
+    { origin: 'logs.test/o', start: 7, checkpoint: 'note text\n', proof: [pruned] },
+    frames,
+  );
+}
+
+describe('replica batch', () => {
+  it('round-trips header, bodies (exact bytes) and pruned leaf hashes; leaf hashes are RFC 6962', () => {
+    const b = decodeReplicaBatch(sample());
+    expect(b.origin).toBe('logs.test/o');
+    expect(b.start).toBe(7);
+    expect(b.checkpoint).toBe('note text\n');
+    expect(b.proof.map((p) => Buffer.from(p).toString('hex'))).toEqual([pruned.toString('hex')]);
+    expect(b.entries).toHaveLength(4);
+    bodies.forEach((body, i) => {
+      expect(b.entries[i]!.body!.toString('utf8')).toBe(body);
+      expect(b.entries[i]!.leafHash.equals(hashLeaf(body))).toBe(true);
+    });
+    expect(b.entries[3]!.body).toBeNull();
+    expect(b.entries[3]!.leafHash.equals(pruned)).toBe(true);
+  });
+
+  it('refuses truncation, trailing bytes, a bad magic, an impossible count and unknown frames', () => {
+    const good = sample();
+    expect(() => decodeReplicaBatch(good.subarray(0, good.length - 1))).toThrow(/out of range/);
+    expect(() => decodeReplicaBatch(Buffer.concat([good, Buffer.from([0])]))).toThrow(
+      /after the last entry/,
+    );
+    expect(() => decodeReplicaBatch(Buffer.from('{"origin":"x"}'))).toThrow(/not a replica batch/);
+    const huge = encodeReplicaBatch(
+      { origin: 'o', start: 0, checkpoint: 'n', proof: [] },
+      { count: 1_000_000, bytes: Buffer.alloc(10) },
+    );
+    expect(() => decodeReplicaBatch(huge)).toThrow(/cannot fit/);
+    const odd = encodeReplicaBatch(
+      { origin: 'o', start: 0, checkpoint: 'n', proof: [] },
+      { count: 1, bytes: Buffer.from([0, 0, 0, 2, 7, 1]) },
+    );
+    expect(() => decodeReplicaBatch(odd)).toThrow(/unknown frame kind 7/);
+    const shortLeaf = encodeReplicaBatch(
+      { origin: 'o', start: 0, checkpoint: 'n', proof: [] },
+      { count: 1, bytes: Buffer.from([0, 0, 0, 2, 1, 1]) },
+    );
+    expect(() => decodeReplicaBatch(shortLeaf)).toThrow(/frame kind 1 or length 2/);
+  });
+});
