@@ -229,6 +229,15 @@ function foldUnicode(s: string): string {
   return t;
 }
 
+/** True when `s` has none of the characters a decoding round reacts to: `%` `&` `\\` `+`, non-ASCII. */
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37 || c === 38 || c === 92 || c === 43 || c > 127) return false;
+  }
+  return true;
+}
+
 /**
  * Fully decode one raw value: up to {@link LIMITS.maxDecodeRounds} rounds of percent, entity and
  * backslash decoding until nothing changes, then Unicode folding and lower case.
@@ -236,6 +245,9 @@ function foldUnicode(s: string): string {
  */
 export function decodeValue(raw: string, plusAsSpace: boolean): string {
   let s = raw.length > LIMITS.maxValueChars ? raw.slice(0, LIMITS.maxValueChars) : raw;
+  // Nothing to decode (no `%`, `&`, `\`, `+`, no non-ASCII): every round below would return its
+  // input unchanged, so only the case folding remains (bench/patterns.mjs: most values are plain).
+  if (plainAscii(s)) return s.toLowerCase();
   for (let round = 0; round < LIMITS.maxDecodeRounds; round++) {
     const before = s;
     s = percentDecode(s, plusAsSpace && round === 0);

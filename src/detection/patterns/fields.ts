@@ -72,6 +72,31 @@ function label(prefix: string, name: string): string {
   return prefix + (CONTROL.test(n) ? n.replace(/[\x00-\x1f\x7f]/g, '·') : n);
 }
 
+/**
+ * Decoded values of short raw values: real traffic repeats its User-Agents, Referers, paths and
+ * parameters, and decodeValue is a pure function of (raw, plus). Bounded: when the current map is
+ * full it becomes the previous one (kept for one more generation), so a working set up to twice
+ * {@link DECODE_CACHE_ENTRIES} stays cached and memory stays bounded.
+ */
+const DECODE_CACHE_ENTRIES = 4096;
+const DECODE_CACHE_MAX_VALUE = 512;
+let decodedNow = [new Map<string, string>(), new Map<string, string>()] as const;
+let decodedPrev = [new Map<string, string>(), new Map<string, string>()] as const;
+
+function decodeCached(raw: string, plus: boolean): string {
+  if (raw.length > DECODE_CACHE_MAX_VALUE) return decodeValue(raw, plus);
+  const k = plus ? 1 : 0;
+  let v = decodedNow[k].get(raw);
+  if (v !== undefined) return v;
+  v = decodedPrev[k].get(raw) ?? decodeValue(raw, plus);
+  if (decodedNow[k].size >= DECODE_CACHE_ENTRIES) {
+    decodedPrev = decodedNow;
+    decodedNow = [new Map<string, string>(), new Map<string, string>()] as const;
+  }
+  decodedNow[k].set(raw, v);
+  return v;
+}
+
 class Collector {
   readonly fields: FieldValue[] = [];
   /** Fields not examined because of {@link LIMITS.maxFields}. */
@@ -83,7 +108,7 @@ class Collector {
       this.dropped++;
       return;
     }
-    this.fields.push({ field, kind, value: decodeValue(raw, plus) });
+    this.fields.push({ field, kind, value: decodeCached(raw, plus) });
     if (
       (kind === 'query' || kind === 'body' || kind === 'cookie' || kind === 'header') &&
       raw.length >= 16

@@ -149,9 +149,9 @@ function pathSuspect(p: string): boolean {
 
 /**
  * Run the detectors that can match `f`, cheapest routing first: plain values, plain paths and
- * plain URLs take a short path; everything else runs the full set for its kind, memoized.
+ * plain URLs take a short path; everything else runs the full set for its kind.
  */
-function inspectField(f: FieldValue, raw: Finding[]): void {
+function routeField(f: FieldValue, raw: Finding[]): void {
   const v = f.value;
   if (f.kind === 'path') {
     if (PLAIN_PATH.test(v)) {
@@ -201,35 +201,54 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
       return;
     }
   }
-  runAll(f, raw);
+  for (const d of BY_KIND[f.kind]) d(f, raw);
 }
 
 /**
- * Results of the full detector set per (field, kind, value) for short values: real traffic
- * repeats its User-Agents, cookies and headers, and detectors are pure functions of those three.
- * Bounded: the map is dropped when full (bench/patterns.mjs measures repeating and unique values).
+ * Results per (kind, field, value) for short values: real traffic repeats its paths,
+ * User-Agents, Referers, cookies and parameters, and the detectors are pure functions of those
+ * three. Values come from fields.ts's decode cache, so a repeated value is usually the same string
+ * (its hash is computed once). Bounded like that cache: two generations of at most
+ * {@link CACHE_MAX_ENTRIES} entries (bench/patterns.mjs measures repeating and unique values).
  */
 const CACHE_MAX_ENTRIES = 4096;
 const CACHE_MAX_VALUE = 512;
 const EMPTY: readonly Finding[] = Object.freeze([]);
-const cache = new Map<string, readonly Finding[]>();
+type ResultCache = Map<string, Map<string, readonly Finding[]>>;
+let cacheNow: ResultCache = new Map();
+let cachePrev: ResultCache = new Map();
+let cacheEntries = 0;
 
-function runAll(f: FieldValue, raw: Finding[]): void {
-  const detectors = BY_KIND[f.kind];
+/** Run (or recall) the detectors for one field. */
+function inspectField(f: FieldValue, raw: Finding[]): void {
   if (f.value.length > CACHE_MAX_VALUE || f.kind === 'structural') {
-    for (const d of detectors) d(f, raw);
+    routeField(f, raw);
     return;
   }
-  const key = f.field + '\u0000' + f.kind + '\u0000' + f.value;
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    for (const x of hit) raw.push(x);
-    return;
+  // kind and field in one short key; the value keys the inner map
+  const outer = f.kind + '\u0000' + f.field;
+  let byValue = cacheNow.get(outer);
+  let hit = byValue?.get(f.value);
+  if (hit === undefined) hit = cachePrev.get(outer)?.get(f.value);
+  if (hit === undefined) {
+    const start = raw.length;
+    routeField(f, raw);
+    hit = raw.length === start ? EMPTY : Object.freeze(raw.slice(start));
+  } else for (const x of hit) raw.push(x);
+  if (byValue === undefined || !byValue.has(f.value)) {
+    if (cacheEntries >= CACHE_MAX_ENTRIES) {
+      cachePrev = cacheNow;
+      cacheNow = new Map();
+      cacheEntries = 0;
+      byValue = undefined;
+    }
+    if (byValue === undefined) {
+      byValue = new Map();
+      cacheNow.set(outer, byValue);
+    }
+    byValue.set(f.value, hit);
+    cacheEntries++;
   }
-  const start = raw.length;
-  for (const d of detectors) d(f, raw);
-  if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-  cache.set(key, raw.length === start ? EMPTY : Object.freeze(raw.slice(start)));
 }
 
 /**
