@@ -5,72 +5,15 @@
  * a literal and then continues with SQL ("breaks out") is what injection looks like.
  */
 import { excerptAround } from './excerpt.js';
-import { SQL_FUNCTIONS, sqlTokens, type Tok } from './sql-tokens.js';
+import {
+  DANGEROUS_SQL_FUNCTIONS,
+  SQL_FUNCTIONS,
+  STATEMENT_KEYWORDS,
+  sqlTokens,
+  type Tok,
+} from './sql-tokens.js';
 import type { Detector, FieldValue, Finding } from './types.js';
 
-/** Time-based, error-based and file/OS functions: calling them from a parameter is an attack. */
-const DANGEROUS_FN = new Set([
-  'sleep',
-  'benchmark',
-  'pg_sleep',
-  'extractvalue',
-  'updatexml',
-  'load_file',
-  'xp_cmdshell',
-  'dbms_pipe.receive_message',
-  'receive_message',
-  'randomblob',
-  'sys_eval',
-  'sys_exec',
-  'pg_read_file',
-  'pg_ls_dir',
-  'lo_import',
-  'utl_inaddr.get_host_address',
-  'lo_get',
-  'lo_export',
-  'pg_read_binary_file',
-  'get_host_address',
-  'utl_http.request',
-  'dbms_xmlgen.getxml',
-  'ctxsys.drithsx.sn',
-  'xp_regread',
-  'xp_dirtree',
-  'xp_fileexist',
-  'openrowset',
-  'opendatasource',
-  'name_const',
-  'dbms_lock.sleep',
-  'procedure_analyse',
-  'gtid_subset',
-  'st_latfromgeohash',
-  'load_extension',
-  'xmltype',
-  'sp_executesql',
-  'json_keys',
-  'geometrycollection',
-  'multipoint',
-  'polygon',
-  'linestring',
-]);
-const STACKED = new Set([
-  'select',
-  'insert',
-  'update',
-  'delete',
-  'drop',
-  'exec',
-  'execute',
-  'declare',
-  'shutdown',
-  'waitfor',
-  'create',
-  'alter',
-  'truncate',
-  'grant',
-  'begin',
-  'set',
-  'replace',
-]);
 const SCHEMA =
   /(?:information_schema|sysobjects|syscolumns|sysdatabases|sqlite_master|sqlite_schema|pg_catalog|pg_shadow|pg_user|mysql\.user|all_tables|all_users|user_tables|sys\.tables|sys\.objects|msysobjects|msysaccessobjects|dual\b|sysibm\.|rdb\$)/;
 
@@ -157,11 +100,16 @@ function analyze(all: Tok[], broken: boolean): Hit {
         break;
       }
       case ';':
-        if (next && (next.t === 'k' || next.t === 'f') && STACKED.has(next.v) && toks[i + 2])
+        if (
+          next &&
+          (next.t === 'k' || next.t === 'f') &&
+          STATEMENT_KEYWORDS.has(next.v) &&
+          toks[i + 2]
+        )
           hit(0.9, 'sqli.stacked-query');
         break;
       case 'f':
-        if (DANGEROUS_FN.has(t.v)) hit(1, 'sqli.dangerous-function');
+        if (DANGEROUS_SQL_FUNCTIONS.has(t.v)) hit(1, 'sqli.dangerous-function');
         else if (
           t.v === 'if' &&
           toks[i + 1]?.t === '(' &&
