@@ -105,7 +105,9 @@ describe('alert delivery across a receiver outage and a restart', () => {
         }),
       ),
     );
-    expect((await sendBatch(serve.url, ingest, events)).status).toBe(200);
+    // The whole answer, so a failure shows the server's error code and message, not just a status.
+    const sent = await sendBatch(serve.url, ingest, events);
+    expect({ status: sent.status, body: sent.body }).toMatchObject({ status: 200 });
     const get = async <T>(p: string): Promise<T> =>
       (await (
         await fetch(serve.url + p, { headers: { authorization: `Bearer ${reader}` } })

@@ -42,6 +42,12 @@ export interface SqliteStoreOptions {
   readonly writer?: 'thread' | 'main';
   /** Milliseconds to wait for another connection's write lock before failing. */
   readonly busyTimeoutMs?: number;
+  /**
+   * The same wait for the writer thread (default 30 s). The writer carries ingest, which a client
+   * is waiting on: when the disk is slow and jobs on the main connection (alerting, detection,
+   * checkpoints) keep taking the lock in turn, an append should wait its turn, not fail with a 503.
+   */
+  readonly writerBusyTimeoutMs?: number;
   /** Clock for the per-source first/last seen times (tests pin it). */
   readonly now?: () => number;
 }
@@ -81,7 +87,11 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       ? undefined
       : memory || opts.writer === 'main'
         ? mainThreadBackend(db)
-        : threadBackend({ path: shown, synchronous, busyTimeoutMs });
+        : threadBackend({
+            path: shown,
+            synchronous,
+            busyTimeoutMs: Math.max(0, Math.floor(opts.writerBusyTimeoutMs ?? 30_000)),
+          });
     return new SqliteStore({
       db,
       path: shown,
