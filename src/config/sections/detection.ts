@@ -66,6 +66,13 @@ export const detectionSection = defineSection({
           warmup_buckets: z.number().int().positive().default(30),
           sigmas: z.number().positive().default(4),
           min_count: z.number().int().positive().default(50),
+          peak_ratio: z
+            .number()
+            .min(1)
+            .default(1.5)
+            .describe(
+              'A spike must also exceed this multiple of the largest bucket of the last day (decaying), so a burst that recurs at the same size (an hourly job) alerts once, not every time.',
+            ),
         })
         .prefault({}),
     })

@@ -5,6 +5,13 @@
  * `sigmas` deviations, `ratio` times the mean, and at least `minCount` events) raises an alert.
  * Keys must have been seen for `warmupBuckets` buckets first. Drops to zero are the silence
  * detector's job. State is bounded; evictions are counted.
+ *
+ * Recurring bursts: a mean over minutes forgets an hourly cron job or a nightly batch within the
+ * hour, so every run would look like a spike. Each key therefore also keeps its peak bucket,
+ * decaying with a half-life of `peakHalfLifeMs` (a day by default); a bucket must also exceed
+ * `peakRatio` times that recent peak. A burst that recurs at the same size alerts at most once
+ * (the first time it is seen after warm-up); one clearly larger than anything of the last day
+ * still alerts.
  */
 import { alertId, type Alert } from '../alerts/alert.js';
 
@@ -16,6 +23,10 @@ export interface AnomalyOptions {
   readonly ratio: number;
   readonly minCount: number;
   readonly maxKeys: number;
+  /** A bucket must exceed this multiple of the key's recent (decaying) peak bucket. */
+  readonly peakRatio: number;
+  /** Half-life of the remembered peak. */
+  readonly peakHalfLifeMs: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -26,6 +37,8 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   ratio: 3,
   minCount: 50,
   maxKeys: 20_000,
+  peakRatio: 1.5,
+  peakHalfLifeMs: 24 * 3600_000,
 };
 
 interface KeyState {
@@ -36,6 +49,8 @@ interface KeyState {
   mean: number;
   variance: number;
   buckets: number;
+  /** Largest bucket seen, decayed by the half-life per bucket since. */
+  peak: number;
 }
 
 const ALPHA = 0.05;
@@ -50,6 +65,7 @@ export interface AnomalyDetector {
 export function createAnomalyDetector(opts: AnomalyOptions = DEFAULT_ANOMALY): AnomalyDetector {
   const keys = new Map<string, KeyState>();
   let evicted = 0;
+  const peakDecay = Math.pow(0.5, opts.bucketMs / Math.max(opts.peakHalfLifeMs, opts.bucketMs));
 
   /** Fold the finished bucket of `s` into its baseline, judging it first; then skip to `bucket`. */
   const close = (s: KeyState, bucket: number, out: Alert[]): void => {
@@ -59,7 +75,8 @@ export function createAnomalyDetector(opts: AnomalyOptions = DEFAULT_ANOMALY): A
       judged &&
       s.count >= opts.minCount &&
       s.count > s.mean + opts.sigmas * sd &&
-      s.count >= opts.ratio * Math.max(s.mean, 1)
+      s.count >= opts.ratio * Math.max(s.mean, 1) &&
+      s.count > opts.peakRatio * s.peak
     ) {
       const start = s.bucket * opts.bucketMs;
       out.push({
@@ -88,6 +105,7 @@ export function createAnomalyDetector(opts: AnomalyOptions = DEFAULT_ANOMALY): A
     };
     update(s.count);
     for (let i = 0, empty = Math.min(bucket - s.bucket - 1, 120); i < empty; i++) update(0);
+    s.peak = Math.max(s.peak, s.count) * Math.pow(peakDecay, bucket - s.bucket);
     s.bucket = bucket;
     s.count = 0;
   };
@@ -100,7 +118,7 @@ export function createAnomalyDetector(opts: AnomalyOptions = DEFAULT_ANOMALY): A
       let s = keys.get(k);
       const out: Alert[] = [];
       if (!s) {
-        s = { source, name, bucket, count: 0, mean: 0, variance: 0, buckets: 0 };
+        s = { source, name, bucket, count: 0, mean: 0, variance: 0, buckets: 0, peak: 0 };
         keys.set(k, s);
         if (keys.size > opts.maxKeys) {
           keys.delete(keys.keys().next().value as string);

@@ -123,6 +123,7 @@ export function createDetectionComponent(now: () => number = Date.now): Detectio
           warmupBuckets: cfg.anomaly.warmup_buckets,
           sigmas: cfg.anomaly.sigmas,
           minCount: cfg.anomaly.min_count,
+          peakRatio: cfg.anomaly.peak_ratio,
         },
       });
       ctx.logger.info(
