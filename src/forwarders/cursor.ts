@@ -16,6 +16,8 @@ export interface CursorRow {
 export interface Cursors {
   get(name: string): CursorRow;
   set(name: string, next: number, nowMs?: number): void;
+  /** The same with the store's next group commit when it offers writeWith; resolves once durable. */
+  setAsync(name: string, next: number, nowMs?: number): Promise<void>;
   list(): ({ name: string } & CursorRow)[];
 }
 
@@ -29,10 +31,9 @@ export function openCursors(store: LedgerBackingStore): Cursors {
   ]);
   const db = store.db;
   const sel = db.prepare('SELECT next_index, updated_ms FROM forwarders WHERE name = ?');
-  const up = db.prepare(
-    `INSERT INTO forwarders (name, next_index, updated_ms) VALUES (?, ?, ?)
-     ON CONFLICT(name) DO UPDATE SET next_index = excluded.next_index, updated_ms = excluded.updated_ms`,
-  );
+  const UPSERT = `INSERT INTO forwarders (name, next_index, updated_ms) VALUES (?, ?, ?)
+     ON CONFLICT(name) DO UPDATE SET next_index = excluded.next_index, updated_ms = excluded.updated_ms`;
+  const up = db.prepare(UPSERT);
   const all = db.prepare('SELECT name, next_index, updated_ms FROM forwarders ORDER BY name');
   type Row = { name: string; next_index: number; updated_ms: number };
   return {
@@ -42,6 +43,10 @@ export function openCursors(store: LedgerBackingStore): Cursors {
     },
     set(name, next, nowMs = Date.now()) {
       up.run(name, next, nowMs);
+    },
+    async setAsync(name, next, nowMs = Date.now()) {
+      if (store.writeWith === undefined) up.run(name, next, nowMs);
+      else await store.writeWith([{ sql: UPSERT, params: [name, next, nowMs] }]);
     },
     list: () =>
       (all.all() as Row[]).map((r) => ({

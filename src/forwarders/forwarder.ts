@@ -119,7 +119,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       try {
         if (!resumed) {
           next = await o.destination.resume!(next, abort.signal);
-          o.cursors.set(o.name, next);
+          await o.cursors.setAsync(o.name, next);
           resumed = true;
         }
         const cp = next < o.ledger.treeSize() ? pick(next) : undefined;
@@ -145,7 +145,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
           stats.batches++;
         }
         next = after;
-        o.cursors.set(o.name, next);
+        await o.cursors.setAsync(o.name, next);
         attempt = 0;
       } catch (e) {
         stats.errors++;

@@ -163,7 +163,7 @@ export function createReplicaDestination(o: ReplicaDestinationOptions): Destinat
           'LW_LEDGER_KEY_UNKNOWN',
           `replica ${base}: the answer carries no cosignature by ${o.replicaKey.name} (check the configured vkey)`,
         );
-      o.cosignatures.add(cp, sig, o.replicaKey); // verifies before storing
+      await o.cosignatures.addAsync(cp, sig, o.replicaKey); // verifies before storing
       return cp.size;
     },
   };

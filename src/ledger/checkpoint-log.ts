@@ -8,6 +8,7 @@
  * log.latest()?.size;
  */
 import type Database from 'better-sqlite3';
+import type { SqlWrite } from '../storage/index.js';
 
 export interface StoredCheckpoint {
   readonly id: number;
@@ -21,6 +22,8 @@ export interface StoredCheckpoint {
 
 export interface CheckpointLog {
   insert(cp: Omit<StoredCheckpoint, 'id'>): StoredCheckpoint;
+  /** The same insert as a statement (LedgerBackingStore.writeWith); its last rowid is the id. */
+  insertWrite(cp: Omit<StoredCheckpoint, 'id'>): SqlWrite;
   latest(): StoredCheckpoint | undefined;
   /** The newest checkpoint of exactly this size. */
   at(size: number): StoredCheckpoint | undefined;
@@ -43,9 +46,8 @@ const toCp = (r: Row): StoredCheckpoint => ({
 const COLS = 'id, size, root, note, time_ms';
 
 export function openCheckpointLog(db: Database.Database): CheckpointLog {
-  const ins = db.prepare(
-    'INSERT INTO ledger_checkpoints (size, root, note, time_ms) VALUES (?, ?, ?, ?)',
-  );
+  const INSERT = 'INSERT INTO ledger_checkpoints (size, root, note, time_ms) VALUES (?, ?, ?, ?)';
+  const ins = db.prepare(INSERT);
   const latest = db.prepare(`SELECT ${COLS} FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`);
   const at = db.prepare(`SELECT ${COLS} FROM ledger_checkpoints WHERE size = ? ORDER BY id DESC`);
   const covering = db.prepare(
@@ -59,6 +61,7 @@ export function openCheckpointLog(db: Database.Database): CheckpointLog {
       const r = ins.run(cp.size, cp.root, cp.note, cp.timeMs);
       return { id: Number(r.lastInsertRowid), ...cp };
     },
+    insertWrite: (cp) => ({ sql: INSERT, params: [cp.size, cp.root, cp.note, cp.timeMs] }),
     latest: () => {
       const r = latest.get() as Row | undefined;
       return r && toCp(r);

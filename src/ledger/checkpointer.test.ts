@@ -183,6 +183,29 @@ describe('checkpointer over the SQLite store', () => {
     expect(cp.stats.signed).toBeGreaterThanOrEqual(2);
   });
 
+  it("timer checkpoints ride the store's next group commit: published once stored, nothing else signs meanwhile", async () => {
+    const { store } = newStore();
+    await fill(store, 50);
+    const cp = checker(store, { intervalMs: 60_000, maxEntries: 10 });
+    const published = new Promise<{ id: number; size: number; storedId: number | undefined }>(
+      (resolve) =>
+        cp.onCheckpoint((c) =>
+          resolve({ id: c.id, size: c.size, storedId: cp.ledger.checkpoints.at(c.size)?.id }),
+        ),
+    );
+    cp.notify(50); // 50 waiting >= maxEntries: a run is scheduled (setImmediate)
+    await new Promise((r) => setImmediate(r)); // that run prepared the checkpoint; not yet stored
+    expect(cp.ledger.treeSize()).toBe(0);
+    expect(() => cp.checkpointNow()).toThrow(/being written/);
+    const got = await published;
+    expect(got.size).toBe(50);
+    expect(got.storedId).toBe(got.id); // in the database when listeners hear of it
+    expect(cp.ledger.treeSize()).toBe(50);
+    expect(cp.ledger.rootAt(50).equals(bodiesRoot(store, 50))).toBe(true);
+    await fill(store, 5);
+    expect(cp.checkpointNow()!.size).toBe(55); // nothing in flight: signs on its own connection
+  });
+
   it('works through a backlog in bounded runs, each one a valid checkpoint', async () => {
     const { store } = newStore();
     await fill(store, 1000);

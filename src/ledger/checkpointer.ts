@@ -22,7 +22,7 @@ import type { StoredCheckpoint } from './checkpoint-log.js';
 import { type Ledger, openLedger } from './ledger.js';
 import { hashLeaf } from './merkle.js';
 import type { NoteSigner } from './note.js';
-import type { LedgerBackingStore } from './tiles.js';
+import type { LedgerBackingStore, TileWrite } from './tiles.js';
 import { type TreeBuilder, loadTreeBuilder } from './tree-builder.js';
 
 export interface CheckpointerOptions {
@@ -42,6 +42,11 @@ export interface CheckpointerOptions {
    * before signing; it costs about a third of the ledger's ingest overhead (bench/ledger.mjs).
    */
   readonly recheckBodies?: boolean;
+  /**
+   * Write timer checkpoints on this connection, in their own transaction (default false: they
+   * ride the store's next group commit when it offers writeWith).
+   */
+  readonly writeInline?: boolean;
   /** Entries a timer run signs before yielding to the event loop (default 50 000). */
   readonly maxPerRun?: number;
   readonly now?: () => number;
@@ -97,7 +102,9 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
   const ledger = openLedger(store);
   const { tiles, checkpoints } = ledger;
   const db = store.db;
-  const setSize = db.prepare("UPDATE ledger_state SET value = ? WHERE key = 'tree_size'");
+  const SET_SIZE = "UPDATE ledger_state SET value = ? WHERE key = 'tree_size'";
+  const setSize = db.prepare(SET_SIZE);
+  const inline = opts.writeInline === true;
   const recheck = opts.recheckBodies === true;
   // Fast path: only (seq, leaf_hash) of committed rows, not the bodies (3-4x cheaper than
   // store.range on the bench machine). `events.seq` / `events.leaf_hash` are the ledger
@@ -179,7 +186,9 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     }
   };
 
-  const sign = (limit = Number.POSITIVE_INFINITY): StoredCheckpoint | undefined => {
+  type Unsigned = { size: number; root: Buffer; note: string; tiles: TileWrite[]; timeMs: number };
+  /** Fold what is committed and sign it; the latest checkpoint when there is nothing new. */
+  const prepare = (limit: number): StoredCheckpoint | Unsigned | undefined => {
     if (broken !== undefined) throw broken;
     const before = builder.size;
     const latest = checkpoints.latest();
@@ -202,26 +211,20 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       }
     }
     const note = signCheckpoint({ origin, size, root }, key);
-    let cp: StoredCheckpoint;
-    try {
-      // IMMEDIATE: take the write lock up front, waiting (busy_timeout) for the store's writer
-      // connection; a deferred transaction could fail with SQLITE_BUSY_SNAPSHOT instead.
-      cp = db
-        .transaction(() => {
-          tiles.write(builder.takeTiles());
-          setSize.run(size);
-          return checkpoints.insert({ size, root, note, timeMs: now() });
-        })
-        .immediate();
-    } catch (e) {
-      stats.errors.write++;
-      reset();
-      throw new LogwardenError(
-        'LW_STORE_FAILED',
-        `ledger: writing checkpoint ${size} failed: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
+    return { size, root, note, tiles: builder.takeTiles(), timeMs: now() };
+  };
+
+  const failed = (size: number, e: unknown): LogwardenError => {
+    stats.errors.write++;
+    reset();
+    return new LogwardenError(
+      'LW_STORE_FAILED',
+      `ledger: writing checkpoint ${size} failed: ${(e as Error).message}`,
+      { cause: e },
+    );
+  };
+
+  const publish = (cp: StoredCheckpoint): StoredCheckpoint => {
     stats.signed++;
     for (const l of listeners) {
       try {
@@ -233,21 +236,86 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     return cp;
   };
 
+  // A checkpoint being written with the store's next group commit (writeWith): the tree in
+  // memory is ahead of the database until it lands, so nothing else signs meanwhile.
+  let writing: Promise<void> | undefined;
+
+  const sign = (limit = Number.POSITIVE_INFINITY): StoredCheckpoint | undefined => {
+    if (writing !== undefined)
+      throw new LogwardenError('LW_UNAVAILABLE', 'ledger: a checkpoint is being written');
+    const p = prepare(limit);
+    if (p === undefined || 'id' in p) return p;
+    let cp: StoredCheckpoint;
+    try {
+      // IMMEDIATE: take the write lock up front, waiting (busy_timeout) for the store's writer
+      // connection; a deferred transaction could fail with SQLITE_BUSY_SNAPSHOT instead.
+      cp = db
+        .transaction(() => {
+          tiles.write(p.tiles);
+          setSize.run(p.size);
+          return checkpoints.insert({ size: p.size, root: p.root, note: p.note, timeMs: p.timeMs });
+        })
+        .immediate();
+    } catch (e) {
+      throw failed(p.size, e);
+    }
+    return publish(cp);
+  };
+
+  /**
+   * The timer's way: tiles, tree size and checkpoint ride the store's next group commit (one
+   * transaction, no extra fsync, no wait for the write lock on the event loop); listeners run once
+   * it is durable. Falls back to sign() on a store without writeWith.
+   */
+  const signAsync = (limit: number): Promise<void> => {
+    const writeWith = store.writeWith?.bind(store);
+    if (inline || writeWith === undefined) {
+      sign(limit);
+      return Promise.resolve();
+    }
+    if (writing !== undefined) return writing;
+    const p = prepare(limit);
+    if (p === undefined || 'id' in p) return Promise.resolve();
+    const cp = { size: p.size, root: p.root, note: p.note, timeMs: p.timeMs };
+    writing = writeWith([
+      ...tiles.writes(p.tiles),
+      { sql: SET_SIZE, params: [p.size] },
+      checkpoints.insertWrite(cp),
+    ]).then(
+      (results) => {
+        writing = undefined;
+        publish({ id: results[results.length - 1]!.lastInsertRowid, ...cp });
+      },
+      (e: unknown) => {
+        writing = undefined;
+        throw failed(p.size, e);
+      },
+    );
+    return writing;
+  };
+
   // A timer run signs at most this many new entries, then yields to the event loop and goes on:
   // a backlog (first start on a big store) never blocks ingest for seconds.
   const PER_RUN = opts.maxPerRun ?? 50_000;
-  const tick = (): void => {
-    try {
-      sign(PER_RUN);
-      if (closed === undefined && soon === undefined && store.size() - builder.size >= PER_RUN) {
-        soon = setImmediate(() => {
-          soon = undefined;
-          tick();
-        });
-      }
-    } catch {
-      // Counted in stats; the next tick retries. A persistent failure shows as a stale checkpoint.
+  const again = (): void => {
+    if (closed === undefined && soon === undefined && store.size() - builder.size >= PER_RUN) {
+      soon = setImmediate(() => {
+        soon = undefined;
+        tick();
+      });
     }
+  };
+  const tick = (): void => {
+    if (writing !== undefined) return; // the next tick or notify() goes on
+    let run: Promise<void>;
+    try {
+      run = signAsync(PER_RUN);
+    } catch {
+      return; // counted in stats; the next tick retries
+    }
+    run.then(again, () => {
+      // Counted in stats; the next tick retries. A persistent failure shows as a stale checkpoint.
+    });
   };
 
   return {
@@ -278,6 +346,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       closed ??= (async () => {
         if (timer !== undefined) clearInterval(timer);
         if (soon !== undefined) clearImmediate(soon);
+        await writing?.catch(() => undefined);
         try {
           sign(); // everything committed, however much
         } catch {

@@ -18,6 +18,15 @@ import { type NoteSignature, parseNote } from './note.js';
 export interface CosignatureLog {
   /** Verify `cosig` over the checkpoint with `verifier`, then store it (idempotent). */
   add(cp: StoredCheckpoint, cosig: NoteSignature, verifier: CosignatureVerifier): void;
+  /**
+   * The same, the row written with the store's next group commit when it offers writeWith (no
+   * wait for the write lock on the event loop); resolves once durable. Verifies first, in both.
+   */
+  addAsync(
+    cp: StoredCheckpoint,
+    cosig: NoteSignature,
+    verifier: CosignatureVerifier,
+  ): Promise<void>;
   /** Stored cosignatures of one checkpoint (unverified: verify() checks them). */
   forCheckpoint(cp: Pick<StoredCheckpoint, 'size' | 'root'>): NoteSignature[];
   /** The checkpoint note with every stored cosignature line appended. */
@@ -28,11 +37,10 @@ type Row = { cosigner: string; key_id: number; signature: Buffer };
 
 export function openCosignatureLog(ledger: Ledger, now: () => number = Date.now): CosignatureLog {
   const db = ledger.store.db;
-  const ins = db.prepare(
-    `INSERT INTO ledger_cosignatures (size, root, cosigner, key_id, time_secs, signature, received_ms)
+  const INSERT = `INSERT INTO ledger_cosignatures (size, root, cosigner, key_id, time_secs, signature, received_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET time_secs = excluded.time_secs,
-       signature = excluded.signature, received_ms = excluded.received_ms WHERE excluded.time_secs > time_secs`,
-  );
+       signature = excluded.signature, received_ms = excluded.received_ms WHERE excluded.time_secs > time_secs`;
+  const ins = db.prepare(INSERT);
   const sel = db.prepare(
     'SELECT cosigner, key_id, signature FROM ledger_cosignatures WHERE size = ? AND root = ? ORDER BY cosigner, key_id',
   );
@@ -42,22 +50,31 @@ export function openCosignatureLog(ledger: Ledger, now: () => number = Date.now)
       keyId: r.key_id,
       sig: r.signature,
     }));
+  const check = (cp: StoredCheckpoint, cosig: NoteSignature, verifier: CosignatureVerifier) => {
+    if (cosig.name !== verifier.name || cosig.keyId !== verifier.keyId) {
+      throw new LogwardenError(
+        'LW_LEDGER_KEY_UNKNOWN',
+        `cosignature by ${cosig.name} does not match the cosigner key ${verifier.name}`,
+      );
+    }
+    const text = parseNote(cp.note).text;
+    if (!verifier.verify(text, cosig.sig)) {
+      throw new LogwardenError(
+        'LW_LEDGER_TAMPER',
+        `cosignature by ${cosig.name} on checkpoint ${cp.size} does not verify`,
+      );
+    }
+    return [cp.size, cp.root, cosig.name, cosig.keyId, cosignatureTime(cosig), cosig.sig, now()];
+  };
   return {
     add(cp, cosig, verifier) {
-      if (cosig.name !== verifier.name || cosig.keyId !== verifier.keyId) {
-        throw new LogwardenError(
-          'LW_LEDGER_KEY_UNKNOWN',
-          `cosignature by ${cosig.name} does not match the cosigner key ${verifier.name}`,
-        );
-      }
-      const text = parseNote(cp.note).text;
-      if (!verifier.verify(text, cosig.sig)) {
-        throw new LogwardenError(
-          'LW_LEDGER_TAMPER',
-          `cosignature by ${cosig.name} on checkpoint ${cp.size} does not verify`,
-        );
-      }
-      ins.run(cp.size, cp.root, cosig.name, cosig.keyId, cosignatureTime(cosig), cosig.sig, now());
+      ins.run(...check(cp, cosig, verifier));
+    },
+    async addAsync(cp, cosig, verifier) {
+      const params = check(cp, cosig, verifier);
+      const store = ledger.store;
+      if (store.writeWith === undefined) ins.run(...params);
+      else await store.writeWith([{ sql: INSERT, params }]);
     },
     forCheckpoint,
     cosignedNote(cp) {

@@ -10,11 +10,17 @@ import type { AppendResult } from '../types.js';
 import type { EventRow } from './event-rows.js';
 import { storeError } from './store-error.js';
 import type { WriteBackend } from './write-backend.js';
-import type { CallOutcome, WriterFailure } from './writer.js';
+import type { CallOutcome, SqlOutcome, SqlResult, SqlWrite, WriterFailure } from './writer.js';
 
 interface Pending {
   readonly rows: readonly EventRow[];
   readonly resolve: (r: AppendResult[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface PendingSql {
+  readonly sql: readonly SqlWrite[];
+  readonly resolve: (r: SqlResult[]) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -39,6 +45,7 @@ export interface GroupCommitStats {
 export class GroupCommit {
   readonly #o: GroupCommitOptions;
   #pending: Pending[] = [];
+  #pendingSql: PendingSql[] = [];
   #scheduled = false;
   #inFlight: Promise<void> | undefined;
   readonly #stats: GroupCommitStats = { commits: 0, appended: 0, duplicates: 0, failed: 0 };
@@ -54,9 +61,25 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Statements to commit in the transaction of the next group (all or nothing, after its rows);
+   * resolves once durable. Another module's small writes thus cost no extra transaction nor
+   * fsync, and never wait on this connection's lock from the event loop.
+   */
+  enqueueSql(sql: readonly SqlWrite[]): Promise<SqlResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#pendingSql.push({ sql, resolve, reject });
+      this.#kick();
+    });
+  }
+
   /** Wait until everything enqueued so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.#inFlight !== undefined || this.#pending.length > 0) {
+    while (
+      this.#inFlight !== undefined ||
+      this.#pending.length > 0 ||
+      this.#pendingSql.length > 0
+    ) {
       this.#send();
       await this.#inFlight;
     }
@@ -76,22 +99,33 @@ export class GroupCommit {
   }
 
   #send(): void {
-    if (this.#inFlight !== undefined || this.#pending.length === 0) return;
+    if (
+      this.#inFlight !== undefined ||
+      (this.#pending.length === 0 && this.#pendingSql.length === 0)
+    )
+      return;
     const group = this.#pending;
+    const riders = this.#pendingSql;
     this.#pending = [];
+    this.#pendingSql = [];
     this.#inFlight = this.#o.backend
       .write(
         group.map((p) => p.rows),
         this.#o.now(),
         this.#o.indexText,
+        riders.flatMap((r) => r.sql),
       )
       .then(
-        (outcomes) => this.#settle(group, outcomes),
+        (outcome) => {
+          if (group.length > 0) this.#settle(group, outcome.calls);
+          this.#settleSql(riders, outcome.sql);
+        },
         (e: unknown) => {
           for (const p of group) {
             this.#stats.failed += p.rows.length;
             p.reject(storeError(this.#o.path, 'append', e));
           }
+          for (const r of riders) r.reject(storeError(this.#o.path, 'write', e));
         },
       )
       .finally(() => {
@@ -100,7 +134,7 @@ export class GroupCommit {
         // From a macrotask, never straight from this microtask: with the main-thread writer a
         // steady stream of appends would otherwise chain commits forever without the event
         // loop ever turning (timers, sockets starved). Test: "lets timers run between commits".
-        if (this.#pending.length > 0) this.#kick();
+        if (this.#pending.length > 0 || this.#pendingSql.length > 0) this.#kick();
       });
   }
 
@@ -119,6 +153,19 @@ export class GroupCommit {
         p.reject(this.#failure(o.error));
       }
     });
+  }
+
+  #settleSql(riders: readonly PendingSql[], outcome: SqlOutcome): void {
+    if ('error' in outcome) {
+      const e = this.#failure(outcome.error);
+      for (const r of riders) r.reject(e);
+      return;
+    }
+    let at = 0;
+    for (const r of riders) {
+      r.resolve(outcome.ok.slice(at, at + r.sql.length));
+      at += r.sql.length;
+    }
   }
 
   #failure(f: WriterFailure): LogwardenError {

@@ -107,6 +107,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
 
 export { SqliteStore, MAX_QUERY_LIMIT } from './sqlite-store.js';
 export type { MigrationStep } from './migrations.js';
+export type { SqlResult, SqlWrite } from './writer.js';
 export { DEFAULT_RETENTION } from './retention.js';
 export type { PruneOptions } from './retention.js';
 export { compileFilter } from './compile-query.js';

@@ -70,6 +70,43 @@ describe('SqliteStore', () => {
     expect(commitsWhenFired).toBeLessThan(store.stats().commits);
   });
 
+  it('writeWith: statements ride the next group commit (same transaction), alone when no rows wait, and fail alone', async () => {
+    store.migrate('unit', ['CREATE TABLE side (k TEXT PRIMARY KEY, v BLOB NOT NULL)']);
+    const before = store.stats().commits;
+    const [rows, side] = await Promise.all([
+      store.append([ev(), ev()]),
+      store.writeWith([
+        { sql: 'INSERT INTO side (k, v) VALUES (?, ?)', params: ['a', Buffer.from([1, 2])] },
+        { sql: 'INSERT INTO side (k, v) VALUES (?, ?)', params: ['b', Buffer.from([3])] },
+      ]),
+    ]);
+    expect(rows.map((r) => r.duplicate)).toEqual([false, false]);
+    expect(side.map((r) => r.changes)).toEqual([1, 1]);
+    expect(side[1]!.lastInsertRowid).toBe(side[0]!.lastInsertRowid + 1);
+    expect(store.stats().commits - before).toBe(1); // one transaction for both
+    const v = store.db.prepare("SELECT v FROM side WHERE k = 'a'").pluck().get() as Buffer;
+    expect([...v]).toEqual([1, 2]);
+    // Nothing to append: committed on its own.
+    await store.writeWith([
+      { sql: 'UPDATE side SET v = ? WHERE k = ?', params: [Buffer.from([9]), 'b'] },
+    ]);
+    expect([
+      ...(store.db.prepare("SELECT v FROM side WHERE k = 'b'").pluck().get() as Buffer),
+    ]).toEqual([9]);
+    // A failing statement rejects (all its batch undone); the rows of the same group still commit.
+    const [ok, bad] = await Promise.allSettled([
+      store.append([ev()]),
+      store.writeWith([
+        { sql: 'INSERT INTO side (k, v) VALUES (?, ?)', params: ['c', Buffer.from([1])] },
+        { sql: 'INSERT INTO side (k, v) VALUES (?, ?)', params: ['a', Buffer.from([1])] },
+      ]),
+    ]);
+    expect(ok.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect(store.db.prepare("SELECT count(*) FROM side WHERE k = 'c'").pluck().get()).toBe(0);
+    expect(store.size()).toBe(3);
+  });
+
   it('versioned migrations for other modules: applied once, in order, recorded', () => {
     const steps = [
       'CREATE TABLE tokens (name TEXT PRIMARY KEY, hash BLOB NOT NULL)',

@@ -29,6 +29,7 @@ import { storeError } from './store-error.js';
 import { GroupCommit } from './group-commit.js';
 import type { GroupCommitStats } from './group-commit.js';
 import type { WriteBackend } from './write-backend.js';
+import type { SqlResult, SqlWrite } from './writer.js';
 
 /** Largest page a query returns; callers page with `beforeSeq`. */
 export const MAX_QUERY_LIMIT = 10_000;
@@ -147,6 +148,22 @@ export class SqliteStore implements EventStore {
     }
     if (rows.length === 0) return Promise.resolve([]);
     return (this.#commits as GroupCommit).enqueue(rows);
+  }
+
+  /**
+   * Commit `sql` (statements on tables of this database, e.g. the ledger's) in the transaction of
+   * the next group commit, on the writer's connection; resolves with each statement's changes and
+   * last rowid once durable, rejects if they failed (all or nothing). Costs no extra fsync and
+   * never blocks the event loop waiting for the write lock, unlike a write on `db`.
+   */
+  writeWith(sql: readonly SqlWrite[]): Promise<SqlResult[]> {
+    if (this.#closing !== undefined || this.#backend === undefined) {
+      const why = this.#backend === undefined ? 'opened read-only' : 'closed';
+      return Promise.reject(
+        new LogwardenError('LW_UNAVAILABLE', `${this.path}: the store is ${why}`),
+      );
+    }
+    return (this.#commits as GroupCommit).enqueueSql(sql);
   }
 
   /**

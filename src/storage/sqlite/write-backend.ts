@@ -14,15 +14,16 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { EventRow } from './event-rows.js';
 import { createWriter } from './writer.js';
-import type { CallOutcome } from './writer.js';
+import type { GroupOutcome, SqlWrite } from './writer.js';
 
 export interface WriteBackend {
-  /** Commit one group (one transaction, or one per call after a failure). */
+  /** Commit one group (one transaction, or one per call after a failure) and riding statements. */
   write(
     calls: ReadonlyArray<readonly EventRow[]>,
     nowMs: number,
     indexText: boolean,
-  ): Promise<CallOutcome[]>;
+    sql?: readonly SqlWrite[],
+  ): Promise<GroupOutcome>;
   /** Stop accepting writes and release the connection (the caller has drained writes). */
   close(): Promise<void>;
 }
@@ -34,7 +35,7 @@ const leaf = (body: string): Buffer =>
 export function mainThreadBackend(db: Database.Database): WriteBackend {
   const writer = createWriter(db, leaf);
   return {
-    write: async (calls, nowMs, indexText) => writer.writeGroup(calls, nowMs, indexText),
+    write: async (calls, nowMs, indexText, sql) => writer.writeGroup(calls, nowMs, indexText, sql),
     close: async () => {},
   };
 }
@@ -60,9 +61,10 @@ try {
 }
 parentPort.on('message', (m) => {
   if (m.type === 'write') {
+    const failed = { error: { message: 'writer thread failed to open the database' } };
     const outcomes = writer
-      ? writer.writeGroup(m.calls, m.nowMs, m.indexText)
-      : m.calls.map(() => ({ error: { message: 'writer thread failed to open the database' } }));
+      ? writer.writeGroup(m.calls, m.nowMs, m.indexText, m.sql)
+      : { calls: m.calls.map(() => failed), sql: failed };
     parentPort.postMessage({ type: 'done', id: m.id, outcomes });
   } else if (m.type === 'close') {
     try { if (db) db.close(); } catch {}
@@ -77,7 +79,7 @@ export interface ThreadBackendOptions {
   readonly busyTimeoutMs: number;
 }
 
-type Waiter = { resolve: (o: CallOutcome[]) => void; reject: (e: Error) => void };
+type Waiter = { resolve: (o: GroupOutcome) => void; reject: (e: Error) => void };
 
 export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -108,7 +110,7 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
     (m: {
       type: string;
       id?: number;
-      outcomes?: CallOutcome[];
+      outcomes?: GroupOutcome;
       message?: string;
       code?: string;
     }) => {
@@ -116,7 +118,7 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
         const w = waiting.get(m.id);
         waiting.delete(m.id);
         if (waiting.size === 0) worker.unref();
-        w?.resolve(m.outcomes as CallOutcome[]);
+        w?.resolve(m.outcomes as GroupOutcome);
       } else if (m.type === 'fatal') {
         failAll(Object.assign(new Error(`writer thread: ${m.message}`), { code: m.code }));
       }
@@ -126,13 +128,13 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
   worker.on('exit', (code) => failAll(new Error(`writer thread exited (code ${code})`)));
 
   return {
-    write(calls, nowMs, indexText) {
+    write(calls, nowMs, indexText, sql = []) {
       if (failed !== undefined) return Promise.reject(failed);
       const id = nextId++;
-      return new Promise<CallOutcome[]>((resolve, reject) => {
+      return new Promise<GroupOutcome>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ type: 'write', id, calls, nowMs, indexText });
+        worker.postMessage({ type: 'write', id, calls, nowMs, indexText, sql });
       });
     },
     async close() {

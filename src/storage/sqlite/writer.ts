@@ -24,13 +24,35 @@ export interface WriterFailure {
 
 export type CallOutcome = { readonly ok: AppendResult[] } | { readonly error: WriterFailure };
 
+/** One statement another module wants committed with the next group (SqliteStore.writeWith). */
+export interface SqlWrite {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+export interface SqlResult {
+  readonly changes: number;
+  readonly lastInsertRowid: number;
+}
+export type SqlOutcome = { readonly ok: SqlResult[] } | { readonly error: WriterFailure };
+
+export interface GroupOutcome {
+  /** One per call. */
+  readonly calls: CallOutcome[];
+  /** The riding statements, all or nothing. */
+  readonly sql: SqlOutcome;
+}
+
 export interface Writer {
-  /** Write the calls in one transaction (retrying each alone if it fails); outcome per call. */
+  /**
+   * Write the calls and the riding statements in one transaction; if it fails, each call is
+   * retried alone and the statements alone, so one failure never fails the others.
+   */
   writeGroup(
     calls: ReadonlyArray<readonly EventRow[]>,
     nowMs: number,
     indexText: boolean,
-  ): CallOutcome[];
+    sql?: readonly SqlWrite[],
+  ): GroupOutcome;
 }
 
 export function createWriter(db: Database.Database, hash: (body: string) => Uint8Array): Writer {
@@ -73,6 +95,18 @@ export function createWriter(db: Database.Database, hash: (body: string) => Uint
     }
   };
 
+  const prepared = new Map<string, Database.Statement>();
+  const runSql = (sql: readonly SqlWrite[]): SqlResult[] =>
+    sql.map((w) => {
+      let st = prepared.get(w.sql);
+      if (st === undefined) {
+        st = db.prepare(w.sql);
+        prepared.set(w.sql, st);
+      }
+      const r = st.run(...w.params);
+      return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+    });
+
   const run = (
     calls: ReadonlyArray<readonly EventRow[]>,
     nowMs: number,
@@ -106,6 +140,15 @@ export function createWriter(db: Database.Database, hash: (body: string) => Uint
     return out;
   };
   const txn = db.transaction(run);
+  const txnWithSql = db.transaction(
+    (
+      calls: ReadonlyArray<readonly EventRow[]>,
+      nowMs: number,
+      indexText: boolean,
+      sql: readonly SqlWrite[],
+    ): [AppendResult[][], SqlResult[]] => [run(calls, nowMs, indexText), runSql(sql)],
+  );
+  const sqlTxn = db.transaction(runSql);
 
   const failure = (e: unknown): WriterFailure => {
     const x = e as { message?: unknown; code?: unknown; lwCode?: unknown; details?: unknown };
@@ -117,19 +160,43 @@ export function createWriter(db: Database.Database, hash: (body: string) => Uint
     };
   };
 
-  return {
-    writeGroup(calls, nowMs, indexText) {
+  const callsAlone = (
+    calls: ReadonlyArray<readonly EventRow[]>,
+    nowMs: number,
+    indexText: boolean,
+  ): CallOutcome[] =>
+    calls.map((call) => {
       try {
-        return txn.immediate(calls, nowMs, indexText).map((ok) => ({ ok }));
-      } catch (e) {
-        if (calls.length === 1) return [{ error: failure(e) }];
-        return calls.map((call) => {
+        return { ok: txn.immediate([call], nowMs, indexText)[0] as AppendResult[] };
+      } catch (e2) {
+        return { error: failure(e2) };
+      }
+    });
+
+  return {
+    writeGroup(calls, nowMs, indexText, sql = []) {
+      if (sql.length > 0) {
+        try {
+          const [ok, done] = txnWithSql.immediate(calls, nowMs, indexText, sql);
+          return { calls: ok.map((o) => ({ ok: o })), sql: { ok: done } };
+        } catch (e) {
+          let alone: SqlOutcome;
           try {
-            return { ok: txn.immediate([call], nowMs, indexText)[0] as AppendResult[] };
+            alone = { ok: sqlTxn.immediate(sql) };
           } catch (e2) {
-            return { error: failure(e2) };
+            alone = { error: failure(calls.length === 0 ? e : e2) };
           }
-        });
+          return { calls: callsAlone(calls, nowMs, indexText), sql: alone };
+        }
+      }
+      try {
+        return {
+          calls: txn.immediate(calls, nowMs, indexText).map((ok) => ({ ok })),
+          sql: { ok: [] },
+        };
+      } catch (e) {
+        if (calls.length === 1) return { calls: [{ error: failure(e) }], sql: { ok: [] } };
+        return { calls: callsAlone(calls, nowMs, indexText), sql: { ok: [] } };
       }
     },
   };
