@@ -9,6 +9,7 @@ import type { EventStore } from '../storage/types.js';
 import { registerReadRoutes } from './api/read-routes.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { TokenStore } from './auth/token-store.js';
+import { clientAddress } from './client-address.js';
 import type { CommitFeed } from './commit-feed.js';
 import type { InflightBudget } from './ingest/budget.js';
 import { registerIngestRoute, type PrepareResult } from './ingest/route.js';
@@ -22,6 +23,8 @@ export interface AppOptions {
     readonly retry_after_secs: number;
     readonly metrics_public: boolean;
     readonly request_timeout_secs: number;
+    /** Proxies whose X-Forwarded-For is believed (server.trust_proxy); none when absent. */
+    readonly trust_proxy?: readonly string[];
   };
   readonly store: EventStore;
   readonly tokens: TokenStore;
@@ -78,6 +81,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
     requestTimeout: o.server.request_timeout_secs * 1000,
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024, // JSON bodies of non-ingest routes; ingest reads its own body
+    // request.ip (read through clientAddress) follows X-Forwarded-For only from these peers.
+    trustProxy: o.server.trust_proxy?.length ? [...o.server.trust_proxy] : false,
   });
   const authenticate = createAuthenticate(o.tokens);
 
@@ -107,7 +112,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
         // never the presented credential) with the client address.
         o.metrics.authFailures.inc({ code: error.code });
         authLog(
-          { code: error.code, client: request.ip, route: request.routeOptions.url },
+          { code: error.code, client: clientAddress(request), route: request.routeOptions.url },
           'authentication failed',
         );
       }

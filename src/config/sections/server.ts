@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseListen } from '../listen.js';
 import { defineSection, type ConfigIssue } from './define.js';
@@ -41,6 +42,14 @@ export const serverSection = defineSection({
       shutdown_timeout_secs: positive()
         .default(30)
         .describe('On SIGTERM, how long to wait for in-flight requests to commit before closing.'),
+      trust_proxy: z
+        .array(z.string(), {
+          error: 'expected a list of proxy addresses or CIDRs, e.g. ["127.0.0.1", "10.0.0.0/8"]',
+        })
+        .default([])
+        .describe(
+          "Reverse proxies whose X-Forwarded-For (and X-Forwarded-Proto) is believed: IP addresses, CIDRs (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal. The client address (login rate limit and lockout, client.address of the dashboard's own security events) is then the last X-Forwarded-For hop not in this list. Empty (default): the header is ignored and the client is the TCP peer.",
+        ),
       metrics_public: z
         .boolean()
         .default(false)
@@ -58,6 +67,10 @@ export const serverSection = defineSection({
     } catch (e) {
       issues.push({ path: ['listen'], message: (e as Error).message.replace(/^listen: /, '') });
     }
+    s.trust_proxy.forEach((entry, i) => {
+      const problem = trustProxyProblem(entry);
+      if (problem) issues.push({ path: ['trust_proxy', i], message: problem });
+    });
     if (s.max_item_bytes > s.max_body_bytes) {
       issues.push({
         path: ['max_item_bytes'],
@@ -73,3 +86,21 @@ export const serverSection = defineSection({
     return issues;
   },
 });
+
+/** The names proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why `entry` is not a server.trust_proxy entry, or undefined when it is one. */
+function trustProxyProblem(entry: string): string | undefined {
+  if (TRUST_PROXY_NAMES.has(entry)) return undefined;
+  const expected = `${JSON.stringify(entry)}: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal`;
+  const parts = entry.split('/');
+  const family = parts.length <= 2 && !entry.includes('%') ? isIP(parts[0]!) : 0;
+  if (family === 0) return expected;
+  const prefix = parts[1];
+  if (prefix === undefined) return undefined;
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)
+    return `${JSON.stringify(entry)}: the prefix length must be a number from 0 to ${max}`;
+  return undefined;
+}

@@ -10,6 +10,7 @@ import type { LoginLimiter } from './login-limiter.js';
 import type { SecurityLog } from './security-log.js';
 import type { SessionStore } from './session-store.js';
 import { checkRole, type UserStore } from './user-store.js';
+import { clientAddress } from '../client-address.js';
 
 export interface AuthRoutesOptions {
   readonly auth: DashboardAuth;
@@ -55,7 +56,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     const name = str(b, 'user', 64);
     const password = str(b, 'password', 1024);
     const now = Date.now();
-    const ip = request.ip;
+    const ip = clientAddress(request);
     const userKey = `u:${name.toLowerCase()}`;
     const stored = o.users.get(name);
     const lockedMs = Math.max(
@@ -121,7 +122,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     await ev.log({
       'event.name': 'authn_logout',
       'user.id': p.name,
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       message: `dashboard logout: ${p.name}`,
     });
     return { ok: true };
@@ -155,7 +156,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     await ev.log({
       'event.name': 'authz_change',
       'user.id': name,
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       attributes: { from: before.role, to: after.role, by: p.actor },
       message: `${p.actor} changed the role of ${name} from ${before.role} to ${after.role}`,
     });
@@ -163,7 +164,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
       'event.name': 'authz_admin',
       'user.id': p.name,
       'event.action': 'user_role_change',
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       message: `${p.actor} set role of ${name} to ${role}`,
     });
     return { name: after.name, role: after.role };

@@ -13,6 +13,7 @@ import { hasScope } from '../auth/token-store.js';
 import type { SecurityLog } from './security-log.js';
 import type { Session, SessionStore } from './session-store.js';
 import { can, type Permission, type Role, type UserStore } from './user-store.js';
+import { clientAddress } from '../client-address.js';
 
 export interface Principal {
   readonly name: string;
@@ -73,7 +74,7 @@ export function createDashboardAuth(o: {
     void o.securityLog.log({
       'event.name': 'authz_fail',
       'user.id': p.name,
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       'url.path': request.url.split('?')[0],
       'http.request.method': request.method,
       attributes: {

@@ -18,6 +18,7 @@ import type { RuntimeContext } from '../runtime.js';
 import { sqliteOf } from '../components/detection.js';
 import type { DashboardAuth } from './dashboard-auth.js';
 import type { SecurityLog } from './security-log.js';
+import { clientAddress } from '../client-address.js';
 
 export type Deliver = (receiver: string, message: NotificationMessage) => Promise<unknown>;
 
@@ -161,7 +162,7 @@ export function registerDigestRoute(
       'event.name': 'authz_admin',
       'user.id': p.name,
       'event.action': 'digest_send',
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       message: `${p.actor} sent the ${period} review digest to ${receivers.join(', ')}`,
     });
     return { period, receivers, queued: reached };

@@ -25,6 +25,7 @@ import {
 import type { EventStore } from '../../storage/types.js';
 import type { DashboardAuth } from './dashboard-auth.js';
 import type { SecurityLog } from './security-log.js';
+import { clientAddress } from '../client-address.js';
 
 export interface ReviewRoutesOptions {
   readonly auth: DashboardAuth;
@@ -86,7 +87,7 @@ export function registerReviewRoutes(app: FastifyInstance, o: ReviewRoutesOption
       'event.name': 'authz_admin',
       'user.id': p.name,
       'event.action': 'review_task_create',
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       message: `${p.actor} created review task "${t.name}" (${t.frequency})`,
     });
     return { task: taskJson(t, Date.now(), o.graceMs) };
@@ -184,7 +185,7 @@ export function registerReviewRoutes(app: FastifyInstance, o: ReviewRoutesOption
       'event.category': 'review',
       'event.outcome': 'success',
       'user.id': p.name,
-      'client.address': request.ip,
+      'client.address': clientAddress(request),
       message: `${p.actor} signed off review "${t.name}" for ${new Date(st.sinceMs).toISOString()} – ${new Date(now).toISOString()} (${draft.exceptions.length} exception(s))`,
       attributes: signoffAttributes(draft, t.name),
     });
