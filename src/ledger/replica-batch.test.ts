@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openTestLedger } from '../forwarders/test-ledger.js';
 import { hashLeaf } from './merkle.js';
 import { decodeReplicaBatch, encodeFrames, encodeReplicaBatch } from './replica-batch.js';
 
@@ -54,5 +55,29 @@ describe('replica batch', () => {
       { count: 1, bytes: Buffer.from([0, 0, 0, 2, 1, 1]) },
     );
     expect(() => decodeReplicaBatch(shortLeaf)).toThrow(/frame kind 1 or length 2/);
+  });
+
+  it('Ledger.frames (built by SQLite) decodes to the stored bytes and leaf hashes, a pruned body as its leaf hash', async () => {
+    const t = await openTestLedger('logs.test/frames');
+    try {
+      await t.add(12, { message: 'ünïcode ✓' });
+      const l = t.checkpointer.ledger;
+      t.store.db.prepare('UPDATE events SET body = NULL WHERE seq = 5').run(); // retention
+      const size = l.treeSize();
+      const frames = l.frames(2, size);
+      expect(frames.count).toBe(size - 2);
+      const b = decodeReplicaBatch(
+        encodeReplicaBatch({ origin: 'o', start: 2, checkpoint: 'n', proof: [] }, frames),
+      );
+      const stored = l.entries(2, size);
+      b.entries.forEach((e, i) => {
+        expect(e.leafHash.equals(stored[i]!.leafHash)).toBe(true);
+        expect(e.body === null ? null : e.body.toString('utf8')).toBe(stored[i]!.body);
+      });
+      expect(b.entries[3]!.body).toBeNull();
+      expect(l.frames(size, size + 5).count).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });
