@@ -56,7 +56,8 @@ export const ERROR_CATALOG = {
     http: 400,
   },
   LW_BODY_MALFORMED: {
-    summary: 'A request body could not be decoded (bad JSON, bad gzip, invalid UTF-8).',
+    summary:
+      'A request body could not be decoded (bad JSON, malformed protobuf, bad gzip, invalid UTF-8).',
     exit: 65,
     http: 400,
   },

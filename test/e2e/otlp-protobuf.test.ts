@@ -204,7 +204,7 @@ describe('OTLP/HTTP protobuf from the OpenTelemetry JS SDK exporter', () => {
     for (const [res, re] of [
       [
         bad,
-        /LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: malformed protobuf: index out of range/,
+        /^LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: malformed protobuf: a field's length runs past the end of its message or of the 5-byte body \(index out of range/,
       ],
       [json, /malformed protobuf: .*looks like JSON: send it with Content-Type application\/json/],
     ] as const) {

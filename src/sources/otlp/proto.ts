@@ -135,6 +135,20 @@ export const OTLP_PROTOBUF_TYPES: ReadonlySet<string> = new Set([
 
 export class OtlpProtobufError extends Error {}
 
+/** protobufjs's error in words a sender can act on, with its own text kept in parentheses. */
+function explain(e: unknown, body: Uint8Array): string {
+  const m = (e as Error)?.message || String(e);
+  let what = m;
+  if (/index out of range/.test(m))
+    what = `a field's length runs past the end of its message or of the ${body.length}-byte body (${m})`;
+  else if (/utf-8/i.test(m)) what = `a string field is not valid UTF-8 (${m})`;
+  else if (/max depth/.test(m)) what = `messages are nested more than 100 deep (${m})`;
+  const looksJson = body.length > 0 && (body[0] === 0x7b || body[0] === 0x5b);
+  return looksJson
+    ? `${what}; the body looks like JSON: send it with Content-Type application/json`
+    : what;
+}
+
 function toHex(b64: unknown): string | undefined {
   return typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('hex') : undefined;
 }
@@ -156,12 +170,7 @@ export function decodeOtlpLogsProtobuf(body: Uint8Array): Record<string, unknown
     const msg = Request.decode(reader);
     obj = Request.toObject(msg, { longs: String, bytes: String, enums: Number, arrays: false });
   } catch (e) {
-    const m = (e as Error).message || String(e);
-    const hint =
-      body.length > 0 && (body[0] === 0x7b || body[0] === 0x5b)
-        ? ' (the body looks like JSON: send it with Content-Type application/json)'
-        : '';
-    throw new OtlpProtobufError(`malformed protobuf: ${m}${hint}`);
+    throw new OtlpProtobufError(`malformed protobuf: ${explain(e, body)}`);
   }
   const rls = obj.resourceLogs;
   if (Array.isArray(rls))
