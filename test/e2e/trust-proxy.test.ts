@@ -45,11 +45,19 @@ afterAll(async () => {
 });
 
 /** POST /ui/api/login with node:http, so the request can leave from a chosen loopback address. */
-function login(
+async function login(
   base: string,
   user: string,
-  opts: { xff?: string; from?: string; password?: string } = {},
+  opts: { xff?: string; proto?: string; from?: string; password?: string } = {},
 ): Promise<number> {
+  return (await loginAnswer(base, user, opts)).status;
+}
+
+async function loginAnswer(
+  base: string,
+  user: string,
+  opts: { xff?: string; proto?: string; from?: string; password?: string } = {},
+): Promise<{ status: number; setCookie: string }> {
   const url = new URL('/ui/api/login', base);
   const body = JSON.stringify({ user, password: opts.password ?? 'wrong-password-here' });
   const headers: Record<string, string> = {
@@ -57,6 +65,7 @@ function login(
     'content-length': String(Buffer.byteLength(body)),
   };
   if (opts.xff !== undefined) headers['x-forwarded-for'] = opts.xff;
+  if (opts.proto !== undefined) headers['x-forwarded-proto'] = opts.proto;
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -70,7 +79,12 @@ function login(
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            setCookie: ([] as string[]).concat(res.headers['set-cookie'] ?? []).join('\n'),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -106,6 +120,23 @@ describe('server.trust_proxy', () => {
     // The client sent "X-Forwarded-For: 192.0.2.66"; the proxy appended the address it saw.
     expect(await login(trusted.url, 'tp-chain', { xff: '192.0.2.66, 203.0.113.50' })).toBe(401);
     expect(await failureAddresses(trustedDir, 'tp-chain', 1)).toEqual(['203.0.113.50']);
+  });
+
+  it("believes the trusted proxy's X-Forwarded-Proto for the session cookie's Secure flag", async () => {
+    const via = await loginAnswer(trusted.url, 'ana', {
+      xff: '198.51.100.9',
+      proto: 'https',
+      password: PW,
+    });
+    expect(via.status).toBe(200);
+    expect(via.setCookie).toMatch(/^__Host-.*; Secure/);
+    const direct = await loginAnswer(plain.url, 'ana', {
+      xff: '198.51.100.9',
+      proto: 'https',
+      password: PW,
+    });
+    expect(direct.status).toBe(200);
+    expect(direct.setCookie).not.toMatch(/Secure|__Host-/);
   });
 
   it('from a peer not in the list: the header is ignored and the peer is the client', async () => {
