@@ -35,14 +35,23 @@ export interface ReplicaBatchHeader {
 }
 
 export interface DecodedEntry {
-  /** The stored bytes (a view into the request body), or null for a pruned entry. */
+  /** The stored bytes (a view into the frames), or null for a pruned entry. */
   readonly body: Buffer | null;
   readonly leafHash: Buffer;
 }
 
-export interface DecodedReplicaBatch extends ReplicaBatchHeader {
-  readonly entries: readonly DecodedEntry[];
+/** Frames checked and indexed: where each starts, and every entry's leaf hash. */
+export interface ScannedFrames {
+  readonly count: number;
+  /** The frames section, as received (what a replica stores). */
+  readonly frames: Buffer;
+  /** count + 1 byte offsets into `frames`: frame i is [offsets[i], offsets[i + 1]). */
+  readonly offsets: Uint32Array;
+  /** count x 32-byte leaf hashes, concatenated. */
+  readonly leaves: Buffer;
 }
+
+export interface DecodedReplicaBatch extends ReplicaBatchHeader, ScannedFrames {}
 
 /** Frames of `count` entries, ready for encodeReplicaBatch. */
 export interface EncodedFrames {
@@ -93,7 +102,52 @@ export function replicaBatchChunks(h: ReplicaBatchHeader, frames: EncodedFrames)
 const bad = (msg: string): LogwardenError =>
   new LogwardenError('LW_LEDGER_INVALID', `replication batch: ${msg}`);
 
-/** Parse and check the framing; every entry's leaf hash is computed here. Throws LW_LEDGER_INVALID. */
+/**
+ * Check the framing of `count` frames filling `frames` exactly, and index them. With `hashes`
+ * (the leaf hashes stored beside them) nothing is hashed; without, each body frame is hashed in
+ * place (a frame is 0x00 || body: the RFC 6962 leaf input). Throws LW_LEDGER_INVALID.
+ */
+export function scanFrames(frames: Buffer, count: number, hashes?: Buffer): ScannedFrames {
+  // Each frame takes at least 5 bytes: a count the body cannot hold is refused before allocating.
+  if (!Number.isSafeInteger(count) || count < 0 || count > frames.length / 5)
+    throw bad(`${count} entries cannot fit in ${frames.length} bytes`);
+  if (hashes !== undefined && hashes.length !== count * HASH_SIZE)
+    throw bad(`${hashes.length} bytes of leaf hashes for ${count} entries`);
+  const offsets = new Uint32Array(count + 1);
+  const leaves = hashes ?? Buffer.allocUnsafe(count * HASH_SIZE);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    offsets[i] = at;
+    if (at + 4 > frames.length) throw bad(`entry ${i}: truncated`);
+    const len = frames.readUInt32BE(at);
+    const end = at + 4 + len;
+    if (len < 1 || end > frames.length)
+      throw bad(`entry ${i}: frame length ${len} is out of range`);
+    const kind = frames[at + 4];
+    if (kind === KIND_BODY) {
+      if (hashes === undefined)
+        leaves.set(hash('sha256', frames.subarray(at + 4, end), 'buffer'), i * HASH_SIZE);
+    } else if (kind === KIND_LEAF && len === 1 + HASH_SIZE) {
+      if (hashes === undefined) frames.copy(leaves, i * HASH_SIZE, at + 5, end);
+    } else throw bad(`entry ${i}: unknown frame kind ${String(kind)} or length ${len}`);
+    at = end;
+  }
+  if (at !== frames.length) throw bad(`${frames.length - at} bytes after the last entry`);
+  offsets[count] = at;
+  return { count, frames, offsets, leaves };
+}
+
+/** Entry i of scanned frames: its body bytes (null when pruned) and leaf hash. */
+export function frameEntry(f: ScannedFrames, i: number): DecodedEntry {
+  const at = f.offsets[i]!;
+  const leafHash = f.leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  return {
+    body: f.frames[at + 4] === KIND_BODY ? f.frames.subarray(at + 5, f.offsets[i + 1]) : null,
+    leafHash,
+  };
+}
+
+/** Parse and check a batch; every entry's leaf hash is computed here. Throws LW_LEDGER_INVALID. */
 export function decodeReplicaBatch(buf: Buffer): DecodedReplicaBatch {
   if (buf.length < 9 || !buf.subarray(0, 4).equals(MAGIC)) throw bad('not a replica batch');
   if (buf[4] !== VERSION) throw bad(`unsupported version ${String(buf[4])}`);
@@ -116,24 +170,11 @@ export function decodeReplicaBatch(buf: Buffer): DecodedReplicaBatch {
   if (!Array.isArray(h.proof) || h.proof.some((p) => typeof p !== 'string'))
     throw bad('"proof" must be an array of base64 hashes');
   const proof = (h.proof as string[]).map((p, i) => decodeBase64Strict(p, `proof[${i}]`));
-  const count = h.count;
-  // Each frame takes at least 5 bytes: a count the body cannot hold is refused before allocating.
-  if (count > (buf.length - 9 - hlen) / 5) throw bad(`${count} entries cannot fit in the body`);
-  const entries: DecodedEntry[] = new Array<DecodedEntry>(count);
-  let at = 9 + hlen;
-  for (let i = 0; i < count; i++) {
-    if (at + 4 > buf.length) throw bad(`entry ${i}: truncated`);
-    const len = buf.readUInt32BE(at);
-    const end = at + 4 + len;
-    if (len < 1 || end > buf.length) throw bad(`entry ${i}: frame length ${len} is out of range`);
-    const frame = buf.subarray(at + 4, end);
-    if (frame[0] === KIND_BODY) {
-      entries[i] = { body: frame.subarray(1), leafHash: hash('sha256', frame, 'buffer') };
-    } else if (frame[0] === KIND_LEAF && len === 1 + HASH_SIZE) {
-      entries[i] = { body: null, leafHash: Buffer.from(frame.subarray(1)) };
-    } else throw bad(`entry ${i}: unknown frame kind ${String(frame[0])} or length ${len}`);
-    at = end;
-  }
-  if (at !== buf.length) throw bad(`${buf.length - at} bytes after the last entry`);
-  return { origin: h.origin, start: h.start, checkpoint: h.checkpoint, proof, entries };
+  return {
+    origin: h.origin,
+    start: h.start,
+    checkpoint: h.checkpoint,
+    proof,
+    ...scanFrames(buf.subarray(9 + hlen), h.count),
+  };
 }

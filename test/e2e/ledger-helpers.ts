@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { encodeFrames, frameEntry, scanFrames } from '../../src/ledger/replica-batch.js';
 import { repoRoot, runCli, type CliResult } from './helpers.js';
 
 /**
@@ -155,4 +156,63 @@ export async function replicaHead(url: string, origin: string): Promise<number> 
   const res = await fetch(`${url}/v1/replica/head?origin=${encodeURIComponent(origin)}`);
   const body = (await res.json()) as { size: number };
   return body.size;
+}
+
+type BatchRow = { origin: string; start: number; count: number; frames: Buffer; leaves: Buffer };
+
+/** Every entry a replica stores (its replica_batches decoded), in (origin, index) order. */
+export function replicaEntries(
+  dataDir: string,
+): { origin: string; index: number; body: string | null; leafHash: Buffer }[] {
+  return sql<BatchRow>(
+    dataDir,
+    'SELECT origin, start, count, frames, leaves FROM replica_batches ORDER BY origin, start',
+  ).flatMap((b) => {
+    const f = scanFrames(b.frames, b.count, b.leaves);
+    return Array.from({ length: b.count }, (_, i) => {
+      const e = frameEntry(f, i);
+      return {
+        origin: b.origin,
+        index: b.start + i,
+        body: e.body === null ? null : e.body.toString('utf8'),
+        leafHash: Buffer.from(e.leafHash),
+      };
+    });
+  });
+}
+
+/**
+ * Rewrite the first stored entry of a replica whose body matches, as an attacker with file
+ * access would (its stored leaf hash left alone); returns its index.
+ */
+export function tamperReplicaEntry(
+  dataDir: string,
+  match: (body: string) => boolean,
+  edit: (body: string) => string,
+): number {
+  let index = -1;
+  attack(dataDir, (db) => {
+    const batches = db
+      .prepare(
+        'SELECT origin, start, count, frames, leaves FROM replica_batches ORDER BY origin, start',
+      )
+      .all() as BatchRow[];
+    for (const b of batches) {
+      const f = scanFrames(b.frames, b.count, b.leaves);
+      const entries = Array.from({ length: b.count }, (_, i) => frameEntry(f, i));
+      const at = entries.findIndex((e) => e.body !== null && match(e.body.toString('utf8')));
+      if (at < 0) continue;
+      const body = Buffer.from(edit(entries[at]!.body!.toString('utf8')));
+      const frames = encodeFrames(entries.map((e, i) => (i === at ? { ...e, body } : e)));
+      db.prepare('UPDATE replica_batches SET frames = ? WHERE origin = ? AND start = ?').run(
+        frames.bytes,
+        b.origin,
+        b.start,
+      );
+      index = b.start + at;
+      return;
+    }
+    throw new Error('no stored entry matches');
+  });
+  return index;
 }

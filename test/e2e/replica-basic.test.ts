@@ -19,7 +19,6 @@ import {
 } from './helpers.js';
 import {
   type Node,
-  attack,
   freePort,
   originNode,
   replicaHead,
@@ -27,6 +26,7 @@ import {
   serveArgs,
   serveEnv,
   sql,
+  tamperReplicaEntry,
   verifyJson,
   waitFor,
 } from './ledger-helpers.js';
@@ -155,17 +155,11 @@ describe('origin and two replicas', () => {
   }, 60_000);
 
   it('a changed entry in one replica copy: tamper (10) naming that replica and index', async () => {
-    attack(r2.dir, (db) =>
-      db
-        .prepare(
-          "UPDATE replica_entries SET body = replace(body, 'alice', 'mallory') WHERE idx = (SELECT min(idx) FROM replica_entries WHERE body LIKE '%alice%')",
-        )
-        .run(),
-    );
-    const idx = sql<{ idx: number }>(
+    const idx = tamperReplicaEntry(
       r2.dir,
-      "SELECT idx FROM replica_entries WHERE body LIKE '%mallory%'",
-    )[0]!.idx;
+      (body) => body.includes('alice'),
+      (body) => body.replace('alice', 'mallory'),
+    );
     const { code, report } = await verifyJson([
       '--data',
       origin.dir,
@@ -178,13 +172,13 @@ describe('origin and two replicas', () => {
     expect(report.failing_indexes.tamper).toEqual([idx]);
     expect(report.problems[0]!.replica).toBe(r2.url);
     // Put it back for the next drill.
-    attack(r2.dir, (db) =>
-      db
-        .prepare(
-          "UPDATE replica_entries SET body = replace(body, 'mallory', 'alice') WHERE idx = ?",
-        )
-        .run(idx),
-    );
+    expect(
+      tamperReplicaEntry(
+        r2.dir,
+        (body) => body.includes('mallory'),
+        (body) => body.replace('mallory', 'alice'),
+      ),
+    ).toBe(idx);
   }, 30_000);
 
   it('the origin rolled back to an older copy and re-signed: replicas refuse and keep evidence; verify reports a fork (11)', async () => {

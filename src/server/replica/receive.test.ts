@@ -12,7 +12,8 @@ import { openTestLedger, type TestLedger } from '../../forwarders/test-ledger.js
 import { openSqliteStore, type SqliteStore } from '../../storage/index.js';
 import { decodeReplicaBatch, encodeReplicaBatch } from '../../ledger/replica-batch.js';
 import { type ReplicationRequest, receiveBatch, receiveEntries } from './receive.js';
-import { type ReplicaStore, openReplicaStore } from './replica-store.js';
+import { REPLICA_MIGRATIONS, type ReplicaStore, openReplicaStore } from './replica-store.js';
+import { hashLeaf } from '../../ledger/merkle.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -29,6 +30,16 @@ async function setup(): Promise<{ t: TestLedger; rs: ReplicaStore; store: Sqlite
     rmSync(dir, { recursive: true, force: true });
   });
   return { t, rs: openReplicaStore(store), store };
+}
+
+async function setupStoreOnly(): Promise<{ store: SqliteStore }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lw-replica-mig-'));
+  const store = openSqliteStore({ path: path.join(dir, 'r.db') });
+  cleanup.push(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { store };
 }
 
 const cosigner = parseSignerKey(generateKey('replica-a', SIG_TYPE_COSIGNATURE_ED25519).skey);
@@ -146,5 +157,42 @@ describe('replica receive', () => {
     expect(next.ok && next.added).toBe(l.treeSize() - size);
     // The JSON form of the same range is a resend: accepted, nothing added.
     expect(receiveEntries(request(t, 0), o)).toMatchObject({ ok: true, added: 0 });
+  });
+
+  it('moves the entries of a per-entry replica database (migration 2) into batches, bytes and leaf hashes intact', async () => {
+    const { store } = await setupStoreOnly();
+    store.migrate('replica', REPLICA_MIGRATIONS.slice(0, 1));
+    const ins = store.db.prepare(
+      'INSERT INTO replica_entries (origin, idx, body, leaf_hash) VALUES (?, ?, ?, ?)',
+    );
+    const body = (o: string, i: number): string | null =>
+      i % 1000 === 7 ? null : JSON.stringify({ o, i, m: 'é' });
+    store.db.transaction(() => {
+      for (const [o, n] of [
+        ['a.test/o', 12_345],
+        ['b.test/o', 3],
+      ] as const)
+        for (let i = 0; i < n; i++)
+          ins.run(o, i, body(o, i), hashLeaf(body(o, i) ?? `pruned ${i}`));
+    })();
+    const rs = openReplicaStore(store);
+    const got = rs.entries('a.test/o', 9_990, 10_010);
+    expect(got.map((e) => e.index)).toEqual(Array.from({ length: 20 }, (_, i) => 9_990 + i));
+    for (const e of got) {
+      expect(e.body).toBe(body('a.test/o', e.index));
+      expect(e.leafHash.equals(hashLeaf(e.body ?? `pruned ${e.index}`))).toBe(true);
+    }
+    expect(rs.leafHashes('a.test/o', 12_340, 20_000)).toHaveLength(5);
+    expect(rs.entries('b.test/o', 0, 10).map((e) => e.body)).toEqual(
+      [0, 1, 2].map((i) => body('b.test/o', i)),
+    );
+    const tables = store.db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'replica_%' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    expect(tables).not.toContain('replica_entries');
+    expect(store.db.prepare('SELECT count(*) FROM replica_batches').pluck().get()).toBe(3);
   });
 });

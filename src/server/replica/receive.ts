@@ -23,10 +23,15 @@ import { openCheckpoint } from '../../ledger/checkpoint.js';
 import { compactRangeFromJSON, createCompactRange } from '../../ledger/compact-range.js';
 import { addCosignature } from '../../ledger/cosignature.js';
 import type { LedgerVerifier } from '../../ledger/keys.js';
-import { hashLeaf } from '../../ledger/merkle.js';
+import { HASH_SIZE } from '../../ledger/merkle.js';
 import { type NoteSigner, decodeBase64Strict, parseNote } from '../../ledger/note.js';
-import type { DecodedReplicaBatch } from '../../ledger/replica-batch.js';
-import type { ForkEvidence, ReplicaEntry, ReplicaStore } from './replica-store.js';
+import {
+  type DecodedReplicaBatch,
+  encodeFrames,
+  frameEntry,
+  scanFrames,
+} from '../../ledger/replica-batch.js';
+import type { ForkEvidence, ReplicaStore } from './replica-store.js';
 
 export interface ReplicationRequest {
   readonly origin: string;
@@ -36,14 +41,8 @@ export interface ReplicationRequest {
   readonly proof: readonly string[];
 }
 
-/** A request in either encoding, leaf hashes computed. */
-export interface ReplicationBatch {
-  readonly origin: string;
-  readonly start: number;
-  readonly checkpoint: string;
-  readonly proof: readonly Uint8Array[];
-  readonly entries: readonly { body: string | Buffer | null; leafHash: Buffer }[];
-}
+/** A request in either encoding, as scanned frames (leaf hashes computed). */
+export type ReplicationBatch = DecodedReplicaBatch;
 
 export type ReceiveResult =
   | { ok: true; size: number; cosigned: string; added: number }
@@ -78,20 +77,28 @@ export function parseReplicationRequest(body: unknown): ReplicationRequest {
   return b as unknown as ReplicationRequest;
 }
 
-/** The JSON form as a batch: each body hashed, each pruned entry's leaf hash decoded. */
+/** The JSON form as a batch: the same frames the binary form carries, each body hashed. */
 export function batchFromJson(req: ReplicationRequest): ReplicationBatch {
+  const frames = encodeFrames(
+    req.entries.map((e, i) =>
+      typeof e === 'string'
+        ? { body: Buffer.from(e, 'utf8'), leafHash: EMPTY }
+        : { body: null, leafHash: decodeBase64Strict(e.leaf_hash, `entries[${i}].leaf_hash`) },
+    ),
+  );
+  req.entries.forEach((e, i) => {
+    if (typeof e !== 'string' && Buffer.from(e.leaf_hash, 'base64').length !== HASH_SIZE)
+      throw bad(`replication request: entries[${i}].leaf_hash is not ${HASH_SIZE} bytes`);
+  });
   return {
     origin: req.origin,
     start: req.start,
     checkpoint: req.checkpoint,
     proof: req.proof.map((p, i) => decodeBase64Strict(p, `proof[${i}]`)),
-    entries: req.entries.map((e, i) =>
-      typeof e === 'string'
-        ? { body: e, leafHash: hashLeaf(e) }
-        : { body: null, leafHash: decodeBase64Strict(e.leaf_hash, `entries[${i}].leaf_hash`) },
-    ),
+    ...scanFrames(frames.bytes, frames.count),
   };
 }
+const EMPTY = Buffer.alloc(0);
 
 export interface ReceiveOptions {
   readonly store: ReplicaStore;
@@ -105,10 +112,7 @@ export function receiveEntries(req: ReplicationRequest, o: ReceiveOptions): Rece
   return receiveBatch(batchFromJson(req), o);
 }
 
-export function receiveBatch(
-  req: ReplicationBatch | DecodedReplicaBatch,
-  o: ReceiveOptions,
-): ReceiveResult {
+export function receiveBatch(req: ReplicationBatch, o: ReceiveOptions): ReceiveResult {
   const keys = o.originKeys.filter((k) => k.name === req.origin);
   if (keys.length === 0)
     return {
@@ -157,32 +161,30 @@ export function receiveBatch(
       `${req.origin} now signs size ${checkpoint.size}, below the ${held} this replica holds (rollback)`,
     );
   }
-  if (req.start + req.entries.length !== checkpoint.size)
+  if (req.start + req.count !== checkpoint.size)
     throw bad(
-      `replication request: start ${req.start} + ${req.entries.length} entries is not the checkpoint size ${checkpoint.size}`,
+      `replication request: start ${req.start} + ${req.count} entries is not the checkpoint size ${checkpoint.size}`,
     );
-  const leaves: ReplicaEntry[] = req.entries.map((e, i) => ({
-    index: req.start + i,
-    body: e.body,
-    leafHash: e.leafHash,
-  }));
+  const leaf = (i: number): Buffer => req.leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
   // 3. Entries already held must be the same bytes.
-  const overlap = leaves.filter((l) => l.index < held);
-  if (overlap.length > 0) {
-    const had = o.store.leafHashes(req.origin, req.start, held);
-    overlap.forEach((l, i) => {
-      if (had[i] !== undefined && !had[i]!.equals(l.leafHash))
+  const overlap = Math.max(0, Math.min(held - req.start, req.count));
+  if (overlap > 0) {
+    const had = o.store.leafHashes(req.origin, req.start, req.start + overlap);
+    for (let i = 0; i < overlap; i++) {
+      if (had[i] !== undefined && !had[i]!.equals(leaf(i))) {
+        const body = frameEntry(req, i).body;
         evidence.push({
           origin: req.origin,
-          index: l.index,
+          index: req.start + i,
           reason: 'conflicting_entry',
           heldLeaf: had[i],
-          offeredLeaf: l.leafHash,
-          offeredBody: Buffer.isBuffer(l.body) ? l.body.toString('utf8') : l.body,
+          offeredLeaf: Buffer.from(leaf(i)),
+          offeredBody: body === null ? null : body.toString('utf8'),
           heldNote: head?.cosigned,
           offeredNote: req.checkpoint,
         });
-    });
+      }
+    }
     if (evidence.length > 0)
       return fork(
         `${evidence.length} entries of ${req.origin} conflict with the ones held (first index ${evidence[0]!.index})`,
@@ -191,8 +193,7 @@ export function receiveBatch(
   // 4. Held frontier + new leaves must hash to the signed root.
   const cr =
     head === undefined ? createCompactRange() : compactRangeFromJSON(JSON.parse(head.frontier));
-  const fresh = leaves.filter((l) => l.index >= held);
-  for (const l of fresh) cr.append(l.leafHash);
+  for (let i = overlap; i < req.count; i++) cr.append(leaf(i));
   if (!cr.root().equals(checkpoint.root)) {
     evidence.push({
       origin: req.origin,
@@ -227,10 +228,16 @@ export function receiveBatch(
     sig: o.cosigner.sign(parseNote(req.checkpoint).text),
   };
   const cosigned = addCosignature(req.checkpoint, cosig);
+  // Only what is new: the frames from the first entry not held on, stored as received.
+  const added = req.count - overlap;
   o.store.commit(
     req.origin,
-    req.start,
-    fresh,
+    req.start + overlap,
+    {
+      count: added,
+      frames: req.frames.subarray(req.offsets[overlap]),
+      leaves: req.leaves.subarray(overlap * HASH_SIZE),
+    },
     { size: checkpoint.size, root: checkpoint.root, note: req.checkpoint },
     {
       size: checkpoint.size,
@@ -240,5 +247,5 @@ export function receiveBatch(
     },
     o.nowMs,
   );
-  return { ok: true, size: checkpoint.size, cosigned, added: fresh.length };
+  return { ok: true, size: checkpoint.size, cosigned, added };
 }
