@@ -3,6 +3,7 @@
  * fail2ban-regex or CrowdSec's replay mode, with the same engine the server runs live, so a
  * file scanned here gives the alerts live ingestion would have given.
  */
+import os from 'node:os';
 import type { Command } from 'commander';
 import { LogwardenError } from '../../core/errors.js';
 import { createLineParser, type ParseContext } from '../../parsers/index.js';
@@ -12,9 +13,21 @@ import {
   type Alert,
   type AlertSeverity,
 } from '../../detection/alerts/alert.js';
-import { createDetectionEngine, loadRules } from '../../detection/engine/index.js';
+import {
+  createDetectionEngine,
+  loadRules,
+  type DetectionEngine,
+} from '../../detection/engine/index.js';
+import {
+  MIN_PARALLEL_BYTES,
+  createScanPool,
+  ruleFingerprint,
+  scanFileInThread,
+  type FileScan,
+  type ScanPool,
+} from '../../detection/scan/index.js';
 import type { CliIO } from '../io.js';
-import { openLineInput } from '../line-input.js';
+import { openLineInput, type LineInput } from '../line-input.js';
 import { parseFormat, parsePositiveInt, writeRows } from '../output.js';
 import { createProgress } from '../progress.js';
 
@@ -28,6 +41,7 @@ interface ScanOptions {
   timezone?: string;
   minSeverity?: string;
   failOn?: string;
+  threads?: string;
 }
 
 const SAMPLE_LINES = 50;
@@ -41,6 +55,11 @@ export interface FileSummary {
   seconds: number;
 }
 
+/** Default worker threads: one per core (`--threads`). */
+export function defaultThreads(): number {
+  return os.availableParallelism();
+}
+
 /** Scan files; returns the final state of every alert and per-file summaries. */
 export async function scanFiles(
   files: readonly string[],
@@ -51,74 +70,116 @@ export async function scanFiles(
     year?: number;
     timezone?: string;
     progress: boolean;
+    /** Worker threads for large regular files; 1 = everything on this thread. Default: cores. */
+    threads?: number;
+    /** Tests: byte range per worker job and the smallest file worth workers. */
+    rangeBytes?: number;
+    minParallelBytes?: number;
   },
 ): Promise<{ alerts: Alert[]; summaries: FileSummary[]; ruleErrors: string[] }> {
   const ruleSet = loadRules({ builtin: o.builtin, dirs: o.ruleDirs });
-  const engine = createDetectionEngine({ rules: ruleSet.rules });
-  const latest = new Map<string, Alert>();
-  const keep = (as: readonly Alert[]): void => {
-    for (const a of as) latest.set(a.id, a);
-  };
+  // `collect`: matches fold into episodes and alert objects are built once, at the end.
+  const engine = createDetectionEngine({ rules: ruleSet.rules, collect: true });
+  const threads = o.threads ?? defaultThreads();
+  const minParallel = o.minParallelBytes ?? MIN_PARALLEL_BYTES;
+  let pool: ScanPool | undefined;
   const summaries: FileSummary[] = [];
   const now = Date.now();
-  for (const file of files) {
-    const input = openLineInput(file);
-    const started = Date.now();
-    const progress = o.progress
-      ? createProgress(`scan ${input.name}`, input.size)
-      : { update() {}, finish() {} };
-    const ctx: ParseContext = {
-      now,
-      source: `file:${input.name}`,
-      ...(o.year ? { year: o.year } : {}),
-      ...(o.timezone ? { timezone: o.timezone } : {}),
-    };
-    const it = input.lines()[Symbol.asyncIterator]();
-    const sample: string[] = [];
-    while (sample.length < SAMPLE_LINES) {
-      const r = await it.next();
-      if (r.done) break;
-      sample.push(r.value);
+  try {
+    for (const file of files) {
+      const input = openLineInput(file);
+      const started = Date.now();
+      const progress = o.progress
+        ? createProgress(`scan ${input.name}`, input.size)
+        : { update() {}, finish() {} };
+      const ctx: ParseContext = {
+        now,
+        source: `file:${input.name}`,
+        ...(o.year ? { year: o.year } : {}),
+        ...(o.timezone ? { timezone: o.timezone } : {}),
+      };
+      const source = `file:${input.name}`;
+      const fileOpts = {
+        logFormat: o.logFormat,
+        ctx,
+        source,
+        onProgress: (bytes: number, lines: number) => progress.update(bytes, lines),
+      };
+      let r: FileScan;
+      if (input.size !== undefined && !input.gzip && threads > 1 && input.size >= minParallel) {
+        pool ??= await createScanPool(
+          threads,
+          { builtin: o.builtin, ruleDirs: o.ruleDirs, patterns: true },
+          ruleFingerprint(engine.sigma.detectionRules),
+          o.rangeBytes,
+        );
+        r = await pool.scanFile(engine, file, input.size, fileOpts);
+      } else if (input.size !== undefined && !input.gzip) {
+        r = scanFileInThread(engine, file, fileOpts);
+      } else {
+        r = await scanLineStream(engine, input, fileOpts);
+      }
+      progress.finish();
+      summaries.push({
+        file: input.name,
+        format: r.format,
+        lines: r.lines,
+        parsed: r.parsed,
+        unparsed: r.unparsed,
+        seconds: (Date.now() - started) / 1000,
+      });
     }
-    const parser = createLineParser(o.logFormat, { sample });
-    const source = `file:${input.name}`;
-    let lines = 0;
-    const handle = (line: string): void => {
-      lines++;
-      // readline hands out each line as a slice of its ~1 MB read chunk; every substring the
-      // parser takes (address, path, ...) and that an alert keeps would pin the whole chunk.
-      // Copying the line first (a cons string, flattened by slice) makes what alerts keep cost
-      // the line, not the chunk: live heap at the end of a 1M-line access.log scan fell from
-      // 206 MB to ~15 MB and a 3M-line one no longer runs out of a 256 MB heap (bench/scan.mjs
-      // --heap-cap, docs/benchmarks.md).
-      const own = (' ' + line).slice(1);
-      const ev = parser.parse(own, ctx) as Record<string, unknown>;
-      keep(engine.process(ev, { source }));
-    };
-    for (const line of sample) handle(line);
-    for (;;) {
-      const r = await it.next();
-      if (r.done) break;
-      handle(r.value);
-      if ((lines & 0x3fff) === 0) progress.update(input.bytesRead(), lines);
-    }
-    progress.finish();
-    const st = parser.stats();
-    summaries.push({
-      file: input.name,
-      format: parser.format,
-      lines,
-      parsed: st.parsed,
-      unparsed: st.unparsed,
-      seconds: (Date.now() - started) / 1000,
-    });
+  } finally {
+    await pool?.close();
   }
-  keep(engine.finish());
+  engine.finish();
   return {
-    alerts: [...latest.values()],
+    alerts: engine.takeAlerts(),
     summaries,
     ruleErrors: ruleSet.errors.map((e) => e.message),
   };
+}
+
+/** stdin and gzip files: readline, one thread. */
+async function scanLineStream(
+  engine: DetectionEngine,
+  input: LineInput,
+  o: {
+    logFormat: string;
+    ctx: ParseContext;
+    source: string;
+    onProgress: (b: number, l: number) => void;
+  },
+): Promise<FileScan> {
+  const it = input.lines()[Symbol.asyncIterator]();
+  const sample: string[] = [];
+  while (sample.length < SAMPLE_LINES) {
+    const r = await it.next();
+    if (r.done) break;
+    sample.push(r.value);
+  }
+  const parser = createLineParser(o.logFormat, { sample });
+  let lines = 0;
+  const handle = (line: string): void => {
+    lines++;
+    // readline hands out each line as a slice of its ~1 MB read chunk; every substring the
+    // parser takes (address, path, ...) and that an alert keeps would pin the whole chunk.
+    // Copying the line first (a cons string, flattened by slice) makes what alerts keep cost
+    // the line, not the chunk: live heap at the end of a 1M-line access.log scan fell from
+    // 206 MB to ~15 MB and a 3M-line one no longer runs out of a 256 MB heap (bench/scan.mjs
+    // --heap-cap, docs/benchmarks.md).
+    const own = (' ' + line).slice(1);
+    engine.process(parser.parse(own, o.ctx) as Record<string, unknown>, { source: o.source });
+  };
+  for (const line of sample) handle(line);
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    handle(r.value);
+    if ((lines & 0x3fff) === 0) o.onProgress(input.bytesRead(), lines);
+  }
+  const st = parser.stats();
+  return { lines, format: parser.format, parsed: st.parsed, unparsed: st.unparsed };
 }
 
 export function sortAlerts(alerts: Alert[]): Alert[] {
@@ -163,6 +224,10 @@ export function registerScan(program: Command, io: CliIO): void {
       '--fail-on <level>',
       'exit with status 2 when an alert at or above this severity is found',
     )
+    .option(
+      '--threads <n>',
+      'worker threads for large files (default: one per core); 1 keeps everything on one thread',
+    )
     .addHelpText(
       'after',
       `
@@ -183,8 +248,13 @@ Examples:
       const failOn = severityOption(opts.failOn, '--fail-on');
       const year =
         opts.year === undefined ? undefined : parsePositiveInt(opts.year, '--year', 0, 9999);
+      const threads =
+        opts.threads === undefined
+          ? undefined
+          : parsePositiveInt(opts.threads, '--threads', 1, 256);
       const t0 = Date.now();
       const { alerts, summaries, ruleErrors } = await scanFiles(files, {
+        ...(threads ? { threads } : {}),
         logFormat: opts.logFormat ?? 'auto',
         ruleDirs: opts.rules ?? [],
         builtin: opts.builtin !== false,

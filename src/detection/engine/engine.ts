@@ -15,7 +15,8 @@
  * alerts.push(...engine.finish());
  */
 import { createSigmaEngine, type SigmaEngine, type SigmaEngineStats } from '../sigma/index.js';
-import type { LoadedSigma, SigmaMatch } from '../sigma/types.js';
+import type { SigmaSink } from '../sigma/engine.js';
+import type { LoadedSigma, SigmaMatch, SigmaRule } from '../sigma/types.js';
 import type { Placeholders } from '../sigma/modifiers.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import {
@@ -25,7 +26,14 @@ import {
   severityFromLevel,
   type Alert,
 } from '../alerts/alert.js';
-import { createEpisodeTracker } from './episodes.js';
+import {
+  ObjectCarried,
+  RefCarried,
+  createEpisodeTracker,
+  materialize,
+  type Carried,
+  type Episode,
+} from './episodes.js';
 import { createSilenceDetector, DEFAULT_SILENCE, type SilenceOptions } from './silence.js';
 import { createAnomalyDetector, DEFAULT_ANOMALY, type AnomalyOptions } from './anomaly.js';
 import { patternAlerts } from './pattern-alerts.js';
@@ -41,6 +49,36 @@ export interface DetectionEngineOptions {
   readonly allowedLatenessMs?: number;
   /** Quiet time after which a rule's matches on an entity start a new alert (default 10 min). */
   readonly episodeGapMs?: number;
+  /**
+   * Collect instead of returning: process(), advanceTo() and finish() return nothing and
+   * takeAlerts() gives the current state of every alert changed since the last take. Saves
+   * building an alert object per match (what `scan` uses).
+   */
+  readonly collect?: boolean;
+}
+
+/**
+ * One event as the stateless stage (parse, Sigma rules, request patterns; see
+ * src/detection/scan) reports it to the stateful one: what the ordered part of process() needs.
+ */
+export interface EventSummary {
+  /** Event time (finite). */
+  readonly timeMs: number;
+  /** The source silence and rate baselines are kept per. */
+  readonly source: string | undefined;
+  /** `event.name` as a string (rate baselines). */
+  readonly name: string;
+  /**
+   * Detection rule hits, flat from `hitsFrom`: per hit the rule index
+   * (SigmaEngine.detectionRules), the number of values, and SigmaEngine.feedValues' values.
+   */
+  readonly hits: readonly unknown[];
+  readonly hitsFrom: number;
+  readonly hitCount: number;
+  /** The event as alerts carry it (needed when there are hits or patterns). */
+  readonly carried: Carried | undefined;
+  /** Request attack-pattern alerts (patternAlerts), not yet folded. */
+  readonly patterns: readonly Alert[] | undefined;
 }
 
 export interface EventContext {
@@ -66,6 +104,16 @@ export interface DetectionStats {
 
 export interface DetectionEngine {
   process(event: Readonly<Record<string, unknown>>, ctx?: EventContext): Alert[];
+  /** The ordered part of process() for an event whose stateless part ran elsewhere. */
+  processSummary(s: EventSummary): Alert[];
+  /** An event without a usable time (counted; nothing else happens to it). */
+  countEventWithoutTime(): void;
+  /** Events the request detectors looked at elsewhere (stats only). */
+  countPatternRequests(n: number): void;
+  /** With `collect`: the current state of every alert changed since the last call. */
+  takeAlerts(): Alert[];
+  /** The Sigma engine (its stateless half runs in scan's worker threads). */
+  readonly sigma: SigmaEngine;
   /** Move the watermark (event time, or wall time when live). */
   advanceTo(timeMs: number): Alert[];
   /** End of input (scan): close every open window at the last event time. */
@@ -76,7 +124,7 @@ export interface DetectionEngine {
 }
 
 /** Events worth running the request detectors on. */
-function isRequestLike(e: Readonly<Record<string, unknown>>): boolean {
+export function isRequestLike(e: Readonly<Record<string, unknown>>): boolean {
   return (
     e['url.path'] !== undefined ||
     e['url.query'] !== undefined ||
@@ -87,29 +135,12 @@ function isRequestLike(e: Readonly<Record<string, unknown>>): boolean {
 }
 
 export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEngine {
-  const sigma: SigmaEngine = createSigmaEngine({
-    rules: opts.rules,
-    ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
-    allowedLatenessMs: opts.allowedLatenessMs ?? 60_000,
-  });
+  const collect = opts.collect ?? false;
   const runPatterns = opts.patterns ?? true;
   const silence = createSilenceDetector({ ...DEFAULT_SILENCE, ...opts.silence });
   const anomaly = createAnomalyDetector({ ...DEFAULT_ANOMALY, ...opts.anomaly });
   const episodes = createEpisodeTracker();
   const gapMs = opts.episodeGapMs ?? 10 * 60_000;
-  // Correlation matches carry the event objects given to process(); their seqs live here.
-  const seqOf = new WeakMap<object, number>();
-  // One carried-event object per event: correlation matches repeat their window's events on
-  // every further match, and rebuilding each ref was a hot spot of `scan` (bench/scan.mjs).
-  const refOf = new WeakMap<object, ReturnType<typeof alertEventRef>>();
-  const refFor = (e: Readonly<Record<string, unknown>>): ReturnType<typeof alertEventRef> => {
-    let r = refOf.get(e);
-    if (r === undefined) {
-      r = alertEventRef(e, seqOf.get(e));
-      refOf.set(e, r);
-    }
-    return r;
-  };
   let maxTime = -Infinity;
   let lastSilenceCheck = -Infinity;
   const stats = {
@@ -120,84 +151,262 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     informational: 0,
   };
 
-  const fromSigma = (m: SigmaMatch, event?: Readonly<Record<string, unknown>>): Alert => {
-    const key = m.groupKey ?? {};
-    const contributing = (m.events ?? (event ? [event] : [])) as Readonly<
-      Record<string, unknown>
-    >[];
-    const entity = pickEntity(key, contributing[contributing.length - 1]);
-    const count = m.kind === 'correlation' ? (m.count ?? contributing.length) : 1;
-    const keyText = Object.entries(key)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(', ');
-    return {
-      id: '',
-      kind: m.kind === 'correlation' ? 'correlation' : 'rule',
-      rule: {
-        ...(m.ruleId ? { id: m.ruleId } : {}),
-        ...(m.ruleName ? { name: m.ruleName } : {}),
-        title: m.title,
-      },
-      severity: severityFromLevel(m.level),
-      entity,
-      groupKey:
-        m.kind === 'correlation'
-          ? key
-          : entity.type === 'none'
-            ? {}
-            : { [entity.type]: entity.value },
-      count,
-      firstSeenMs: m.firstMs ?? m.timeMs,
-      lastSeenMs: m.lastMs ?? m.timeMs,
-      tags: [...m.tags],
-      attack: attackTechniques(m.tags),
-      summary:
-        m.kind === 'correlation'
-          ? `${m.title}${keyText ? ` (${keyText})` : ''}`
-          : `${m.title}${entity.value ? `: ${entity.value}` : ''}`,
-      events: contributing.map(refFor),
-      eventsOmitted: m.eventsDropped ?? 0,
-      ...(typeof contributing[0]?.['service.name'] === 'string'
-        ? { service: contributing[0]['service.name'] as string }
-        : {}),
-      ...(typeof contributing[0]?.['deployment.environment'] === 'string'
-        ? { environment: contributing[0]['deployment.environment'] as string }
-        : {}),
-      ...(typeof contributing[0]?.['host.name'] === 'string'
-        ? { host: contributing[0]['host.name'] as string }
-        : {}),
-    };
+  // Results of the current call (without `collect`), or episodes changed since the last take.
+  let out: Alert[] = [];
+  const touched = new Set<Episode>();
+  const changed = (ep: Episode): void => {
+    if (collect) touched.add(ep);
+    else out.push(materialize(ep));
   };
 
-  const fold = (a: Alert, absolute: boolean): Alert => {
-    const key = `${a.rule.name ?? a.rule.id ?? a.rule.title}|${a.entity.type}:${a.entity.value}|${JSON.stringify(a.groupKey)}`;
+  /** Per rule, what every alert of it shares (computed once, not per match). */
+  interface RuleFacts {
+    readonly label: string;
+    readonly informational: boolean;
+    readonly rule: Alert['rule'];
+    readonly severity: Alert['severity'];
+    readonly attack: readonly string[];
+  }
+  const makeFacts = (m: {
+    ruleId: string | undefined;
+    ruleName: string | undefined;
+    title: string;
+    level: string | undefined;
+    tags: readonly string[];
+  }): RuleFacts => {
+    const rule = {
+      ...(m.ruleId ? { id: m.ruleId } : {}),
+      ...(m.ruleName ? { name: m.ruleName } : {}),
+      title: m.title,
+    };
+    return {
+      label: rule.name ?? rule.id ?? rule.title,
+      informational: m.level?.toLowerCase() === 'informational',
+      rule,
+      severity: severityFromLevel(m.level),
+      attack: attackTechniques(m.tags),
+    };
+  };
+  const ruleFacts = new Map<SigmaRule, RuleFacts>();
+  const ruleFactsOf = (rule: SigmaRule): RuleFacts => {
+    let f = ruleFacts.get(rule);
+    if (f === undefined) {
+      f = makeFacts({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        title: rule.title,
+        level: rule.level,
+        tags: rule.tags,
+      });
+      ruleFacts.set(rule, f);
+    }
+    return f;
+  };
+
+  /** What a Sigma episode's alert is built from (the latest match). */
+  interface SigmaData {
+    readonly correlation: boolean;
+    readonly facts: RuleFacts;
+    readonly title: string;
+    readonly tags: readonly string[];
+    readonly entity: Alert['entity'];
+    readonly groupKey: Readonly<Record<string, unknown>>;
+    readonly first: Carried | undefined;
+  }
+  const buildSigma = (ep: Episode): Alert => {
+    const d = ep.data as SigmaData;
+    const keyText = d.correlation
+      ? Object.entries(d.groupKey)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')
+      : '';
+    const first = d.first?.fields();
+    return {
+      id: ep.id,
+      kind: d.correlation ? 'correlation' : 'rule',
+      rule: { ...d.facts.rule },
+      severity: d.facts.severity,
+      entity: d.entity,
+      groupKey: d.groupKey,
+      count: ep.count,
+      firstSeenMs: ep.startMs,
+      lastSeenMs: ep.lastMs,
+      tags: [...d.tags],
+      attack: [...d.facts.attack],
+      summary: d.correlation
+        ? `${d.title}${keyText ? ` (${keyText})` : ''}`
+        : `${d.title}${d.entity.value ? `: ${d.entity.value}` : ''}`,
+      events: ep.events.map((e) => e.ref()),
+      eventsOmitted: ep.omitted,
+      ...(typeof first?.['service.name'] === 'string'
+        ? { service: first['service.name'] as string }
+        : {}),
+      ...(typeof first?.['deployment.environment'] === 'string'
+        ? { environment: first['deployment.environment'] as string }
+        : {}),
+      ...(typeof first?.['host.name'] === 'string' ? { host: first['host.name'] as string } : {}),
+    };
+  };
+  const SIGMA_SOURCE = { kind: 'sigma', build: buildSigma } as const;
+
+  const foldSigma = (
+    f: RuleFacts,
+    correlation: boolean,
+    title: string,
+    tags: readonly string[],
+    key: Readonly<Record<string, unknown>>,
+    contributing: readonly Carried[],
+    count: number,
+    firstMs: number,
+    lastMs: number,
+    omitted: number,
+  ): void => {
+    const last = contributing[contributing.length - 1];
+    const entity = pickEntity(key, last?.fields());
+    const groupKey = correlation
+      ? key
+      : entity.type === 'none'
+        ? {}
+        : { [entity.type]: entity.value };
+    const epKey = `${f.label}|${entity.type}:${entity.value}|${JSON.stringify(groupKey)}`;
     stats.alerts++;
-    return episodes.fold(key, a, gapMs, absolute);
+    const ep = episodes.fold(
+      epKey,
+      firstMs,
+      lastMs,
+      count,
+      contributing,
+      omitted,
+      gapMs,
+      correlation,
+    );
+    ep.source = SIGMA_SOURCE;
+    ep.data = {
+      correlation,
+      facts: f,
+      title,
+      tags,
+      entity,
+      groupKey,
+      first: contributing[0],
+    } satisfies SigmaData;
+    changed(ep);
   };
 
   // Sigma spec: `level: informational` rules enrich and feed correlations; "no case or alerting
   // should be triggered by such rules". They are counted, not alerted.
-  const foldSigma = (
-    ms: readonly SigmaMatch[],
-    event?: Readonly<Record<string, unknown>>,
-  ): Alert[] => {
-    const out: Alert[] = [];
-    for (const m of ms) {
-      if (m.level?.toLowerCase() === 'informational') stats.informational++;
-      else out.push(fold(fromSigma(m, event), m.kind === 'correlation'));
-    }
-    return out;
+  const sink: SigmaSink = {
+    rule(rule, t, event) {
+      const f = ruleFactsOf(rule);
+      if (f.informational) {
+        stats.informational++;
+        return;
+      }
+      foldSigma(f, false, rule.title, rule.tags, {}, [event as Carried], 1, t, t, 0);
+    },
+    correlation(m) {
+      const f = correlationFactsOf(m);
+      if (f.informational) {
+        stats.informational++;
+        return;
+      }
+      const contributing = (m.events ?? []) as readonly Carried[];
+      foldSigma(
+        f,
+        true,
+        m.title,
+        m.tags,
+        m.groupKey ?? {},
+        contributing,
+        m.count ?? contributing.length,
+        m.firstMs ?? m.timeMs,
+        m.lastMs ?? m.timeMs,
+        m.eventsDropped ?? 0,
+      );
+    },
+  };
+  // A correlation's matches share its `tags` array: facts are cached per that array and checked.
+  const correlationFacts = new WeakMap<readonly string[], RuleFacts & { m: SigmaMatch }>();
+  const correlationFactsOf = (m: SigmaMatch): RuleFacts => {
+    const f = correlationFacts.get(m.tags);
+    if (
+      f !== undefined &&
+      f.m.ruleId === m.ruleId &&
+      f.m.ruleName === m.ruleName &&
+      f.m.title === m.title &&
+      f.m.level === m.level
+    )
+      return f;
+    const fresh = { ...makeFacts(m), m };
+    correlationFacts.set(m.tags, fresh);
+    return fresh;
   };
 
-  const tick = (t: number): Alert[] => {
-    const out: Alert[] = [];
-    for (const a of anomaly.advanceTo(t)) out.push(fold(a, true));
-    for (const a of silence.check(t)) out.push(fold(a, true));
-    return out;
+  const sigma: SigmaEngine = createSigmaEngine({
+    rules: opts.rules,
+    ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+    allowedLatenessMs: opts.allowedLatenessMs ?? 60_000,
+    sink,
+    // A correlation match feeding another correlation is carried as the match itself.
+    carry: (m) =>
+      new ObjectCarried(m as unknown as Record<string, unknown>, undefined, alertEventRef),
+  });
+
+  const foldAlert = (a: Alert, absolute: boolean): void => {
+    const key = `${a.rule.name ?? a.rule.id ?? a.rule.title}|${a.entity.type}:${a.entity.value}|${JSON.stringify(a.groupKey)}`;
+    stats.alerts++;
+    const ep = episodes.fold(
+      key,
+      a.firstSeenMs,
+      a.lastSeenMs,
+      a.count,
+      a.events.map((r) => new RefCarried(r)),
+      a.eventsOmitted,
+      gapMs,
+      absolute,
+    );
+    ep.source = { kind: 'alert', alert: a };
+    ep.data = undefined;
+    changed(ep);
+  };
+
+  const tick = (t: number): void => {
+    for (const a of anomaly.advanceTo(t)) foldAlert(a, true);
+    for (const a of silence.check(t)) foldAlert(a, true);
+  };
+
+  /** After the Sigma part of an event: patterns, baselines, the event-time silence check. */
+  const rest = (
+    t: number,
+    patterns: readonly Alert[] | undefined,
+    source: string | undefined,
+    name: string,
+  ): void => {
+    if (patterns !== undefined) for (const a of patterns) foldAlert(a, false);
+    if (source !== undefined) {
+      silence.observe(source, t);
+      for (const a of anomaly.observe(source, name, t)) foldAlert(a, true);
+    }
+    if (t > maxTime) {
+      maxTime = t;
+      // Event-time silence checks at most once a minute of event time: cheap, and replay of a
+      // file finds gaps inside it the way live operation would have.
+      if (t - lastSilenceCheck >= 60_000) {
+        lastSilenceCheck = t;
+        for (const a of silence.check(t)) foldAlert(a, true);
+      }
+    }
+  };
+
+  const result = (): Alert[] => {
+    const r = out;
+    out = [];
+    return collect ? [] : r;
   };
 
   return {
     rules: sigma.rules,
+    sigma,
     process(event, ctx = {}) {
       stats.events++;
       const t = typeof event.time === 'string' ? Date.parse(event.time) : NaN;
@@ -205,45 +414,83 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
         stats.eventsWithoutTime++;
         return [];
       }
-      if (ctx.seq !== undefined) seqOf.set(event, ctx.seq);
-      const out = foldSigma(sigma.process(event, t), event);
+      out = [];
+      sigma.beginEvent(t);
+      const seq = ctx.seq;
+      // One carried event per event, made on its first hit: an event is one event however many
+      // rules and correlations it feeds.
+      let carried: Carried | undefined;
+      sigma.matchRules(event, (rule, view) =>
+        sigma.hitRule(
+          rule,
+          t,
+          sigma.feedValues(rule, view),
+          (carried ??= new ObjectCarried(event, seq, alertEventRef)),
+          view,
+        ),
+      );
+      let patterns: Alert[] | undefined;
       if (runPatterns && isRequestLike(event)) {
         stats.patternRequests++;
         const findings = inspectEvent(event);
-        if (findings.length > 0)
-          for (const a of patternAlerts(event, findings, t, ctx.seq)) out.push(fold(a, false));
+        if (findings.length > 0) patterns = patternAlerts(event, findings, t, seq);
       }
       const source =
         ctx.source ??
         (event['log.source_id'] as string | undefined) ??
         (event['log.source'] as string | undefined);
-      if (source !== undefined) {
-        silence.observe(source, t);
-        for (const a of anomaly.observe(source, String(event['event.name']), t))
-          out.push(fold(a, true));
+      rest(t, patterns, source, String(event['event.name']));
+      return result();
+    },
+    processSummary(s) {
+      stats.events++;
+      out = [];
+      const t = s.timeMs;
+      sigma.beginEvent(t);
+      const hits = s.hits;
+      let p = s.hitsFrom;
+      for (let h = 0; h < s.hitCount; h++) {
+        const rule = hits[p] as number;
+        const n = hits[p + 1] as number;
+        const values = hits.slice(p + 2, p + 2 + n) as (string | undefined)[];
+        p += 2 + n;
+        sigma.hitRule(rule, t, values, s.carried);
       }
-      if (t > maxTime) {
-        maxTime = t;
-        // Event-time silence checks at most once a minute of event time: cheap, and replay of a
-        // file finds gaps inside it the way live operation would have.
-        if (t - lastSilenceCheck >= 60_000) {
-          lastSilenceCheck = t;
-          for (const a of silence.check(t)) out.push(fold(a, true));
-        }
+      rest(t, s.patterns, s.source, s.name);
+      return result();
+    },
+    countPatternRequests(n) {
+      stats.patternRequests += n;
+    },
+    countEventWithoutTime() {
+      stats.events++;
+      stats.eventsWithoutTime++;
+    },
+    takeAlerts() {
+      // Two episodes may share an id (one evicted, then one started at the same time): the
+      // one folded last is the alert's current state.
+      const byId = new Map<string, Episode>();
+      for (const ep of touched) {
+        const other = byId.get(ep.id);
+        if (other === undefined || other.foldSeq < ep.foldSeq) byId.set(ep.id, ep);
       }
-      return out;
+      touched.clear();
+      return [...byId.values()].map(materialize);
     },
     advanceTo(t) {
-      return [...foldSigma(sigma.advanceTo(t)), ...tick(t)];
+      out = [];
+      sigma.advanceTo(t);
+      tick(t);
+      return result();
     },
     finish() {
       if (!Number.isFinite(maxTime)) return [];
+      out = [];
       // Close every correlation window (lt/lte conditions decide here) without declaring the
       // sources of a finished file silent.
-      return [
-        ...foldSigma(sigma.advanceTo(maxTime + 366 * 86_400_000)),
-        ...anomaly.advanceTo(maxTime + 1).map((a) => fold(a, true)),
-      ];
+      sigma.advanceTo(maxTime + 366 * 86_400_000);
+      for (const a of anomaly.advanceTo(maxTime + 1)) foldAlert(a, true);
+      return result();
     },
     stats: () => ({
       ...stats,

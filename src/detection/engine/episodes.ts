@@ -4,107 +4,194 @@
  * last-seen); after a quiet gap a new episode (new id) starts. This is what keeps 10,000 matching
  * events from becoming 10,000 alerts before routing even starts. State is bounded; evictions
  * are counted.
+ *
+ * An episode is mutable and holds what its alert is built from (the latest match's description,
+ * see {@link AlertSource}); the Alert object itself is built only when someone asks for it
+ * (`materialize`), not per match: a brute-forced auth.log has ~0.7 correlation matches per line,
+ * and building an alert per match was most of `scan`'s time and garbage (bench/scan.mjs).
  */
 import { MAX_ALERT_EVENTS, alertId, type Alert, type AlertEventRef } from '../alerts/alert.js';
 
-interface Episode {
-  id: string;
+/**
+ * One triggering event as an episode keeps it: an identity for de-duplication and its alert
+ * ref, built on demand (most events never end up in an alert that anyone reads).
+ */
+export interface Carried {
+  /** Event id, else `#seq`, else a number unique to this carried event. */
+  readonly key: string | number;
+  ref(): AlertEventRef;
+  /** Fields of the event an alert is built from (entity, service, environment, host). */
+  fields(): Readonly<Record<string, unknown>>;
+}
+
+let anonymous = 0;
+
+/** A unique identity for a carried event without id or position (two lines, two attempts). */
+export function anonymousKey(): number {
+  return anonymous++;
+}
+
+/** An event object (or a correlation match feeding another correlation) as carried. */
+export class ObjectCarried implements Carried {
+  readonly key: string | number;
+  #ref: AlertEventRef | undefined;
+  constructor(
+    private readonly event: Readonly<Record<string, unknown>>,
+    private readonly seq: number | undefined,
+    refOf: (e: Readonly<Record<string, unknown>>, seq?: number) => AlertEventRef,
+  ) {
+    this.key =
+      typeof event.id === 'string' ? event.id : seq !== undefined ? `#${seq}` : anonymousKey();
+    this.#make = refOf;
+  }
+  #make: (e: Readonly<Record<string, unknown>>, seq?: number) => AlertEventRef;
+  ref(): AlertEventRef {
+    return (this.#ref ??= this.#make(this.event, this.seq));
+  }
+  fields(): Readonly<Record<string, unknown>> {
+    return this.event;
+  }
+}
+
+/** A ready-made ref (pattern alerts carry their findings in it). */
+export class RefCarried implements Carried {
+  readonly key: string | number;
+  constructor(private readonly r: AlertEventRef) {
+    this.key = r.id ?? (r.seq !== undefined ? `#${r.seq}` : anonymousKey());
+  }
+  ref(): AlertEventRef {
+    return this.r;
+  }
+  fields(): Readonly<Record<string, unknown>> {
+    return this.r.fields;
+  }
+}
+
+/** What an episode's alert is built from: the latest match that folded into it. */
+export type AlertSource =
+  | {
+      /** A ready alert (patterns, silence, anomalies): its events are carried separately. */
+      readonly kind: 'alert';
+      readonly alert: Alert;
+    }
+  | {
+      /** A Sigma rule or correlation match: built by the engine's `build`. */
+      readonly kind: 'sigma';
+      readonly build: (ep: Episode) => Alert;
+    };
+
+export interface Episode {
+  readonly id: string;
+  readonly key: string;
   startMs: number;
   lastMs: number;
   count: number;
-  events: AlertEventRef[];
-  /** refKey of each kept event, parallel to `events`, and the same keys as a set. */
-  keys: string[];
-  seen: Set<string>;
+  /** Kept triggering events (the first five and the newest), at most MAX_ALERT_EVENTS. */
+  readonly events: Carried[];
   omitted: number;
+  source: AlertSource;
+  /** Data of the latest Sigma match (entity, group key, first contributing event...). */
+  data: unknown;
+  /** Order of the latest fold among all folds (which of two episodes with one id is newer). */
+  foldSeq: number;
 }
 
 export interface EpisodeTracker {
   /**
-   * Fold `alert` (as freshly built for one match, count = what that match stands for) into its
-   * episode and return the alert to store/emit, with the episode's id, count and time range.
+   * Fold one match (first/last seen, the count it stands for, its carried events) into its
+   * episode and return the episode. `absoluteCount`: a correlation reports its window's total;
+   * a plain rule match adds its own count.
    */
-  fold(key: string, alert: Alert, gapMs: number, absoluteCount?: boolean): Alert;
+  fold(
+    key: string,
+    firstSeenMs: number,
+    lastSeenMs: number,
+    count: number,
+    events: readonly Carried[],
+    eventsOmitted: number,
+    gapMs: number,
+    absoluteCount: boolean,
+  ): Episode;
   readonly size: number;
   readonly evicted: number;
 }
 
-// Keys are computed once per carried-event object: a correlation match carries its window's
-// events again on every further match. Events without an id or ledger position (scan mode) are
-// known by the identity of their ref object (the engine makes one per event): serializing their
-// fields was 35% of `scan` on an auth.log (bench/scan.mjs, node --cpu-prof), and two identical
-// lines in the same second are two attempts, not one.
-const refKeys = new WeakMap<AlertEventRef, string>();
-let anonymous = 0;
-
-/** Identity of a carried event: its id, else its ledger position, else its ref object. */
-function refKey(e: AlertEventRef): string {
-  let k = refKeys.get(e);
-  if (k === undefined) {
-    k = e.id ?? (e.seq !== undefined ? `#${e.seq}` : `@${(anonymous++).toString(36)}`);
-    refKeys.set(e, k);
-  }
-  return k;
+/** The alert of an episode as it stands. */
+export function materialize(ep: Episode): Alert {
+  if (ep.source.kind === 'sigma') return ep.source.build(ep);
+  return {
+    ...ep.source.alert,
+    id: ep.id,
+    count: ep.count,
+    firstSeenMs: ep.startMs,
+    lastSeenMs: ep.lastMs,
+    events: ep.events.map((e) => e.ref()),
+    eventsOmitted: ep.omitted,
+  };
 }
+
+function hasKey(kept: readonly Carried[], key: string | number): boolean {
+  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.key === key) return true;
+  return false;
+}
+
+const NO_SOURCE: AlertSource = { kind: 'sigma', build: () => ({}) as Alert };
+let foldCounter = 0;
 
 export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
   // Map iteration order is insertion order: re-inserting on use makes it an LRU.
   const episodes = new Map<string, Episode>();
+  let lastKey: string | undefined; // the most recently used key (already last in the Map)
   let evicted = 0;
   return {
-    fold(key, alert, gapMs, absoluteCount = false) {
+    fold(key, firstSeenMs, lastSeenMs, count, events, eventsOmitted, gapMs, absoluteCount) {
       let ep = episodes.get(key);
-      if (ep && alert.firstSeenMs - ep.lastMs > gapMs && alert.lastSeenMs - ep.lastMs > gapMs)
-        ep = undefined;
+      if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) ep = undefined;
       if (!ep) {
         ep = {
-          id: alertId(key, alert.firstSeenMs),
-          startMs: alert.firstSeenMs,
-          lastMs: alert.lastSeenMs,
+          id: alertId(key, firstSeenMs),
+          key,
+          startMs: firstSeenMs,
+          lastMs: lastSeenMs,
           count: 0,
           events: [],
-          keys: [],
-          seen: new Set(),
           omitted: 0,
+          source: NO_SOURCE,
+          data: undefined,
+          foldSeq: 0,
         };
+        episodes.delete(key);
+        episodes.set(key, ep);
+        if (episodes.size > maxEpisodes) {
+          const oldest = episodes.keys().next().value as string;
+          episodes.delete(oldest);
+          evicted++;
+        }
+      } else if (key !== lastKey) {
+        episodes.delete(key);
+        episodes.set(key, ep);
       }
-      episodes.delete(key);
-      episodes.set(key, ep);
-      if (episodes.size > maxEpisodes) {
-        const oldest = episodes.keys().next().value as string;
-        episodes.delete(oldest);
-        evicted++;
+      lastKey = key;
+      ep.foldSeq = foldCounter++;
+      ep.count = absoluteCount ? Math.max(ep.count, count) : ep.count + count;
+      ep.startMs = Math.min(ep.startMs, firstSeenMs);
+      ep.lastMs = Math.max(ep.lastMs, lastSeenMs);
+      // An event already kept is not kept twice (the kept events are few: a scan beats a Set).
+      const kept = ep.events;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (e === kept[kept.length - 1] || hasKey(kept, e.key)) continue;
+        kept.push(e);
       }
-      // A correlation reports the window's total; a plain rule match stands for its own events.
-      ep.count = absoluteCount ? Math.max(ep.count, alert.count) : ep.count + alert.count;
-      ep.startMs = Math.min(ep.startMs, alert.firstSeenMs);
-      ep.lastMs = Math.max(ep.lastMs, alert.lastSeenMs);
-      // `seen` holds the keys of the kept events only (kept in step below), so memory per
-      // episode stays bounded by MAX_ALERT_EVENTS.
-      for (const e of alert.events) {
-        const k = refKey(e);
-        if (ep.seen.has(k)) continue;
-        ep.seen.add(k);
-        ep.events.push(e);
-        ep.keys.push(k);
-      }
-      if (ep.events.length > MAX_ALERT_EVENTS) {
+      if (kept.length > MAX_ALERT_EVENTS) {
         // Keep the first few (how it started) and the newest (what is happening now).
-        const drop = ep.events.length - MAX_ALERT_EVENTS;
-        ep.events.splice(5, drop);
-        for (const k of ep.keys.splice(5, drop)) ep.seen.delete(k);
+        const drop = kept.length - MAX_ALERT_EVENTS;
+        kept.copyWithin(5, 5 + drop);
+        kept.length = MAX_ALERT_EVENTS;
         ep.omitted += drop;
       }
-      ep.omitted += alert.eventsOmitted;
-      return {
-        ...alert,
-        id: ep.id,
-        count: ep.count,
-        firstSeenMs: ep.startMs,
-        lastSeenMs: ep.lastMs,
-        events: [...ep.events],
-        eventsOmitted: ep.omitted,
-      };
+      ep.omitted += eventsOmitted;
+      return ep;
     },
     get size() {
       return episodes.size;

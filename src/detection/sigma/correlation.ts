@@ -68,8 +68,31 @@ interface Group {
 
 export interface Correlator {
   add(input: CorrelationInput): SigmaMatch[];
+  /**
+   * The same as add() with the fields already read: `values` holds, in the order of
+   * inputFields(ref), the string form of each field (first element of an array). Lets the
+   * reading happen elsewhere (a worker thread of `scan`) with identical results.
+   */
+  addValues(
+    ref: string,
+    timeMs: number,
+    values: readonly (string | undefined)[],
+    event: unknown,
+  ): SigmaMatch[];
+  /** The fields an input for `ref` is read for: the group-by fields (aliases applied), then the value field. */
+  inputFields(ref: string): readonly string[];
   advanceTo(timeMs: number): SigmaMatch[];
   readonly stats: CorrelatorStats;
+}
+
+/** What add() reads from an input: the string form of each of `fields`. */
+export function readInputValues(
+  fields: readonly string[],
+  read: FieldAccessor,
+): (string | undefined)[] {
+  const out = new Array<string | undefined>(fields.length);
+  for (let i = 0; i < fields.length; i++) out[i] = stringForm(firstOf(read(fields[i]!)));
+  return out;
 }
 
 export function createCorrelator(
@@ -94,17 +117,18 @@ export function createCorrelator(
   const temporal = c.type === 'temporal' || c.type === 'temporal_ordered';
   const closing: Array<{ end: number; key: string; start: number }> = [];
 
-  const groupKey = (input: CorrelationInput): [string, Record<string, unknown>] | undefined => {
-    const key: Record<string, unknown> = {};
-    const parts: string[] = [];
-    for (const g of c.groupBy) {
-      const field = c.aliases[g]?.[input.ref] ?? g;
-      const v = stringForm(firstOf(input.read(field)));
-      if (v === undefined) return undefined;
-      key[g] = v;
-      parts.push(v);
+  const nGroup = c.groupBy.length;
+  const fieldsOf = new Map<string, readonly string[]>();
+  const inputFields = (ref: string): readonly string[] => {
+    let f = fieldsOf.get(ref);
+    if (f === undefined) {
+      f = [
+        ...c.groupBy.map((g) => c.aliases[g]?.[ref] ?? g),
+        ...(valueField !== undefined ? [valueField] : []),
+      ];
+      fieldsOf.set(ref, f);
     }
-    return [JSON.stringify(parts), key];
+    return f;
   };
 
   const emit = (
@@ -115,9 +139,13 @@ export function createCorrelator(
     extra?: Record<string, unknown>,
   ): SigmaMatch => {
     stats.matches++;
-    const stepTimes = g.steps.filter((x) => x !== undefined);
-    const first =
-      g.entries.firstTime ?? (stepTimes.length > 0 ? Math.min(...stepTimes) : g.windowStart);
+    let first = g.entries.firstTime;
+    if (first === undefined) {
+      // temporal: the earliest step time seen (steps is sparse; holes are skipped)
+      let min = Infinity;
+      for (const x of g.steps) if (x !== undefined && x < min) min = x;
+      first = min === Infinity ? g.windowStart : min;
+    }
     return {
       ruleId: c.id,
       ruleName: c.name,
@@ -126,22 +154,31 @@ export function createCorrelator(
       tags: c.tags,
       kind: 'correlation',
       timeMs,
-      fields: { ...g.key, ...extra },
+      fields: extra === undefined ? g.key : { ...g.key, ...extra },
       groupKey: g.key,
       count,
       value,
       firstMs: first,
       lastMs: g.lastT,
-      events: [...g.recent],
+      // Not copied: every emit is followed by the group's removal, so `recent` is never
+      // changed again (an emit per correlation match copied 20 events: bench/scan.mjs).
+      events: g.recent,
       ...(g.recentDropped > 0 ? { eventsDropped: g.recentDropped } : {}),
     };
   };
 
-  const touch = (k: string, key: Record<string, unknown>, t: number): Group => {
+  let lastKey: string | undefined; // the most recently updated group (already last in the Map)
+  const touch = (k: string, values: readonly (string | undefined)[], t: number): Group => {
     let g = groups.get(k);
     if (g) {
-      groups.delete(k); // re-insert: Map order is least recently updated first
+      // re-insert: Map order is least recently updated first (a no-op for the last one)
+      if (k !== lastKey) {
+        groups.delete(k);
+        groups.set(k, g);
+      }
     } else {
+      const key: Record<string, unknown> = {};
+      for (let i = 0; i < nGroup; i++) key[c.groupBy[i]!] = values[i];
       g = {
         key,
         entries: new CorrelationWindow(),
@@ -157,8 +194,9 @@ export function createCorrelator(
         groups.delete(oldest);
         stats.groupsEvicted++;
       }
+      groups.set(k, g);
     }
-    groups.set(k, g);
+    lastKey = k;
     g.lastT = Math.max(g.lastT, t);
     return g;
   };
@@ -178,15 +216,23 @@ export function createCorrelator(
     }
   };
 
-  const add = (input: CorrelationInput): SigmaMatch[] => {
-    const gk = groupKey(input);
-    if (!gk) {
-      stats.noGroupKey++;
-      return [];
+  const addValues = (
+    ref: string,
+    t: number,
+    values: readonly (string | undefined)[],
+    event: unknown,
+  ): SigmaMatch[] => {
+    for (let i = 0; i < nGroup; i++) {
+      if (values[i] === undefined) {
+        stats.noGroupKey++;
+        return [];
+      }
     }
+    // Internal key of the group: the value itself for one group-by field.
+    const k = nGroup === 1 ? (values[0] as string) : JSON.stringify(values.slice(0, nGroup));
     let v: string | number | undefined;
     if (valueField !== undefined) {
-      const raw = stringForm(firstOf(input.read(valueField)));
+      const raw = values[nGroup];
       if (c.type === 'value_sum' || c.type === 'value_avg') {
         const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
         if (!Number.isFinite(n)) {
@@ -202,14 +248,13 @@ export function createCorrelator(
         v = raw;
       }
     }
-    const t = input.timeMs;
-    const g = touch(gk[0], gk[1], t);
-    g.recent.push(input.event);
+    const g = touch(k, values, t);
+    g.recent.push(event);
     if (g.recent.length > limits.maxEventsPerMatch) {
       g.recent.shift();
       g.recentDropped++;
     }
-    if (temporal) return addTemporal(g, gk[0], input.ref, t);
+    if (temporal) return addTemporal(g, k, ref, t);
     g.entries.push(t, v);
     if (g.entries.size > limits.maxEventsPerGroup) {
       g.entries.shift();
@@ -221,7 +266,7 @@ export function createCorrelator(
     const m = measure(g);
     if (!holds(cond!, m.value)) return [];
     const out = emit(g, t, m.value, m.count);
-    groups.delete(gk[0]);
+    groups.delete(k);
     return [out];
   };
 
@@ -293,12 +338,21 @@ export function createCorrelator(
     return out;
   };
 
+  const addAndCount: Correlator['addValues'] = (ref, t, values, event) => {
+    const r = addValues(ref, t, values, event);
+    stats.groups = groups.size;
+    return r;
+  };
   return {
-    add: (input) => {
-      const r = add(input);
-      stats.groups = groups.size;
-      return r;
-    },
+    add: (input) =>
+      addAndCount(
+        input.ref,
+        input.timeMs,
+        readInputValues(inputFields(input.ref), input.read),
+        input.event,
+      ),
+    addValues: addAndCount,
+    inputFields,
     advanceTo,
     stats,
   };

@@ -13,7 +13,7 @@
  * for (const e of events) alerts.push(...engine.process(e, Date.parse(e.time)));
  * alerts.push(...engine.advanceTo(endOfInputMs));
  */
-import { DEFAULT_CORRELATION_LIMITS, createCorrelator } from './correlation.js';
+import { DEFAULT_CORRELATION_LIMITS, createCorrelator, readInputValues } from './correlation.js';
 import type { CorrelationLimits, Correlator, CorrelatorStats } from './correlation.js';
 import { wireCorrelations } from './references.js';
 import type { Feed } from './references.js';
@@ -50,6 +50,21 @@ export interface SigmaEngineOptions {
   readonly prefilter?: boolean;
   /** How far event time may go backwards before windows are closed (default 0). */
   readonly allowedLatenessMs?: number;
+  /**
+   * Where results go instead of process()'s return value (which is then empty): lets the
+   * detection engine fold matches into alerts without building a SigmaMatch per rule match.
+   */
+  readonly sink?: SigmaSink;
+  /** What a correlation match is carried as when it feeds another correlation (default: itself). */
+  readonly carry?: (m: SigmaMatch) => unknown;
+}
+
+/** Receives the engine's results in order, as they happen. */
+export interface SigmaSink {
+  /** A detection rule matched and alerts on its own; `view` is absent for split-stage hits. */
+  rule(rule: SigmaRule, timeMs: number, event: unknown, view: SigmaEventView | undefined): void;
+  /** A correlation matched and alerts. */
+  correlation(m: SigmaMatch): void;
 }
 
 export interface SigmaEngineStats {
@@ -70,6 +85,26 @@ export interface SigmaEngineStats {
 export interface SigmaEngine {
   /** Run one event; `timeMs` defaults to `Date.parse(event.time)`. Returns the alerts. */
   process(event: EventRecord, timeMs?: number): SigmaMatch[];
+  /**
+   * Stateless half of process(): the detection rules `event` matches, in evaluation order, as
+   * indexes into `detectionRules`, each with the values its correlations read (see
+   * feedValues). Safe to run in another thread on an engine built from the same rules.
+   */
+  matchRules(event: EventRecord, hit: (rule: number, view: SigmaEventView) => void): void;
+  /** The values every correlation fed by detection rule `rule` reads from the event, in feed order. */
+  feedValues(rule: number, view: SigmaEventView): (string | undefined)[];
+  /** Stateful half, per event: move the watermark for an event at `timeMs` (finite). */
+  beginEvent(timeMs: number): void;
+  /** Stateful half, per hit: alert (to the sink) and feed the rule's correlations. */
+  hitRule(
+    rule: number,
+    timeMs: number,
+    values: readonly (string | undefined)[],
+    event: unknown,
+    view?: SigmaEventView,
+  ): void;
+  /** The detection rules, in the order matchRules() numbers them. */
+  readonly detectionRules: readonly SigmaRule[];
   /** Move the watermark: closes windows that end at or before it and returns their alerts. */
   advanceTo(timeMs: number): SigmaMatch[];
   stats(): SigmaEngineStats;
@@ -78,6 +113,8 @@ export interface SigmaEngine {
 
 interface Dispatch {
   readonly rule: SigmaRule;
+  /** Index in `detection`. */
+  readonly index: number;
   readonly taxonomy: Taxonomy;
   readonly alerts: boolean;
   readonly feeds: readonly Feed[];
@@ -149,12 +186,13 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     if (groups) return groups;
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
     const byTaxonomy = new Map<Taxonomy, Dispatch[]>();
-    for (const r of detection) {
+    for (let index = 0; index < detection.length; index++) {
+      const r = detection[index]!;
       const row = rowsOfRule.get(r)!.find((i) => rowsHit.has(i));
       if (row === undefined) continue;
       const taxonomy = table[row]!.taxonomy;
       const list = byTaxonomy.get(taxonomy) ?? [];
-      list.push({ rule: r, taxonomy, alerts: alertsOn(r), feeds: feedsOf.get(r) ?? [] });
+      list.push({ rule: r, index, taxonomy, alerts: alertsOn(r), feeds: feedsOf.get(r) ?? [] });
       byTaxonomy.set(taxonomy, list);
     }
     const list = [...byTaxonomy].map(([taxonomy, entries]) => ({
@@ -192,45 +230,54 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   let watermark = -Infinity;
   let maxSeen = -Infinity;
 
+  let out: SigmaMatch[] = []; // what process() returns (without a sink)
+  const sink: SigmaSink = opts.sink ?? {
+    rule: (rule, t, _event, view) => out.push(ruleMatch(rule, view, t)),
+    correlation: (m) => out.push(m),
+  };
+  const carry = opts.carry;
+
   /** Correlation matches feed their own referrers; alert unless suppressed. */
-  const fromCorrelation = (c: SigmaCorrelation, ms: SigmaMatch[], out: SigmaMatch[]): void => {
+  const fromCorrelation = (c: SigmaCorrelation, ms: SigmaMatch[]): void => {
     for (const m of ms) {
       stats.correlationMatches++;
-      if (alertsOn(c)) out.push(m);
+      if (alertsOn(c)) sink.correlation(m);
+      const feeds = feedsOf.get(c);
+      if (feeds === undefined) continue;
       const key = m.groupKey ?? {};
-      for (const f of feedsOf.get(c) ?? []) {
-        const res = f.correlator.add({
-          ref: f.ref,
-          timeMs: m.timeMs,
-          read: (field) => key[field],
-          event: m,
-        });
-        fromCorrelation(f.correlation, res, out);
+      const read = (field: string): unknown => key[field];
+      const event = carry ? carry(m) : m;
+      for (const f of feeds) {
+        const values = readInputValues(f.correlator.inputFields(f.ref), read);
+        fromCorrelation(f.correlation, f.correlator.addValues(f.ref, m.timeMs, values, event));
       }
     }
   };
 
-  const advanceTo = (timeMs: number): SigmaMatch[] => {
-    const out: SigmaMatch[] = [];
+  const advance = (timeMs: number): void => {
     if (timeMs > watermark) watermark = timeMs;
-    for (const [c, k] of correlators) fromCorrelation(c, k.advanceTo(watermark), out);
+    for (const [c, k] of correlators) fromCorrelation(c, k.advanceTo(watermark));
+  };
+  const advanceTo = (timeMs: number): SigmaMatch[] => {
+    out = [];
+    advance(timeMs);
     return out;
   };
 
-  const process = (event: EventRecord, timeMs?: number): SigmaMatch[] => {
+  const beginEvent = (t: number): void => {
     stats.eventsReceived++;
-    let t = timeMs ?? Date.parse(String(event['time']));
-    if (!Number.isFinite(t)) {
-      stats.eventsBadTime++;
-      t = Number.isFinite(maxSeen) ? maxSeen : 0;
-    }
-    const out: SigmaMatch[] = [];
     if (t > maxSeen) {
       maxSeen = t;
-      if (correlators.size > 0 && t - lateness > watermark) out.push(...advanceTo(t - lateness));
+      if (correlators.size > 0 && t - lateness > watermark) advance(t - lateness);
     } else if (t < watermark) {
       stats.eventsLate++;
     }
+  };
+
+  const matchRules = (
+    event: EventRecord,
+    hit: (rule: number, view: SigmaEventView) => void,
+  ): void => {
     const plan = dispatchFor(event);
     const groups = plan.groups;
     const views: Array<SigmaEventView | undefined> = new Array<SigmaEventView | undefined>(
@@ -251,22 +298,69 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
         stats.ruleEvaluations++;
         if (!d.rule.match(view)) continue;
         stats.ruleMatches++;
-        if (d.alerts) out.push(ruleMatch(d.rule, view, t));
-        else stats.ruleMatchesSuppressed++;
-        for (const f of d.feeds) {
-          fromCorrelation(
-            f.correlation,
-            f.correlator.add({ ref: f.ref, timeMs: t, read: view.get, event }),
-            out,
-          );
-        }
+        hit(d.index, view);
       }
     }
+  };
+
+  const feedsOfRule: Array<readonly Feed[]> = detection.map((r) => feedsOf.get(r) ?? []);
+  const alertsOfRule: boolean[] = detection.map((r) => alertsOn(r));
+  const noValues: readonly (string | undefined)[] = [];
+  const feedValues = (rule: number, view: SigmaEventView): (string | undefined)[] => {
+    const feeds = feedsOfRule[rule]!;
+    if (feeds.length === 0) return noValues as (string | undefined)[];
+    if (feeds.length === 1)
+      return readInputValues(feeds[0]!.correlator.inputFields(feeds[0]!.ref), view.get);
+    const values: (string | undefined)[] = [];
+    for (const f of feeds)
+      for (const v of readInputValues(f.correlator.inputFields(f.ref), view.get)) values.push(v);
+    return values;
+  };
+
+  const hitRule = (
+    rule: number,
+    t: number,
+    values: readonly (string | undefined)[],
+    event: unknown,
+    view?: SigmaEventView,
+  ): void => {
+    const r = detection[rule]!;
+    if (alertsOfRule[rule]) sink.rule(r, t, event, view);
+    else stats.ruleMatchesSuppressed++;
+    const feeds = feedsOfRule[rule]!;
+    if (feeds.length === 1) {
+      const f = feeds[0]!;
+      fromCorrelation(f.correlation, f.correlator.addValues(f.ref, t, values, event));
+      return;
+    }
+    let at = 0;
+    for (const f of feeds) {
+      const n = f.correlator.inputFields(f.ref).length;
+      const mine = values.slice(at, at + n);
+      at += n;
+      fromCorrelation(f.correlation, f.correlator.addValues(f.ref, t, mine, event));
+    }
+  };
+
+  const process = (event: EventRecord, timeMs?: number): SigmaMatch[] => {
+    out = [];
+    let t = timeMs ?? Date.parse(String(event['time']));
+    if (!Number.isFinite(t)) {
+      stats.eventsBadTime++;
+      t = Number.isFinite(maxSeen) ? maxSeen : 0;
+    }
+    beginEvent(t);
+    matchRules(event, (rule, view) => hitRule(rule, t, feedValues(rule, view), event, view));
     return out;
   };
 
   return {
     process,
+    matchRules,
+    feedValues,
+    beginEvent,
+    hitRule,
+    detectionRules: detection,
     advanceTo,
     stats: () => {
       const correlationsStats: Record<string, CorrelatorStats> = {};
@@ -278,12 +372,13 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   };
 }
 
-function ruleMatch(rule: SigmaRule, view: SigmaEventView, timeMs: number): SigmaMatch {
+function ruleMatch(rule: SigmaRule, view: SigmaEventView | undefined, timeMs: number): SigmaMatch {
   const fields: Record<string, unknown> = {};
-  for (const f of rule.fields) {
-    const v = view.get(f);
-    if (v !== undefined) fields[f] = v;
-  }
+  if (view !== undefined)
+    for (const f of rule.fields) {
+      const v = view.get(f);
+      if (v !== undefined) fields[f] = v;
+    }
   return {
     ruleId: rule.id,
     ruleName: rule.name,

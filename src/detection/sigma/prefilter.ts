@@ -113,7 +113,10 @@ interface FieldIndex {
 }
 
 export interface Prefilter {
-  /** Marks (1) the rules whose requirement is met; `always` rules are always 1. */
+  /**
+   * Marks (1) the rules whose requirement is met; `always` rules are always 1. The array is
+   * reused by the next call: read it before.
+   */
   candidates(
     views: ReadonlyArray<SigmaEventView | undefined>,
     makeView: (slot: number) => SigmaEventView,
@@ -201,9 +204,11 @@ export function createPrefilter(
     if (typeof v === 'string') scan(v, ix, marks);
     else if (Array.isArray(v)) for (const e of v) scanValue(e, ix, marks);
   };
+  const marks = new Uint8Array(entries.length);
   return {
     candidates(views, makeView) {
-      const marks = base.slice();
+      // One buffer, refilled per event: the marks are read before the next event comes.
+      marks.set(base);
       for (const ix of indexes) {
         const view = views[ix.slot] ?? makeView(ix.slot);
         scanValue(view.lower(ix.field), ix, marks);

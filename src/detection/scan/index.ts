@@ -1,0 +1,11 @@
+export {
+  MIN_PARALLEL_BYTES,
+  RANGE_BYTES,
+  SAMPLE_LINES,
+  createScanPool,
+  ruleFingerprint,
+  sampleLines,
+  scanFileInThread,
+} from './scan-file.js';
+export type { FileScan, FileScanOptions, ScanPool } from './scan-file.js';
+export { readLines } from './lines.js';

@@ -1,0 +1,305 @@
+/**
+ * `scan` of one file through a detection engine (with `collect`), on one thread or with worker
+ * threads:
+ *
+ * - one thread: lines read in large Buffers (lines.ts), parsed, engine.process() per event;
+ * - N threads: N workers take contiguous byte ranges of the file (cut anywhere: a line belongs
+ *   to the range its first byte is in) and do the stateless part (stage.ts: parse, Sigma
+ *   single-event rules, request patterns); the main thread consumes their results in range
+ *   order and runs the ordered, stateful part (correlations, episodes, silence and rate
+ *   baselines) with engine.processSummary(). At most two ranges per worker are in flight, so
+ *   memory stays bounded whatever the file size. The ordered stage sees exactly the events, in
+ *   exactly the order, that one thread would: the alerts are the same (scan.test.ts).
+ *
+ * Gzip files and stdin cannot be cut into ranges; they are scanned on one thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LogwardenError } from '../../core/errors.js';
+import { createLineParser, type ParseContext } from '../../parsers/index.js';
+import { alertEventRef, type AlertEventRef, type Alert } from '../alerts/alert.js';
+import type { DetectionEngine, EventSummary } from '../engine/engine.js';
+import { anonymousKey, type Carried } from '../engine/episodes.js';
+import { readLines } from './lines.js';
+import {
+  CARRIED_FIELDS,
+  ruleFingerprint,
+  type RangeResult,
+  type StageFile,
+  type StageRules,
+} from './stage.js';
+import type { ToWorker } from './worker.js';
+
+/** Lines read for format detection. */
+export const SAMPLE_LINES = 50;
+/** Byte range a worker takes at a time. */
+export const RANGE_BYTES = 4 << 20;
+/** Files smaller than this are scanned on one thread (starting workers costs more). */
+export const MIN_PARALLEL_BYTES = 16 << 20;
+
+export interface FileScan {
+  readonly lines: number;
+  readonly format: string;
+  readonly parsed: Record<string, number>;
+  readonly unparsed: number;
+}
+
+export interface FileScanOptions {
+  readonly logFormat: string;
+  readonly ctx: ParseContext;
+  /** Source name silence and rate baselines are kept per (`file:NAME`). */
+  readonly source: string;
+  readonly onProgress?: (bytes: number, lines: number) => void;
+}
+
+/** The first lines of a file, for format detection. */
+export function sampleLines(path: string): string[] {
+  const sample: string[] = [];
+  readLines(path, 0, Number.MAX_SAFE_INTEGER, (line) => {
+    if (sample.length < SAMPLE_LINES) sample.push(line);
+    return sample.length < SAMPLE_LINES;
+  });
+  return sample;
+}
+
+/** One thread: read, parse and process every line of a regular file. */
+export function scanFileInThread(
+  engine: DetectionEngine,
+  path: string,
+  o: FileScanOptions,
+): FileScan {
+  const sample = sampleLines(path);
+  const parser = createLineParser(o.logFormat, { sample });
+  const ctx = { source: o.source };
+  let lines = 0;
+  let chars = 0; // progress: characters are close enough to bytes
+  readLines(path, 0, Number.MAX_SAFE_INTEGER, (line) => {
+    lines++;
+    chars += line.length + 1;
+    engine.process(parser.parse(line, o.ctx) as Record<string, unknown>, ctx);
+    if ((lines & 0x3fff) === 0) o.onProgress?.(chars, lines);
+  });
+  const st = parser.stats();
+  return { lines, format: parser.format, parsed: st.parsed, unparsed: st.unparsed };
+}
+
+/**
+ * A line an alert may carry, as the main thread keeps it: the line itself and the fields an
+ * alert's entity comes from; its event ref is built (by parsing the line again, exactly as the
+ * worker did) only if an alert that carries it is built.
+ */
+class LineCarried implements Carried {
+  readonly key = anonymousKey();
+  #ref: AlertEventRef | undefined;
+  #fields: Record<string, unknown> | undefined;
+  constructor(
+    private readonly line: string,
+    private readonly values: readonly unknown[],
+    private readonly reparse: (line: string) => Readonly<Record<string, unknown>>,
+  ) {}
+  fields(): Readonly<Record<string, unknown>> {
+    if (this.#fields === undefined) {
+      const f: Record<string, unknown> = {};
+      for (let i = 0; i < CARRIED_FIELDS.length; i++)
+        if (this.values[i] !== undefined) f[CARRIED_FIELDS[i]!] = this.values[i];
+      this.#fields = f;
+    }
+    return this.#fields;
+  }
+  ref(): AlertEventRef {
+    return (this.#ref ??= alertEventRef(this.reparse(this.line)));
+  }
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  inflight: number;
+}
+
+/** Where the compiled worker is: beside this module in dist/, or dist/ when run from src/. */
+function workerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  const js = here.endsWith('.ts')
+    ? here.replace(/([\\/])src([\\/]detection[\\/]scan[\\/])[^\\/]*$/, '$1dist$2worker.js')
+    : here.replace(/[^\\/]*$/, 'worker.js');
+  if (!existsSync(js))
+    throw new LogwardenError(
+      'LW_INTERNAL',
+      `scan worker ${js} is missing (run \`npm run build\`), or use --threads 1`,
+    );
+  return js;
+}
+
+/** Worker threads for scan, rules loaded once, reused file after file. */
+export interface ScanPool {
+  readonly threads: number;
+  scanFile(
+    engine: DetectionEngine,
+    path: string,
+    size: number,
+    o: FileScanOptions,
+  ): Promise<FileScan>;
+  close(): Promise<void>;
+}
+
+export async function createScanPool(
+  threads: number,
+  rules: StageRules,
+  expectFingerprint: string,
+  rangeBytes = RANGE_BYTES,
+): Promise<ScanPool> {
+  const file = workerPath();
+  const pool: PoolWorker[] = [];
+  const started = Array.from({ length: threads }, () => {
+    const worker = new Worker(file, { workerData: rules });
+    const w: PoolWorker = { worker, inflight: 0 };
+    pool.push(w);
+    return new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (m: { type: string; fingerprint?: string; message?: string }) => {
+        worker.off('error', reject);
+        if (m.type === 'error') reject(new Error(`scan worker failed to start: ${m.message}`));
+        else if (m.fingerprint !== expectFingerprint)
+          reject(
+            new LogwardenError(
+              'LW_INTERNAL',
+              'scan worker loaded other detection rules than the main thread (stale build?)',
+            ),
+          );
+        else resolve();
+      });
+    });
+  });
+  const close = async (): Promise<void> => {
+    await Promise.all(pool.map((w) => w.worker.terminate()));
+  };
+  try {
+    await Promise.all(started);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+
+  return {
+    threads,
+    close,
+    scanFile(engine, path, size, o) {
+      const sample = sampleLines(path);
+      const stageFile: StageFile = { file: path, logFormat: o.logFormat, sample, ctx: o.ctx };
+      // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
+      const reparser = createLineParser(o.logFormat, { sample });
+      const reparse = (line: string): Readonly<Record<string, unknown>> =>
+        reparser.parse(line, o.ctx) as Record<string, unknown>;
+      const format = reparser.format;
+      const ranges = Math.max(1, Math.ceil(size / rangeBytes));
+      let next = 0;
+      let consumed = 0;
+      let lines = 0;
+      let unparsed = 0;
+      const parsed: Record<string, number> = {};
+      const waiting = new Map<number, RangeResult>();
+      const summary = {
+        timeMs: 0,
+        source: o.source as string | undefined,
+        name: '',
+        hits: [] as readonly unknown[],
+        hitsFrom: 0,
+        hitCount: 0,
+        carried: undefined as Carried | undefined,
+        patterns: undefined as readonly Alert[] | undefined,
+      } satisfies EventSummary;
+
+      const consume = (r: RangeResult): void => {
+        const { times, nameIds, names, recs } = r;
+        let at = 0;
+        let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
+        for (let i = 0; i < r.lines; i++) {
+          const t = times[i]!;
+          if (!Number.isFinite(t)) {
+            engine.countEventWithoutTime();
+            continue;
+          }
+          summary.timeMs = t;
+          summary.name = names[nameIds[i]!]!;
+          if (i === nextLine) {
+            const hitCount = recs[at + 1] as number;
+            let p = at + 2;
+            for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
+            const values = recs.slice(p + 1, p + 1 + CARRIED_FIELDS.length);
+            const pats = recs[p + 1 + CARRIED_FIELDS.length] as readonly Alert[] | 0;
+            summary.hits = recs;
+            summary.hitsFrom = at + 2;
+            summary.hitCount = hitCount;
+            summary.carried = new LineCarried(recs[p] as string, values, reparse);
+            summary.patterns = pats === 0 ? undefined : pats;
+            at = p + 2 + CARRIED_FIELDS.length;
+            nextLine = at < recs.length ? (recs[at] as number) : -1;
+          } else {
+            summary.hitCount = 0;
+            summary.carried = undefined;
+            summary.patterns = undefined;
+          }
+          engine.processSummary(summary);
+        }
+        engine.countPatternRequests(r.requests);
+        lines += r.lines;
+        unparsed += r.unparsed;
+        for (const [f, n] of Object.entries(r.parsed)) parsed[f] = (parsed[f] ?? 0) + n;
+        o.onProgress?.(Math.min(size, (r.id + 1) * rangeBytes), lines);
+      };
+
+      return new Promise<FileScan>((resolve, reject) => {
+        const listeners: Array<() => void> = [];
+        const finish = (err?: unknown): void => {
+          for (const off of listeners) off();
+          if (err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
+          else resolve({ lines, format, parsed, unparsed });
+        };
+        const send = (w: PoolWorker, m: ToWorker): void => w.worker.postMessage(m);
+        const dispatch = (w: PoolWorker): void => {
+          while (w.inflight < 2 && next < ranges) {
+            const start = next * rangeBytes;
+            send(w, { type: 'range', id: next, start, end: Math.min(size, start + rangeBytes) });
+            w.inflight++;
+            next++;
+          }
+        };
+        for (const w of pool) {
+          const onMessage = (m: { type: string; result?: RangeResult; message?: string }): void => {
+            if (m.type === 'error') {
+              finish(new Error(`scan worker: ${m.message}`));
+              return;
+            }
+            if (m.type !== 'result' || m.result === undefined) return;
+            w.inflight--;
+            waiting.set(m.result.id, m.result);
+            try {
+              for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
+                waiting.delete(consumed);
+                consume(r);
+                consumed++;
+              }
+            } catch (e) {
+              finish(e);
+              return;
+            }
+            if (consumed === ranges) finish();
+            else dispatch(w);
+          };
+          const onError = (e: Error): void => finish(e);
+          w.worker.on('message', onMessage);
+          w.worker.on('error', onError);
+          listeners.push(() => {
+            w.worker.off('message', onMessage);
+            w.worker.off('error', onError);
+          });
+          send(w, { type: 'file', file: stageFile });
+        }
+        for (const w of pool) dispatch(w);
+      });
+    },
+  };
+}
+
+export { ruleFingerprint };
