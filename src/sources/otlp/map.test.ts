@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deterministicId } from '../../core/ids.js';
 import { mapOtlpLogs } from './map.js';
 
 // Shaped as the OpenTelemetry JS SDK's OTLPLogExporter (http/json) sends it.
@@ -164,6 +165,37 @@ describe('OTLP record ids (idempotent retries)', () => {
     expect(idOf(one(base, 'billing'))).not.toBe(id);
     expect(idOf(one(base, 'checkout', 'payments'))).not.toBe(id);
     expect(idOf(one(base), 'other-token')).not.toBe(id);
+  });
+
+  it('is deterministicId over the documented canonical parts (stable across versions)', () => {
+    const req = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'c' } }] },
+          scopeLogs: [
+            {
+              scope: { name: 's', version: '1' },
+              logRecords: [
+                {
+                  timeUnixNano: '1764237600123000001',
+                  body: { stringValue: 'hi' },
+                  attributes: [{ key: 'n', value: { intValue: 3 } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(mapOtlpLogs(req, { idScope: 't' }).items[0]!.id).toBe(
+      deterministicId(
+        'otlp',
+        't',
+        '[["service.name",["s","c"]]]',
+        '["s","1",[]]',
+        '["1764237600123000001","","","",["s","hi"],[["n",["i","3"]]],"","","",""]',
+      ),
+    );
   });
 
   it('collapses two records identical in every field (the documented edge)', () => {

@@ -13,7 +13,7 @@
  * different ids. The edge: two records identical in all of them (same nanosecond timestamps,
  * same body and attributes) are one record to logwarden and are stored once.
  */
-import { deterministicId } from '../../core/ids.js';
+import { hash } from 'node:crypto';
 
 type AnyValue = {
   stringValue?: string;
@@ -111,7 +111,8 @@ function nanosToIso(ns: unknown): string | undefined {
   if (ns === undefined || ns === null || ns === '0' || ns === 0) return undefined;
   const s = String(ns);
   if (!/^\d{1,20}$/.test(s)) return undefined;
-  const ms = Number(BigInt(s) / 1_000_000n);
+  // Whole milliseconds: drop the last 6 digits (at most 14 remain, exact as a Number).
+  const ms = s.length > 6 ? Number(s.slice(0, -6)) : 0;
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
@@ -170,57 +171,72 @@ function splitUrlFull(out: Record<string, unknown>): void {
 const MAX_ID_DEPTH = 16;
 
 /**
- * A value as its type and content, so that intValue 3, doubleValue 3 and stringValue "3" differ
- * while the JSON and protobuf spellings of one value (intValue "3" or 3) agree.
+ * A value as its type and content, written as JSON text (`["s","x"]`, `["i","3"]`, `["a",[...]]`,
+ * `["k",[["key",value],...]]`), so that intValue 3, doubleValue 3 and stringValue "3" differ
+ * while the JSON and protobuf spellings of one value (intValue "3" or 3) agree. Built as a string
+ * directly: this runs for every attribute of every record.
  */
-function canonValue(v: AnyValue | undefined, depth: number): unknown {
-  if (!v || typeof v !== 'object') return null;
-  if (depth > MAX_ID_DEPTH) return '...';
-  if (v.stringValue !== undefined) return ['s', String(v.stringValue)];
-  if (v.boolValue !== undefined) return ['b', Boolean(v.boolValue)];
-  if (v.intValue !== undefined) return ['i', String(v.intValue)];
-  if (v.doubleValue !== undefined) return ['d', String(v.doubleValue)];
-  if (v.bytesValue !== undefined) return ['y', String(v.bytesValue)];
-  if (v.arrayValue)
-    return [
-      'a',
-      (Array.isArray(v.arrayValue.values) ? v.arrayValue.values : []).map((x) =>
-        canonValue(x, depth + 1),
-      ),
-    ];
-  if (v.kvlistValue) return ['k', canonKvs(v.kvlistValue.values, depth + 1)];
-  return null;
+function canonValue(v: AnyValue | undefined, depth: number): string {
+  if (!v || typeof v !== 'object') return 'null';
+  if (depth > MAX_ID_DEPTH) return '"..."';
+  if (v.stringValue !== undefined) return `["s",${JSON.stringify(String(v.stringValue))}]`;
+  if (v.boolValue !== undefined) return `["b",${Boolean(v.boolValue)}]`;
+  if (v.intValue !== undefined) return `["i",${JSON.stringify(String(v.intValue))}]`;
+  if (v.doubleValue !== undefined) return `["d",${JSON.stringify(String(v.doubleValue))}]`;
+  if (v.bytesValue !== undefined) return `["y",${JSON.stringify(String(v.bytesValue))}]`;
+  if (v.arrayValue) {
+    const values = Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
+    return `["a",[${values.map((x) => canonValue(x, depth + 1)).join(',')}]]`;
+  }
+  if (v.kvlistValue) return `["k",${canonKvs(v.kvlistValue.values, depth + 1)}]`;
+  return 'null';
 }
 
-function canonKvs(kvs: KeyValue[] | undefined, depth = 0): unknown[] {
-  if (!Array.isArray(kvs)) return [];
-  return kvs.map((kv) => [String(kv?.key), canonValue(kv?.value, depth)]);
+function canonKvs(kvs: KeyValue[] | undefined, depth = 0): string {
+  if (!Array.isArray(kvs)) return '[]';
+  let out = '[';
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i];
+    if (i > 0) out += ',';
+    out += `[${JSON.stringify(String(kv?.key))},${canonValue(kv?.value, depth)}]`;
+  }
+  return out + ']';
 }
 
 /** 0, "0", absent and null are all "unset" in OTLP (proto3 defaults). */
 function canonScalar(v: unknown): string {
-  return v === undefined || v === null || v === 0 || v === '0' || v === '' ? '' : String(v);
+  return JSON.stringify(
+    v === undefined || v === null || v === 0 || v === '0' || v === '' ? '' : String(v),
+  );
 }
 
-function recordId(
-  scope: string,
-  resource: string,
-  scopeKey: string,
-  rec: Record<string, unknown>,
-): string {
-  const key = JSON.stringify([
-    canonScalar(rec.timeUnixNano),
-    canonScalar(rec.observedTimeUnixNano),
-    canonScalar(rec.severityNumber),
-    canonScalar(rec.severityText),
-    canonValue(rec.body as AnyValue | undefined, 0),
-    canonKvs(rec.attributes as KeyValue[] | undefined),
-    canonScalar(rec.flags),
-    canonScalar(typeof rec.traceId === 'string' ? rec.traceId.toLowerCase() : rec.traceId),
-    canonScalar(typeof rec.spanId === 'string' ? rec.spanId.toLowerCase() : rec.spanId),
-    canonScalar(rec.eventName),
-  ]);
-  return deterministicId('otlp', scope, resource, scopeKey, key);
+/**
+ * Record ids for one scope: `deterministicId('otlp', idScope, resourceKey, scopeKey, recordKey)`
+ * (core/ids.ts: SHA-256 over the length-prefixed parts, as a UUIDv8), computed with the one-shot
+ * hash over the same bytes (about half the cost of a Hash object per record); the prefix shared
+ * by every record of the scope is built once.
+ */
+function scopeIdHasher(parts: readonly string[]): (recordKey: string) => string {
+  let prefix = '';
+  for (const p of parts) prefix += `${Buffer.byteLength(p)}:${p}`;
+  return (key) => {
+    const h = hash('sha256', `${prefix}${Buffer.byteLength(key)}:${key}`);
+    // RFC 9562: version 8 in the 13th hex digit, variant 10xx in the 17th.
+    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+}
+
+function recordKey(rec: Record<string, unknown>): string {
+  return `[${canonScalar(rec.timeUnixNano)},${canonScalar(rec.observedTimeUnixNano)},${canonScalar(
+    rec.severityNumber,
+  )},${canonScalar(rec.severityText)},${canonValue(rec.body as AnyValue | undefined, 0)},${canonKvs(
+    rec.attributes as KeyValue[] | undefined,
+  )},${canonScalar(rec.flags)},${canonScalar(
+    typeof rec.traceId === 'string' ? rec.traceId.toLowerCase() : rec.traceId,
+  )},${canonScalar(
+    typeof rec.spanId === 'string' ? rec.spanId.toLowerCase() : rec.spanId,
+  )},${canonScalar(rec.eventName)}]`;
 }
 
 /**
@@ -239,7 +255,7 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
   resourceLogs.forEach(
     (rl: { resource?: { attributes?: KeyValue[] }; scopeLogs?: unknown }, ri) => {
       const resource = kvObject(rl?.resource?.attributes);
-      const resourceKey = JSON.stringify(canonKvs(rl?.resource?.attributes));
+      const resourceKey = canonKvs(rl?.resource?.attributes);
       const scopeLogs = rl?.scopeLogs;
       if (!Array.isArray(scopeLogs)) {
         rejected.push({ path: `resourceLogs[${ri}].scopeLogs`, reason: 'missing or not an array' });
@@ -254,11 +270,10 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
           si,
         ) => {
           const records = sl?.logRecords;
-          const scopeKey = JSON.stringify([
-            canonScalar(sl?.scope?.name),
-            canonScalar(sl?.scope?.version),
-            canonKvs(sl?.scope?.attributes),
-          ]);
+          const scopeKey = `[${canonScalar(sl?.scope?.name)},${canonScalar(
+            sl?.scope?.version,
+          )},${canonKvs(sl?.scope?.attributes)}]`;
+          const idOf = scopeIdHasher(['otlp', idScope, resourceKey, scopeKey]);
           if (!Array.isArray(records)) {
             rejected.push({
               path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords`,
@@ -273,7 +288,7 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
               return;
             }
             const out: Record<string, unknown> = {
-              id: recordId(idScope, resourceKey, scopeKey, rec),
+              id: idOf(recordKey(rec)),
             };
             const extra: Record<string, unknown> = {};
             place(out, resource, RESOURCE_FIELDS, extra);
