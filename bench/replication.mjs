@@ -52,11 +52,12 @@ try {
 }
 
 /** user + system CPU seconds of a process, all its threads (Linux /proc/<pid>/stat). */
-function cpuSecs(pid) {
+function cpuSecs(pid, which = 'both') {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+    const [user, sys] = [Number(rest[11]), Number(rest[12])];
+    return (which === 'user' ? user : which === 'sys' ? sys : user + sys) / CLK_TCK;
   } catch {
     return NaN;
   }
@@ -156,8 +157,11 @@ async function run(mode, batches) {
   const o = await serve(dir, ['--config', path.join(dir, 'o.yaml')]);
   procs.push(o);
   const cpu0 = procs.map((p) => cpuSecs(p.pid));
+  const sys0 = procs.map((p) => cpuSecs(p.pid, 'sys'));
   const t0 = performance.now();
   const ms = await send(o.url, token, batches);
+  // CPU per event of each process while the events were being acknowledged
+  const ackUs = procs.map((p, i) => ((cpuSecs(p.pid) - cpu0[i]) / EVENTS) * 1e6);
   let replicatedMs;
   if (mode === 'replicas') {
     const end = Date.now() + 120_000;
@@ -171,10 +175,12 @@ async function run(mode, batches) {
   }
   // CPU per event of each process (all threads), from the first send until everything is held
   const cpuUs = procs.map((p, i) => ((cpuSecs(p.pid) - cpu0[i]) / EVENTS) * 1e6);
+  const sysUs = procs.map((p, i) => ((cpuSecs(p.pid, 'sys') - sys0[i]) / EVENTS) * 1e6);
   for (const p of procs.reverse()) await p.stop();
-  return { ms, replicatedMs, cpuUs };
+  return { ms, replicatedMs, cpuUs, ackUs, sysUs };
 }
 
+const procName = (mode, i) => (mode === 'replicas' ? ['r1', 'r2', 'origin'][i] : 'origin');
 const events = makeEvents(EVENTS, 300);
 const modes = ['off', 'ledger', 'replicas'].filter((m) => args.modes.split(',').includes(m));
 const best = Object.fromEntries(modes.map((m) => [m, Infinity]));
@@ -187,7 +193,7 @@ for (let round = 0; round < ROUNDS; round++) {
       events.map((e) => ({ ...e, id: crypto.randomUUID() })),
       BATCH,
     );
-    const { ms, replicatedMs, cpuUs } = await run(mode, batches);
+    const { ms, replicatedMs, cpuUs, ackUs, sysUs } = await run(mode, batches);
     best[mode] = Math.min(best[mode], ms);
     if (replicatedMs !== undefined) bestReplicated = Math.min(bestReplicated, replicatedMs);
     const rate = Math.round((EVENTS / ms) * 1000);
@@ -196,7 +202,9 @@ for (let round = 0; round < ROUNDS; round++) {
         (replicatedMs === undefined
           ? ''
           : `, on both replicas after ${(replicatedMs / 1000).toFixed(2)} s`) +
-        `; CPU µs/event ${mode === 'replicas' ? `r1 ${cpuUs[0].toFixed(1)}, r2 ${cpuUs[1].toFixed(1)}, origin ${cpuUs[2].toFixed(1)}` : `origin ${cpuUs[0].toFixed(1)}`}` +
+        `; CPU µs/event (of which system) ${cpuUs
+          .map((c, i) => `${procName(mode, i)} ${c.toFixed(1)} (${sysUs[i].toFixed(1)})`)
+          .join(', ')}; origin until acknowledged ${ackUs[ackUs.length - 1].toFixed(1)}` +
         ` (load ${loadavg()[0].toFixed(1)})`,
     );
   }

@@ -14,77 +14,25 @@
 // long an HTTP server sharing the thread would have been unable to read a request.
 // Then a few queries against the inline database, median of 5 runs each.
 // Prints one JSON object.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { distModule, makeStoreEvents, median, tempStores } from './lib/store.mjs';
 
-const dist = new URL('../dist/', import.meta.url);
-const { openSqliteStore } = await import(new URL('storage/sqlite/index.js', dist).href);
-const { parseQuery } = await import(new URL('search/index.js', dist).href);
+const { openSqliteStore } = await distModule('storage/sqlite/index.js');
+const { parseQuery } = await distModule('search/index.js');
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const BATCH = 1000;
-const PATHS = [
-  '/api/items',
-  '/api/orders/42',
-  '/login',
-  '/admin/users',
-  '/static/app.js',
-  '/health',
-];
-const NAMES = [
-  'http_request',
-  'http_request',
-  'http_request',
-  'authn_login_fail',
-  'authz_fail',
-  'log',
-];
+// The field this benchmark has always had beyond the common ones (~324-byte bodies).
+const makeEvents = (n, t0) =>
+  makeStoreEvents(n, t0, (i, name) => ({
+    'event.category':
+      name === 'http_request' ? 'http' : name === 'log' ? 'log' : name.split('_')[0],
+  }));
 
-function uuidv7(ms) {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-function makeEvents(n, t0) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const ms = t0 + i;
-    const name = NAMES[i % NAMES.length];
-    const status = [200, 200, 304, 404, 401, 500][i % 6];
-    const e = {
-      id: uuidv7(ms),
-      time: new Date(ms).toISOString(),
-      'event.name': name,
-      'event.category':
-        name === 'http_request' ? 'http' : name === 'log' ? 'log' : name.split('_')[0],
-      severity: status >= 500 ? 'ERROR' : 'INFO',
-      message: `${['GET', 'POST'][i % 2]} ${PATHS[i % PATHS.length]} ${status}`,
-      'http.request.method': ['GET', 'POST'][i % 2],
-      'url.path': PATHS[i % PATHS.length],
-      'http.response.status_code': status,
-      'client.address': `203.0.${(i >> 8) & 255}.${i & 255}`,
-      'log.source': 'http',
-    };
-    if (i % 3 === 0) e['user.id'] = `user${i % 500}`;
-    out.push({ event: e, body: JSON.stringify(e), source: `web-${i % 4}` });
-  }
-  return out;
-}
-
-const dirs = [];
-function freshStore(opts = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
-  dirs.push(dir);
-  return openSqliteStore({ path: join(dir, 'events.db'), ...opts });
-}
+const stores = tempStores(openSqliteStore, 'lw-bench-');
+const freshStore = (opts = {}) => stores.open(opts);
 
 async function run(name, events, opts, { drop = false, inFlight = 1 } = {}) {
   const store = freshStore(opts);
@@ -144,11 +92,6 @@ async function run(name, events, opts, { drop = false, inFlight = 1 } = {}) {
     );
   }
   return { store, result };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const t0 = Date.parse('2026-11-27T00:00:00Z');
@@ -212,7 +155,7 @@ for (const q of [
   queries[q] = { median_ms: Number(median(times).toFixed(2)), hits };
 }
 await inline.store.close();
-for (const d of dirs) rmSync(d, { recursive: true, force: true });
+stores.cleanup();
 
 console.log(
   JSON.stringify(

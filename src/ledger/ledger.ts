@@ -31,8 +31,8 @@ export interface Ledger {
   entries(from: number, to: number): StoredEvent[];
   /**
    * Signed entries [from, to) as replication frames (replica-batch.ts), from one query over the
-   * stored bytes and leaf hashes. The last range read is kept: forwarders at the same cursor
-   * (every replica of a healthy origin) read and encode it once.
+   * stored bytes and leaf hashes. The last ranges read are kept: forwarders at the same cursor
+   * (every replica of a healthy origin) read it once.
    */
   frames(from: number, to: number): EncodedFrames;
 }
@@ -52,7 +52,8 @@ export function openLedger(store: LedgerBackingStore): Ledger {
        x'' ORDER BY seq) AS BLOB) AS f
      FROM events WHERE seq >= ? AND seq < ?`,
   );
-  let lastFrames: { from: number; to: number; frames: EncodedFrames } | undefined;
+  // The last few ranges read: forwarders a batch apart still find theirs (a few MB at most).
+  const recentFrames: { from: number; to: number; frames: EncodedFrames }[] = [];
   const within = (what: string, size: number): void => {
     const n = tiles.treeSize();
     if (!Number.isSafeInteger(size) || size < 0 || size > n) {
@@ -85,8 +86,8 @@ export function openLedger(store: LedgerBackingStore): Ledger {
     },
     frames(from, to) {
       const end = Math.min(to, tiles.treeSize());
-      if (lastFrames !== undefined && lastFrames.from === from && lastFrames.to === end)
-        return lastFrames.frames;
+      const hit = recentFrames.find((f) => f.from === from && f.to === end);
+      if (hit !== undefined) return hit.frames;
       const count = Math.max(0, end - from);
       const r = frameBlob.get(from, end) as { n: number; lo: number; hi: number; f: Buffer | null };
       if (r.n !== count || (count > 0 && (r.lo !== from || r.hi !== end - 1)))
@@ -95,7 +96,8 @@ export function openLedger(store: LedgerBackingStore): Ledger {
           `ledger: entries [${from}, ${end}) are signed but ${r.n} are stored`,
         );
       const frames: EncodedFrames = { count, bytes: r.f ?? Buffer.alloc(0) };
-      lastFrames = { from, to: end, frames };
+      recentFrames.push({ from, to: end, frames });
+      if (recentFrames.length > 4) recentFrames.shift();
       return frames;
     },
   };
