@@ -218,6 +218,28 @@ describe('OTLP/HTTP protobuf from the OpenTelemetry JS SDK exporter', () => {
     expect(await storedWith('m-neighbour')).toHaveLength(2);
   });
 
+  it('refuses more records than server.max_batch_items with 413, counted before decoding', async () => {
+    // 10,001 empty LogRecords (2 bytes each) in one ScopeLogs: the default limit is 10,000.
+    const records = Buffer.alloc(10_001 * 2);
+    for (let i = 0; i < records.length; i += 2) records[i] = 0x12;
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (; n > 0x7f; n >>>= 7) out.push((n & 0x7f) | 0x80);
+      return [...out, n];
+    };
+    const scopeLogs = Buffer.concat([Buffer.from([0x12, ...varint(records.length)]), records]);
+    const body = Buffer.concat([Buffer.from([0x0a, ...varint(scopeLogs.length)]), scopeLogs]);
+    const res = await fetch(`${srv.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(res.status).toBe(413);
+    const status = decodeRpcStatus(new Uint8Array(await res.arrayBuffer()));
+    expect(status.code).toBe(8); // RESOURCE_EXHAUSTED
+    expect(status.message).toContain('more than 10000 log records, over server.max_batch_items');
+  });
+
   it('refuses a wrong token with 401 and stores nothing', async () => {
     const ex = exporter({ token: 'lw_wrong_token_0000000000000000' });
     const r = await exportOnce(ex, await sdkRecords('m-badtoken'));

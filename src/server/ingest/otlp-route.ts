@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
 import {
+  countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   encodeOtlpLogsResponse,
   encodeRpcStatus,
@@ -112,6 +113,13 @@ export function registerOtlpRoute(app: FastifyInstance, o: OtlpRouteOptions): vo
   });
 }
 
+function tooManyRecords(n: number | string, max: number): LogwardenError {
+  return new LogwardenError(
+    'LW_BODY_TOO_LARGE',
+    `request has ${n} log records, over server.max_batch_items (${max}); lower the exporter's batch size`,
+  );
+}
+
 function mediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
@@ -178,17 +186,18 @@ async function handle(
       reply.header('connection', 'close');
     throw e;
   }
+  if (protobuf) {
+    // Counted on the wire first: a body of many tiny records is refused before it is decoded.
+    if (countOtlpLogRecords(body, o.maxBatchItems) > o.maxBatchItems)
+      throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
+  }
   const req = protobuf ? decodeProtobufRequest(body) : decodeRequest(body);
   const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
     idScope: source,
   });
   const badRecords = mapped.rejected.filter((r) => r.path.endsWith(']')).length;
-  if (mapped.items.length + badRecords > o.maxBatchItems) {
-    throw new LogwardenError(
-      'LW_BODY_TOO_LARGE',
-      `request has ${mapped.items.length + badRecords} log records, over server.max_batch_items (${o.maxBatchItems}); lower the exporter's batch size`,
-    );
-  }
+  if (mapped.items.length + badRecords > o.maxBatchItems)
+    throw tooManyRecords(mapped.items.length + badRecords, o.maxBatchItems);
   if (badRecords > 0) {
     o.metrics.received.inc({ source }, badRecords);
     o.metrics.rejected.inc({ source, reason: 'otlp_invalid' }, badRecords);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapOtlpLogs } from './map.js';
 import {
+  countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   decodeOtlpLogsResponse,
   decodeRpcStatus,
@@ -141,5 +142,19 @@ describe('OTLP protobuf decoding', () => {
       code: 3,
       message: 'bad',
     });
+  });
+
+  it('counts log records on the wire, stopping above a limit', () => {
+    const rec = len(2, str(3, 'WARN')); // ScopeLogs.log_records
+    const scope = (n: number) => len(2, [...len(1, str(1, 's')), ...Array(n).fill(rec).flat()]);
+    const rl = (...scopes: number[][]) =>
+      len(1, [...len(1, []), ...scopes.flat(), ...str(3, 'https://x')]);
+    const body = Buffer.from([...rl(scope(3), scope(2)), ...rl(scope(4))]);
+    expect(countOtlpLogRecords(body)).toBe(9);
+    expect(decodeOtlpLogsProtobuf(body).resourceLogs).toHaveLength(2);
+    expect(countOtlpLogRecords(body, 4)).toBe(5); // stopped as soon as it was above 4
+    expect(countOtlpLogRecords(request())).toBe(1);
+    // Malformed: counts what it could read; the decoder names the problem.
+    expect(countOtlpLogRecords(body.subarray(0, 20))).toBeLessThan(9);
   });
 });

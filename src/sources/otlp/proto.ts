@@ -154,6 +154,63 @@ function toHex(b64: unknown): string | undefined {
 }
 
 /**
+ * How many LogRecords an ExportLogsServiceRequest holds, read off the wire without decoding them
+ * (ResourceLogs field 1 -> ScopeLogs field 2 -> LogRecord field 2; other fields skipped by
+ * length). Lets the receiver refuse a request over server.max_batch_items before building an
+ * object per record: 10 MB of empty records would otherwise be five million objects. Stops
+ * counting at the first malformed byte (the full decode then names the problem), and once the
+ * count is above `stopAbove`.
+ *
+ * @example
+ * if (countOtlpLogRecords(body, maxBatchItems) > maxBatchItems) throw tooMany();
+ */
+export function countOtlpLogRecords(body: Uint8Array, stopAbove = Infinity): number {
+  let count = 0;
+  let p = 0;
+  const varint = (end: number): number | undefined => {
+    let v = 0;
+    for (let shift = 0; shift < 64; shift += 7) {
+      if (p >= end) return undefined;
+      const b = body[p++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return v;
+    }
+    return undefined;
+  };
+  /** Walk the fields in [start, end); `inner(field, s, e)` for each length-delimited one. */
+  const walk = (start: number, end: number, inner: (f: number, s: number, e: number) => void) => {
+    p = start;
+    while (p < end && count <= stopAbove) {
+      const tag = varint(end);
+      if (tag === undefined) return false;
+      const wire = tag % 8;
+      if (wire === 0) {
+        if (varint(end) === undefined) return false;
+      } else if (wire === 1) p += 8;
+      else if (wire === 5) p += 4;
+      else if (wire === 2) {
+        const len = varint(end);
+        if (len === undefined || p + len > end) return false;
+        const s = p;
+        inner(Math.floor(tag / 8), s, s + len);
+        p = s + len;
+      } else return false;
+    }
+    return true;
+  };
+  walk(0, body.length, (f, s, e) => {
+    if (f !== 1) return; // resource_logs
+    walk(s, e, (f2, s2, e2) => {
+      if (f2 !== 2) return; // scope_logs
+      walk(s2, e2, (f3) => {
+        if (f3 === 2) count++; // log_records
+      });
+    });
+  });
+  return count;
+}
+
+/**
  * Decode an ExportLogsServiceRequest from protobuf into its OTLP/JSON shape.
  *
  * @throws OtlpProtobufError naming what is wrong (truncated field, bad wire type, invalid UTF-8
