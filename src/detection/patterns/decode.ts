@@ -230,7 +230,7 @@ function foldUnicode(s: string): string {
 }
 
 /** True when `s` has none of the characters a decoding round reacts to: `%` `&` `\\` `+`, non-ASCII. */
-function plainAscii(s: string): boolean {
+export function plainAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 37 || c === 38 || c === 92 || c === 43 || c > 127) return false;

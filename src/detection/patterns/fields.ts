@@ -3,7 +3,7 @@
  * value), each cookie, the headers, and the body (form fields, JSON strings, or the whole text).
  * Every value is decoded once here (decode.ts) and capped ({@link LIMITS}).
  */
-import { decodeValue, maybeBase64 } from './decode.js';
+import { decodeValue, maybeBase64, plainAscii } from './decode.js';
 import { LIMITS, type FieldKind, type FieldValue, type RequestInput } from './types.js';
 
 /**
@@ -84,7 +84,8 @@ let decodedNow = [new Map<string, string>(), new Map<string, string>()] as const
 let decodedPrev = [new Map<string, string>(), new Map<string, string>()] as const;
 
 function decodeCached(raw: string, plus: boolean): string {
-  if (raw.length > DECODE_CACHE_MAX_VALUE) return decodeValue(raw, plus);
+  // nothing to decode: case folding is cheaper than a lookup (decode.ts, plainAscii)
+  if (raw.length > DECODE_CACHE_MAX_VALUE || plainAscii(raw)) return decodeValue(raw, plus);
   const k = plus ? 1 : 0;
   let v = decodedNow[k].get(raw);
   if (v !== undefined) return v;

@@ -119,6 +119,80 @@ const SENSITIVE_DIRS = new Set([
 const FILE_HINT =
   /\.(?:ini|ht(?:access|passwd|digest)|config|conf|cfg|env|git|svn|hg|ya?ml|json|xml|sql|bak|old|orig|swp|sav|backup|dump|sqlite3?|db|mdb|log|pem|key|p12|pfx|inc)\b|^id_|_keys$|_hosts$|^wp-config|~$|0x2e|^convert\.|^string\.|^zlib\./;
 
+const AFTER_SLASH = [
+  'proc/',
+  'sys/',
+  'var/',
+  'root/',
+  'home/',
+  'usr/',
+  'opt/',
+  'windows/',
+  'winnt/',
+  'repair/',
+] as const;
+const BEFORE_DOT = [
+  'web',
+  'config',
+  'database',
+  'settings',
+  'parameters',
+  'secret',
+  'secrets',
+  'credential',
+  'credentials',
+  'convert',
+  'string',
+  'zlib',
+] as const;
+/** Words the traversal rules need that contain none of `/ . _ - :` (those are checked apart). */
+const WORDS = ['system32', 'secret', 'inetpub', 'credential', '0x'] as const;
+const UNDERSCORE_WORDS = ['id_', 'authorized_keys', 'known_hosts', '_log'] as const;
+
+/**
+ * Cheap screen for a User-Agent of SAFE_UA characters only: false when detectTraversal cannot
+ * report anything, i.e. when the value holds none of the text its rules need (`..`, `//`, `0x`,
+ * `/.`, `./`, a leading `/`, `.` or drive letter, a system directory after a slash, `etc/`,
+ * `dev/`, `-inf/`, `c:/`, an `.ini`/`.ht…`/`.log` or config-file name, `system32`, `inetpub`,
+ * `wp-config`, key and hosts files, `secret`, `credential`, `server-status`, `_log`, `file:`, a
+ * PHP filter name). bench/patterns.mjs: the traversal regexes were the largest cost of a unique
+ * browser User-Agent; a test checks this screen against detectTraversal on the corpus.
+ */
+export function uaTraversalHint(v: string): boolean {
+  let k = 0;
+  while (v.charCodeAt(k) === 32) k++;
+  const c0 = v.charCodeAt(k);
+  if (c0 === 47 || c0 === 46 || v.charCodeAt(k + 1) === 58) return true; // `/`, `.`, `x:`
+  for (const w of WORDS) if (v.indexOf(w) >= 0) return true;
+  if (v.indexOf('_') >= 0) for (const w of UNDERSCORE_WORDS) if (v.indexOf(w) >= 0) return true;
+  if (v.indexOf('-') >= 0 && (v.indexOf('server-status') >= 0 || v.indexOf('wp-config') >= 0))
+    return true;
+  if (v.indexOf(':') >= 0 && v.indexOf('file:') >= 0) return true;
+  // `/`: `//`, `/.`, `./`, a system directory after it; `etc/`, `dev/`, `-inf/`, `c:/` before it
+  for (let i = v.indexOf('/'); i >= 0; i = v.indexOf('/', i + 1)) {
+    const n = v.charCodeAt(i + 1);
+    if (n === 47 || n === 46 || v.charCodeAt(i - 1) === 46) return true;
+    if (n >= 97 && n <= 122) for (const d of AFTER_SLASH) if (v.startsWith(d, i + 1)) return true;
+    if (
+      (i >= 3 && (v.startsWith('etc', i - 3) || v.startsWith('dev', i - 3))) ||
+      (i >= 4 && v.startsWith('-inf', i - 4)) ||
+      (i >= 2 && v.startsWith('c:', i - 2))
+    )
+      return true;
+  }
+  // `.`: `..`, `.ini`, `.ht…`, `.log` after it; a config-file or filter name before it
+  for (let i = v.indexOf('.'); i >= 0; i = v.indexOf('.', i + 1)) {
+    const n = v.charCodeAt(i + 1);
+    if (n === 46) return true;
+    if ((n === 105 || n === 104 || n === 108) && /^(?:ini|ht|log)/.test(v.slice(i + 1, i + 4)))
+      return true;
+    const b = v.charCodeAt(i - 1);
+    if (b >= 97 && b <= 122)
+      for (const w of BEFORE_DOT) if (i >= w.length && v.startsWith(w, i - w.length)) return true;
+  }
+  return false;
+}
+
 /**
  * Cheap screen for a plain path (only `[a-z0-9/._~-]`): true when a segment is `..`, hidden, a
  * system directory or a sensitive file name, i.e. when detectTraversal could find something.
@@ -147,6 +221,16 @@ function pathSuspect(p: string): boolean {
   return false;
 }
 
+/** A value of plain words, digits and `.,@-_` (PLAIN): only a few detectors can match. */
+function plainRoute(f: FieldValue, raw: Finding[]): void {
+  const v = f.value;
+  if (WORDY.test(v)) detectSqli(f, raw);
+  if ((v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) && pathSuspect(v)) detectTraversal(f, raw);
+  if (startsWithCommand(v)) detectCommandInjection(f, raw);
+  if (v.indexOf('document.') >= 0 || v.indexOf('window.') >= 0) detectXss(f, raw);
+  if (v.indexOf('.ph') >= 0) detectPhp(f, raw); // upload names: a.php, x.phtml
+}
+
 /**
  * Run the detectors that can match `f`, cheapest routing first: plain values, plain paths and
  * plain URLs take a short path; everything else runs the full set for its kind.
@@ -163,7 +247,7 @@ function routeField(f: FieldValue, raw: Finding[]): void {
       // product/version tokens and comments only: scanners, traversal, spelled-out SQL, or a
       // function-call shape `name(` (browsers write ` (`) are all that can hide here
       detectScanner(f, raw);
-      detectTraversal(f, raw);
+      if (uaTraversalHint(v)) detectTraversal(f, raw);
       if (WORDY.test(v) || v.indexOf('--') >= 0) detectSqli(f, raw);
       if (CALL_SHAPE.test(v)) {
         detectXss(f, raw);
@@ -176,12 +260,7 @@ function routeField(f: FieldValue, raw: Finding[]): void {
       return;
     }
   } else if (PLAIN.test(v)) {
-    // plain words, digits and `.,@-_`: only a few detectors can match (see PLAIN)
-    if (WORDY.test(v)) detectSqli(f, raw);
-    if ((v.indexOf('.') >= 0 || v.indexOf('0x') >= 0) && pathSuspect(v)) detectTraversal(f, raw);
-    if (startsWithCommand(v)) detectCommandInjection(f, raw);
-    if (v.indexOf('document.') >= 0 || v.indexOf('window.') >= 0) detectXss(f, raw);
-    if (v.indexOf('.ph') >= 0) detectPhp(f, raw); // upload names: a.php, x.phtml
+    plainRoute(f, raw);
     return;
   } else {
     const u = PLAIN_URL.exec(v);
@@ -206,49 +285,59 @@ function routeField(f: FieldValue, raw: Finding[]): void {
 
 /**
  * Results per (kind, field, value) for short values: real traffic repeats its paths,
- * User-Agents, Referers, cookies and parameters, and the detectors are pure functions of those
- * three. Values come from fields.ts's decode cache, so a repeated value is usually the same string
- * (its hash is computed once). Bounded like that cache: two generations of at most
- * {@link CACHE_MAX_ENTRIES} entries (bench/patterns.mjs measures repeating and unique values).
+ * User-Agents, Referers and parameters, and the detectors are pure functions of those three.
+ * Keyed by the value alone (one lookup per field; an entry names its kind and field and counts
+ * only for those). Values come from fields.ts's decode cache, so a repeated value is often the
+ * same string and its hash is computed once. Plain values (PLAIN, e.g. session ids) are not
+ * cached: their route is cheaper than a lookup and they are often unique. Bounded: two
+ * generations of at most {@link CACHE_MAX_ENTRIES} entries (bench/patterns.mjs measures
+ * repeating and unique values).
  */
 const CACHE_MAX_ENTRIES = 4096;
 const CACHE_MAX_VALUE = 512;
 const EMPTY: readonly Finding[] = Object.freeze([]);
-type ResultCache = Map<string, Map<string, readonly Finding[]>>;
-let cacheNow: ResultCache = new Map();
-let cachePrev: ResultCache = new Map();
-let cacheEntries = 0;
+interface CacheEntry {
+  readonly kind: FieldKind;
+  readonly field: string;
+  readonly findings: readonly Finding[];
+}
+let cacheNow = new Map<string, CacheEntry>();
+let cachePrev = new Map<string, CacheEntry>();
 
 /** Run (or recall) the detectors for one field. */
 function inspectField(f: FieldValue, raw: Finding[]): void {
-  if (f.value.length > CACHE_MAX_VALUE || f.kind === 'structural') {
+  const v = f.value;
+  const kind = f.kind;
+  if (v.length > CACHE_MAX_VALUE || kind === 'structural') {
     routeField(f, raw);
     return;
   }
-  // kind and field in one short key; the value keys the inner map
-  const outer = f.kind + '\u0000' + f.field;
-  let byValue = cacheNow.get(outer);
-  let hit = byValue?.get(f.value);
-  if (hit === undefined) hit = cachePrev.get(outer)?.get(f.value);
-  if (hit === undefined) {
+  if (kind !== 'path' && kind !== 'ua' && PLAIN.test(v)) {
+    plainRoute(f, raw);
+    return;
+  }
+  let e = cacheNow.get(v);
+  if (e !== undefined && e.kind === kind && e.field === f.field) {
+    for (const x of e.findings) raw.push(x);
+    return;
+  }
+  e = cachePrev.get(v);
+  if (e !== undefined && e.kind === kind && e.field === f.field) {
+    for (const x of e.findings) raw.push(x);
+  } else {
     const start = raw.length;
     routeField(f, raw);
-    hit = raw.length === start ? EMPTY : Object.freeze(raw.slice(start));
-  } else for (const x of hit) raw.push(x);
-  if (byValue === undefined || !byValue.has(f.value)) {
-    if (cacheEntries >= CACHE_MAX_ENTRIES) {
-      cachePrev = cacheNow;
-      cacheNow = new Map();
-      cacheEntries = 0;
-      byValue = undefined;
-    }
-    if (byValue === undefined) {
-      byValue = new Map();
-      cacheNow.set(outer, byValue);
-    }
-    byValue.set(f.value, hit);
-    cacheEntries++;
+    e = {
+      kind,
+      field: f.field,
+      findings: raw.length === start ? EMPTY : Object.freeze(raw.slice(start)),
+    };
   }
+  if (cacheNow.size >= CACHE_MAX_ENTRIES) {
+    cachePrev = cacheNow;
+    cacheNow = new Map();
+  }
+  cacheNow.set(v, e);
 }
 
 /**
