@@ -162,6 +162,11 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
   /** Per rule, what every alert of it shares (computed once, not per match). */
   interface RuleFacts {
     readonly label: string;
+    /**
+     * Episode keys already built, by entity value: building one (template + JSON.stringify of
+     * the group key) cost more than the rest of a fold; a reused key string also hashes once.
+     */
+    readonly keys: Map<string, EpisodeKey[]>;
     readonly informational: boolean;
     readonly rule: Alert['rule'];
     readonly severity: Alert['severity'];
@@ -179,14 +184,18 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       ...(m.ruleName ? { name: m.ruleName } : {}),
       title: m.title,
     };
-    return {
+    const f: RuleFacts = {
+      keys: new Map(),
       label: rule.name ?? rule.id ?? rule.title,
       informational: m.level?.toLowerCase() === 'informational',
       rule,
       severity: severityFromLevel(m.level),
       attack: attackTechniques(m.tags),
     };
+    allFacts.add(f);
+    return f;
   };
+  const allFacts = new Set<RuleFacts>();
   const ruleFacts = new Map<SigmaRule, RuleFacts>();
   const ruleFactsOf = (rule: SigmaRule): RuleFacts => {
     let f = ruleFacts.get(rule);
@@ -201,6 +210,50 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       ruleFacts.set(rule, f);
     }
     return f;
+  };
+
+  interface EpisodeKey {
+    readonly type: string;
+    /** Correlations: the group key the string was built for. */
+    readonly groupKey: Readonly<Record<string, unknown>> | undefined;
+    readonly key: string;
+  }
+  let cachedKeys = 0;
+  const sameKey = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => {
+    let n = 0;
+    for (const k in a) {
+      if (a[k] !== b[k]) return false;
+      n++;
+    }
+    for (const _ in b) n--;
+    return n === 0;
+  };
+  /** `${label}|${type}:${value}|${JSON.stringify(groupKey)}`, reused when seen before. */
+  const episodeKey = (
+    f: RuleFacts,
+    entity: Alert['entity'],
+    correlation: boolean,
+    groupKey: Readonly<Record<string, unknown>>,
+  ): string => {
+    let list = f.keys.get(entity.value);
+    if (list !== undefined) {
+      for (const k of list)
+        if (k.type === entity.type && (k.groupKey === undefined || sameKey(k.groupKey, groupKey)))
+          return k.key;
+    } else {
+      // Bounded: dropped wholesale now and then, rebuilt on use.
+      if (cachedKeys >= 100_000) {
+        for (const ff of allFacts) ff.keys.clear();
+        cachedKeys = 0;
+      }
+      list = [];
+      f.keys.set(entity.value, list);
+    }
+    const key = `${f.label}|${entity.type}:${entity.value}|${JSON.stringify(groupKey)}`;
+    // A rule's group key follows from its entity; a correlation's is its own.
+    list.push({ type: entity.type, groupKey: correlation ? groupKey : undefined, key });
+    cachedKeys++;
+    return key;
   };
 
   /** What a Sigma episode's alert is built from (the latest match). */
@@ -268,7 +321,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       : entity.type === 'none'
         ? {}
         : { [entity.type]: entity.value };
-    const epKey = `${f.label}|${entity.type}:${entity.value}|${JSON.stringify(groupKey)}`;
+    const epKey = episodeKey(f, entity, correlation, groupKey);
     stats.alerts++;
     const ep = episodes.fold(
       epKey,
@@ -337,7 +390,11 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       f.m.level === m.level
     )
       return f;
-    const fresh = { ...makeFacts(m), m };
+    if (f !== undefined) allFacts.delete(f);
+    const made = makeFacts(m);
+    allFacts.delete(made);
+    const fresh = { ...made, m };
+    allFacts.add(fresh);
     correlationFacts.set(m.tags, fresh);
     return fresh;
   };

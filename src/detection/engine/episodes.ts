@@ -186,7 +186,7 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
       if (kept.length > MAX_ALERT_EVENTS) {
         // Keep the first few (how it started) and the newest (what is happening now).
         const drop = kept.length - MAX_ALERT_EVENTS;
-        kept.copyWithin(5, 5 + drop);
+        for (let i = 5; i < MAX_ALERT_EVENTS; i++) kept[i] = kept[i + drop]!;
         kept.length = MAX_ALERT_EVENTS;
         ep.omitted += drop;
       }

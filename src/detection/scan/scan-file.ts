@@ -117,6 +117,87 @@ interface PoolWorker {
   inflight: number;
 }
 
+/**
+ * The ordered stage of a parallel scan on the main thread: feeds the engine every event of a
+ * range result, in order (results must be consumed in range order).
+ */
+export function createRangeConsumer(
+  engine: DetectionEngine,
+  o: FileScanOptions,
+  sample: readonly string[],
+): { consume(r: RangeResult): void; result(): FileScan } {
+  // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
+  const reparser = createLineParser(o.logFormat, { sample });
+  const reparse = (line: string): Readonly<Record<string, unknown>> =>
+    reparser.parse(line, o.ctx) as Record<string, unknown>;
+  const format = reparser.format;
+  let lines = 0;
+  let unparsed = 0;
+  const parsed: Record<string, number> = {};
+  const summary = {
+    timeMs: 0,
+    source: o.source as string | undefined,
+    name: '',
+    hits: [] as readonly unknown[],
+    hitsFrom: 0,
+    hitCount: 0,
+    carried: undefined as Carried | undefined,
+    patterns: undefined as readonly Alert[] | undefined,
+  } satisfies EventSummary;
+  return {
+    consume(r) {
+      const { times, nameIds, names, recs } = r;
+      let at = 0;
+      let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
+      for (let i = 0; i < r.lines; i++) {
+        const t = times[i]!;
+        if (!Number.isFinite(t)) {
+          engine.countEventWithoutTime();
+          continue;
+        }
+        summary.timeMs = t;
+        summary.name = names[nameIds[i]!]!;
+        if (i === nextLine) {
+          const hitCount = recs[at + 1] as number;
+          let p = at + 2;
+          for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
+          const values = recs.slice(p + 1, p + 1 + CARRIED_FIELDS.length);
+          const pats = recs[p + 1 + CARRIED_FIELDS.length] as readonly Alert[] | 0;
+          summary.hits = recs;
+          summary.hitsFrom = at + 2;
+          summary.hitCount = hitCount;
+          summary.carried = new LineCarried(recs[p] as string, values, reparse);
+          summary.patterns = pats === 0 ? undefined : pats;
+          at = p + 2 + CARRIED_FIELDS.length;
+          nextLine = at < recs.length ? (recs[at] as number) : -1;
+        } else {
+          summary.hitCount = 0;
+          summary.carried = undefined;
+          summary.patterns = undefined;
+        }
+        engine.processSummary(summary);
+      }
+      engine.countPatternRequests(r.requests);
+      lines += r.lines;
+      unparsed += r.unparsed;
+      for (const [f, n] of Object.entries(r.parsed)) parsed[f] = (parsed[f] ?? 0) + n;
+    },
+    result: () => ({ lines, format, parsed, unparsed }),
+  };
+}
+
+/** Bench only (bench/scan.mjs --parts): consume range results in order. */
+export function __consumeForBench(
+  engine: DetectionEngine,
+  results: readonly RangeResult[],
+  o: FileScanOptions,
+  sample: readonly string[],
+): FileScan {
+  const c = createRangeConsumer(engine, o, sample);
+  for (const r of results) c.consume(r);
+  return c.result();
+}
+
 /** Where the compiled worker is: beside this module in dist/, or dist/ when run from src/. */
 function workerPath(): string {
   const here = fileURLToPath(import.meta.url);
@@ -187,66 +268,14 @@ export async function createScanPool(
     scanFile(engine, path, size, o) {
       const sample = sampleLines(path);
       const stageFile: StageFile = { file: path, logFormat: o.logFormat, sample, ctx: o.ctx };
-      // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
-      const reparser = createLineParser(o.logFormat, { sample });
-      const reparse = (line: string): Readonly<Record<string, unknown>> =>
-        reparser.parse(line, o.ctx) as Record<string, unknown>;
-      const format = reparser.format;
+      const consumer = createRangeConsumer(engine, o, sample);
       const ranges = Math.max(1, Math.ceil(size / rangeBytes));
       let next = 0;
       let consumed = 0;
-      let lines = 0;
-      let unparsed = 0;
-      const parsed: Record<string, number> = {};
       const waiting = new Map<number, RangeResult>();
-      const summary = {
-        timeMs: 0,
-        source: o.source as string | undefined,
-        name: '',
-        hits: [] as readonly unknown[],
-        hitsFrom: 0,
-        hitCount: 0,
-        carried: undefined as Carried | undefined,
-        patterns: undefined as readonly Alert[] | undefined,
-      } satisfies EventSummary;
-
       const consume = (r: RangeResult): void => {
-        const { times, nameIds, names, recs } = r;
-        let at = 0;
-        let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
-        for (let i = 0; i < r.lines; i++) {
-          const t = times[i]!;
-          if (!Number.isFinite(t)) {
-            engine.countEventWithoutTime();
-            continue;
-          }
-          summary.timeMs = t;
-          summary.name = names[nameIds[i]!]!;
-          if (i === nextLine) {
-            const hitCount = recs[at + 1] as number;
-            let p = at + 2;
-            for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
-            const values = recs.slice(p + 1, p + 1 + CARRIED_FIELDS.length);
-            const pats = recs[p + 1 + CARRIED_FIELDS.length] as readonly Alert[] | 0;
-            summary.hits = recs;
-            summary.hitsFrom = at + 2;
-            summary.hitCount = hitCount;
-            summary.carried = new LineCarried(recs[p] as string, values, reparse);
-            summary.patterns = pats === 0 ? undefined : pats;
-            at = p + 2 + CARRIED_FIELDS.length;
-            nextLine = at < recs.length ? (recs[at] as number) : -1;
-          } else {
-            summary.hitCount = 0;
-            summary.carried = undefined;
-            summary.patterns = undefined;
-          }
-          engine.processSummary(summary);
-        }
-        engine.countPatternRequests(r.requests);
-        lines += r.lines;
-        unparsed += r.unparsed;
-        for (const [f, n] of Object.entries(r.parsed)) parsed[f] = (parsed[f] ?? 0) + n;
-        o.onProgress?.(Math.min(size, (r.id + 1) * rangeBytes), lines);
+        consumer.consume(r);
+        o.onProgress?.(Math.min(size, (r.id + 1) * rangeBytes), consumer.result().lines);
       };
 
       return new Promise<FileScan>((resolve, reject) => {
@@ -254,7 +283,7 @@ export async function createScanPool(
         const finish = (err?: unknown): void => {
           for (const off of listeners) off();
           if (err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
-          else resolve({ lines, format, parsed, unparsed });
+          else resolve(consumer.result());
         };
         const send = (w: PoolWorker, m: ToWorker): void => w.worker.postMessage(m);
         const dispatch = (w: PoolWorker): void => {
