@@ -172,7 +172,10 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   // (event.name, log.format, event.category, program) → the rules to run, grouped by taxonomy with their
   // literal prefilter; bounded, cleared when full.
   const usePrefilter = opts.prefilter ?? true;
-  const dispatchCache = new Map<string, DispatchPlan>();
+  // Nested by the four key parts (no key string built per event); `cached` counts the plans.
+  type Level<T> = Map<string, T>;
+  let dispatchCache: Level<Level<Level<Level<DispatchPlan>>>> = new Map();
+  let cached = 0;
   const sourceKeys = new Map<Taxonomy, (field: string) => string>();
   const sourceKeyOf = (t: Taxonomy): ((field: string) => string) => {
     let k = sourceKeys.get(t);
@@ -181,8 +184,11 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   };
   const dispatchFor = (e: EventRecord): DispatchPlan => {
     // Everything the logsource filters read (see compileFilter) must be part of this key.
-    const key = `${String(e['event.name'])}\u0000${String(e['log.format'])}\u0000${String(e['event.category'])}\u0000${programOf(e) ?? ''}`;
-    let groups = dispatchCache.get(key);
+    const k1 = String(e['event.name']);
+    const k2 = String(e['log.format']);
+    const k3 = String(e['event.category']);
+    const k4 = programOf(e) ?? '';
+    let groups = dispatchCache.get(k1)?.get(k2)?.get(k3)?.get(k4);
     if (groups) return groups;
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
     const byTaxonomy = new Map<Taxonomy, Dispatch[]>();
@@ -210,8 +216,25 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
         })
       : undefined;
     groups = { groups: list, prefilter };
-    if (dispatchCache.size >= 1024) dispatchCache.clear();
-    dispatchCache.set(key, groups);
+    if (cached >= 1024) {
+      dispatchCache = new Map();
+      cached = 0;
+    }
+    const at = <T>(m: Level<T>, k: string, make: () => T): T => {
+      let v = m.get(k);
+      if (v === undefined) m.set(k, (v = make()));
+      return v;
+    };
+    at(
+      at(
+        at(dispatchCache, k1, () => new Map()),
+        k2,
+        () => new Map(),
+      ),
+      k3,
+      () => new Map(),
+    ).set(k4, groups);
+    cached++;
     return groups;
   };
 

@@ -159,9 +159,11 @@ export function compileFilter(f: EventFilter): (e: EventRecord) => boolean {
   };
 }
 
+const PROGRAM_READERS = PROGRAM_FIELDS.map(pathReader);
+
 export function programOf(e: EventRecord): string | undefined {
-  for (const f of PROGRAM_FIELDS) {
-    const v = readPath(e, f);
+  for (const read of PROGRAM_READERS) {
+    const v = read(e);
     if (typeof v === 'string' && v !== '') return v.toLowerCase();
   }
   const fmt = e['log.format'];
@@ -178,6 +180,20 @@ export function readPath(e: EventRecord, path: string): unknown {
       return (attrs as Record<string, unknown>)[path.slice(11)];
   }
   return undefined;
+}
+
+/** readPath(e, path) with the path resolved once (no string slicing per read). */
+export function pathReader(path: string): (e: EventRecord) => unknown {
+  if (!path.startsWith('attributes.')) return (e) => e[path];
+  const sub = path.slice(11);
+  return (e) => {
+    const direct = e[path];
+    if (direct !== undefined) return direct;
+    const attrs = e['attributes'];
+    return attrs !== null && typeof attrs === 'object'
+      ? (attrs as Record<string, unknown>)[sub]
+      : undefined;
+  };
 }
 
 function derived(e: EventRecord, name: string): unknown {
@@ -219,7 +235,7 @@ export function createAccessorFactory(
     if (r) return r;
     const sources = mapping[field] ?? defaultSources(field);
     const parts = sources.map((s) =>
-      s.startsWith('@') ? (e: EventRecord) => derived(e, s) : (e: EventRecord) => readPath(e, s),
+      s.startsWith('@') ? (e: EventRecord) => derived(e, s) : pathReader(s),
     );
     r =
       parts.length === 1
