@@ -166,3 +166,23 @@ describe('access log parser', () => {
     expect(parseAccessLine('[27/Nov/2026:09:00:00 +0100] something else', ctx)).toBeNull();
   });
 });
+
+describe('truncated time zones (found by mutating corpus lines)', () => {
+  it('rejects `+0` and `+` as a zone instead of throwing, and caches no stale time', () => {
+    const bad = '203.0.113.9 - - [05/Mar/2021:09:01:38 +0] "GET / HTTP/1.1" 200 1';
+    // before: digitsAt read past the end as NaN, Date threw, and the CLF cache kept the text
+    expect(() => parseAccessLine(bad, ctx)).not.toThrow();
+    expect(parseAccessLine(bad, ctx)).toBeNull();
+    expect(parseAccessLine(bad.replace('+0]', '+]'), ctx)).toBeNull();
+    const good = parseAccessLine(bad.replace('+0]', '+0100]'), ctx);
+    expect(good?.time).toBe('2021-03-05T08:01:38.000Z');
+  });
+
+  it('does not throw on an ISO time that ends in a bare sign', async () => {
+    const { parseIso } = await import('./time.js');
+    expect(() => parseIso('2023-03-19T12:34:09.757188+', ctx)).not.toThrow();
+    expect(parseIso('2023-03-19T12:34:09.757188+', ctx)).toBeNull();
+    const p = createLineParser('auto');
+    expect(() => p.parse('<35>1 2022-01-19T15:14:32+0 host app 1 - - msg', ctx)).not.toThrow();
+  });
+});

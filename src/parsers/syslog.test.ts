@@ -306,6 +306,42 @@ describe('sshd semantics', () => {
     expect(ev['user.name']).toBe('x from 6.6.6.6');
   });
 
+  it('reads the whole user name of input_userauth_request (its first letter used to be lost)', () => {
+    const ev = sshd('input_userauth_request: invalid user webmaster [preauth]');
+    expect(ev['user.name']).toBe('webmaster');
+    expect(ev['event.reason']).toBe('invalid_user');
+    expect(sshd('input_userauth_request: invalid user pi')['user.name']).toBe('pi');
+  });
+
+  it('reads the common sshd shapes by hand as the regexes do', () => {
+    const closed = sshd(
+      'Connection closed by authenticating user root 203.0.113.9 port 51633 [preauth]',
+    );
+    expect(closed).toMatchObject({
+      'event.name': 'authn_login_fail',
+      'user.name': 'root',
+      'client.address': '203.0.113.9',
+      'client.port': 51633,
+      'event.reason': 'closed_during_auth',
+    });
+    expect(
+      sshd('Received disconnect from 203.0.113.9 port 49477:11: Bye Bye [preauth]'),
+    ).toMatchObject({
+      'event.name': 'ssh_preauth_disconnect',
+      'client.address': '203.0.113.9',
+      'client.port': 49477,
+    });
+    expect(sshd('Did not receive identification string from 203.0.113.9 port 22')).toMatchObject({
+      'client.address': '203.0.113.9',
+      'client.port': 22,
+    });
+    expect(sshd('Did not receive identification string from 203.0.113.9')['client.address']).toBe(
+      '203.0.113.9',
+    );
+    // an address that ends in `:` before the end keeps it out, as FROM_TAIL's `[:,]$` strip did
+    expect(sshd('Invalid user bob from 203.0.113.9:')['client.address']).toBe('203.0.113.9');
+  });
+
   it('unwraps "message repeated N times"', () => {
     const ev = sshd(
       'message repeated 5 times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]',

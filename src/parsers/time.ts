@@ -44,7 +44,8 @@ export function digitsAt(s: string, i: number, n: number): number {
   let v = 0;
   for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(i + k) - 48;
-    if (c < 0 || c > 9) return -1;
+    // `!(c >= 0)` also rejects NaN (past the end of `s`): a NaN here used to reach Date and throw
+    if (!(c >= 0 && c <= 9)) return -1;
     v = v * 10 + c;
   }
   return v;
@@ -208,9 +209,19 @@ export function parseClfTime(s: string): string | undefined {
     if (z === null) return undefined;
     ms -= z.minutes * 60000;
   }
+  const iso = new Date(ms).toISOString();
   clfKey = s;
-  clfIso = new Date(ms).toISOString();
-  return clfIso;
+  clfIso = iso;
+  return iso;
+}
+
+/**
+ * {@link parseClfTime} of `line.slice(start, end)`, without the slice when the text is the cached
+ * one (most lines of an access log repeat the previous line's second).
+ */
+export function parseClfTimeIn(line: string, start: number, end: number): string | undefined {
+  if (end - start === clfKey.length && line.startsWith(clfKey, start)) return clfIso;
+  return parseClfTime(line.slice(start, end));
 }
 
 /**
