@@ -11,6 +11,9 @@
 //                 prepared events; target: import >= 70% of the insert rate
 //   regex         (access only) the same with a conventional anchored combined-log regex plus the
 //                 same conversions: the alternative to the hand-written scanner in access-log.ts
+//   --compare DIST  parse-only also runs another build's parsers (DIST/parsers/index.js, e.g. a
+//                 dist/ built from an older commit), alternating with this one pass by pass:
+//                 before/after in one process under the same load. µs/line is printed too.
 // Figures vary a lot on a shared 2-core machine: compare ratios within one run.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -24,7 +27,7 @@ const dist = path.resolve(here, '../dist/parsers/index.js');
 const SUBSET = 200_000;
 const PASSES = 5;
 
-async function child(mode, file) {
+async function child(mode, file, compareDist) {
   const { createLineParser } = await import(dist);
   const ctx = { now: Date.parse('2026-11-27T12:00:00Z'), source: `file:${file}` };
   let lines = 0;
@@ -51,6 +54,14 @@ async function child(mode, file) {
     lines = all.length;
     const p = createLineParser('auto', { sample: all.slice(0, 200) });
     const candidates = [['parse-only', (l) => p.parse(l, ctx)['log.format'] !== 'unparsed']];
+    if (compareDist) {
+      const o = await import(path.resolve(compareDist, 'parsers/index.js'));
+      const q = o.createLineParser('auto', { sample: all.slice(0, 200) });
+      candidates.push([
+        `parse-only (${compareDist})`,
+        (l) => q.parse(l, ctx)['log.format'] !== 'unparsed',
+      ]);
+    }
     if (mode === 'parse-only+regex') {
       // A conventional anchored combined-log regex, followed by the same conversions the scanner
       // does (UTC time, request-line split, dashes, numbers), so only the matching differs.
@@ -84,7 +95,10 @@ async function child(mode, file) {
     const best = candidates.map(() => Infinity);
     const ok = candidates.map(() => 0);
     for (let pass = 0; pass < PASSES; pass++) {
-      candidates.forEach(([, parse], c) => {
+      const order = candidates.map((x, c) => c);
+      if (pass % 2 === 1) order.reverse();
+      order.forEach((c) => {
+        const parse = candidates[c][1];
         let n = 0;
         const t0 = performance.now();
         for (let i = 0; i < all.length; i++) if (parse(all[i])) n++;
@@ -166,8 +180,11 @@ async function importChild(mode, file, limit, dbDir) {
   process.stdout.write(JSON.stringify([{ mode, lines: n, parsed: n, ms, rss }]));
 }
 
+const compareArg = process.argv.includes('--compare')
+  ? process.argv[process.argv.indexOf('--compare') + 1]
+  : undefined;
 if (process.argv[2] === '--child') {
-  await child(process.argv[3], process.argv[4]);
+  await child(process.argv[3], process.argv[4], compareArg);
 } else if (process.argv[2] === '--import-child') {
   await importChild(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6]);
 } else {
@@ -192,7 +209,13 @@ if (process.argv[2] === '--child') {
     for (const mode of modes) {
       const out = execFileSync(
         process.execPath,
-        [fileURLToPath(import.meta.url), '--child', mode, file],
+        [
+          fileURLToPath(import.meta.url),
+          '--child',
+          mode,
+          file,
+          ...(compareArg ? ['--compare', compareArg] : []),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       for (const r of JSON.parse(out))
@@ -249,10 +272,16 @@ if (process.argv[2] === '--child') {
     }
   }
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
-  console.log('| file | mode | lines | parsed | lines/s | peak RSS |');
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log(
+    `load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log('| file | mode | lines | parsed | lines/s | µs/line | peak RSS |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.file} | ${r.mode} | ${r.lines} | ${r.mode === 'readline' || Number.isNaN(r.ms) ? '-' : `${((100 * r.parsed) / r.lines).toFixed(2)}%`} | ${Number.isNaN(r.rate) ? '-' : r.rate.toLocaleString('en-US')} | ${Number.isNaN(r.rss) ? '-' : `${(r.rss / 2 ** 20).toFixed(0)} MiB`} |`,
+      `| ${r.file} | ${r.mode} | ${r.lines} | ${r.mode === 'readline' || Number.isNaN(r.ms) ? '-' : `${((100 * r.parsed) / r.lines).toFixed(2)}%`} | ${Number.isNaN(r.rate) ? '-' : r.rate.toLocaleString('en-US')} | ${Number.isNaN(r.rate) ? '-' : (1e6 / r.rate).toFixed(3)} | ${Number.isNaN(r.rss) ? '-' : `${(r.rss / 2 ** 20).toFixed(0)} MiB`} |`,
     );
 }

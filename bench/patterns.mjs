@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Throughput of the request attack-pattern detectors (src/detection/patterns).
-// Usage: npm run build && node bench/patterns.mjs [--requests 200000] [--rounds 5]
+// Usage: npm run build && node bench/patterns.mjs [--requests 200000] [--rounds 5] [--compare DIST]
+//   --compare DIST  also run the inspectRequest series on another build's dist/ (e.g. one built
+//                   from an older commit), interleaved with this one in every round: before/after
+//                   in the same process, under the same load
 //
 // Measures, in one process and interleaved per round (the machine is a noisy 2-core VM, so compare
 // ratios within a run, not absolute numbers across runs):
@@ -18,6 +21,10 @@ import { corpusRequest } from '../dist/detection/patterns/corpus-case.js';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
+const compareDist = args.includes('--compare') ? args[args.indexOf('--compare') + 1] : undefined;
+const other = compareDist
+  ? await import(path.resolve(compareDist, 'detection/patterns/index.js'))
+  : undefined;
 const N = opt('--requests', 200_000);
 const ROUNDS = opt('--rounds', 5);
 
@@ -182,11 +189,26 @@ const series = {
   'inspectRequest attacks': [],
 };
 if (corpusBenign.length) series['inspectRequest corpus benign'] = [];
+const inspectOther = other?.inspectRequest;
+const C = ` (${compareDist})`;
+if (inspectOther) {
+  for (const name of Object.keys(series))
+    if (name.startsWith('inspectRequest')) series[name + C] = [];
+  run(inspectOther, benignReqs);
+  run(inspectOther, attackReqs);
+}
 // warm-up
 run(inspectRequest, benignReqs);
 run(inspectRequest, attackReqs);
-const S = (name, fn, reqs) => series[name].push(run(fn, reqs, name));
-for (let round = 0; round < ROUNDS; round++) {
+const S = (name, fn, reqs) => {
+  // with --compare, the other build runs right before or after this one (alternating by round)
+  const pair = [[name, fn]];
+  if (inspectOther && fn === inspectRequest) pair.push([name + C, inspectOther]);
+  if (round % 2 === 1) pair.reverse();
+  for (const [n, f] of pair) series[n].push(run(f, reqs, n));
+};
+let round = 0;
+for (; round < ROUNDS; round++) {
   S('fields only (decode, no detectors)', fieldsOnly, benignReqs);
   S('inspectRequest benign', inspectRequest, benignReqs);
   S('inspectRequest benign, unique UA/Referer/cookie', inspectRequest, uniqueReqs);
@@ -199,13 +221,13 @@ console.log(
   `node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(1)}, ${N} requests x ${ROUNDS} rounds, median`,
 );
 console.log(
-  '| measure | requests/s per CPU-second (median) | min | max | vs fields only | wall-clock requests/s (median) |',
+  '| measure | requests/s per CPU-second (median) | µs CPU per request | min | max | vs fields only | wall-clock requests/s (median) |',
 );
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 for (const [name, v] of Object.entries(series)) {
   const m = median(v);
   console.log(
-    `| ${name} | ${fmt(m)} | ${fmt(Math.min(...v))} | ${fmt(Math.max(...v))} | ${(m / base).toFixed(2)} | ${fmt(median(wall[name]))} |`,
+    `| ${name} | ${fmt(m)} | ${(1e6 / m).toFixed(2)} | ${fmt(Math.min(...v))} | ${fmt(Math.max(...v))} | ${(m / base).toFixed(2)} | ${fmt(median(wall[name]))} |`,
   );
 }
