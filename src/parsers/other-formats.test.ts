@@ -196,3 +196,14 @@ describe('generic timestamped lines', () => {
       expect(parseTimestampedLine(l, ctx), l).toBeNull();
   });
 });
+
+describe('apache error time with a broken fraction (found by mutating corpus lines)', () => {
+  it('is not an apache_error line, and parsing it does not throw', () => {
+    const line =
+      '[Wed Jul 05 09:19:28.a528126 2023] [proxy_fcgi:error] [pid 1:tid 2] [client 203.0.113.9:5] AH01071: x';
+    expect(() => parseApacheErrorLine(line, { now: 0 })).not.toThrow();
+    expect(parseApacheErrorLine(line, { now: 0 })).toBeNull();
+    const ok = parseApacheErrorLine(line.replace('.a528126', '.528126'), { now: 0 });
+    expect(ok?.['log.format']).toBe('apache_error');
+  });
+});

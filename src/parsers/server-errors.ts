@@ -145,6 +145,8 @@ export function parseApacheErrorLine(line: string, ctx: ParseContext): ParsedEve
         .padEnd(6, '0')
         .slice(0, 6),
     );
+    // `.a528126`: not a fraction; a NaN here made Date throw (found by mutating corpus lines)
+    if (Number.isNaN(usec)) return null;
     p = e;
   }
   const y = digitsAt(line, p + 1, 4);
