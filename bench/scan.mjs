@@ -16,6 +16,12 @@
 //   --heap-cap MB scans with V8's old space capped at MB (and the live heap after a full GC
 //                 reported): proof that the state, not just the RSS, stays bounded
 //   --scan-only   only the scans (no fail2ban-regex, no per-event table)
+//   --threads N   worker threads of the default scans (default: scan's own, one per core); every
+//                 file is also scanned with --threads 1 so the table shows what threads add
+//   --parts       where a parallel scan's CPU goes, per line, all on one thread in turn: the
+//                 workers' stage (read, parse, Sigma rules, patterns), the structured clone of
+//                 its results both ways, and the main thread's ordered stage (correlations,
+//                 episodes, baselines)
 //   per-event     N events (default 100,000) parsed in memory first, then the detection engine
 //                 alone over them: microseconds per event for the full rule set
 // Figures vary a lot on a shared 2-core machine: compare ratios within one run.
@@ -33,7 +39,7 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-async function childScan(file, ruleDirs) {
+async function childScan(file, threads, ruleDirs) {
   const { scanFiles } = await import(path.join(dist, 'cli/commands/scan.js'));
   const t0 = performance.now();
   const r = await scanFiles([file], {
@@ -41,6 +47,7 @@ async function childScan(file, ruleDirs) {
     ruleDirs,
     builtin: true,
     progress: false,
+    ...(threads === 'default' ? {} : { threads: Number(threads) }),
   });
   const secs = (performance.now() - t0) / 1000;
   const lines = r.summaries.reduce((n, s) => n + s.lines, 0);
@@ -58,6 +65,56 @@ async function childScan(file, ruleDirs) {
       liveHeapMB,
     }),
   );
+}
+
+async function childParts(file, ruleDirs) {
+  const { statSync } = await import('node:fs');
+  const { serialize, deserialize } = await import('node:v8');
+  const { createStage } = await import(path.join(dist, 'detection/scan/stage.js'));
+  const { sampleLines, createRangeConsumer } = await import(
+    path.join(dist, 'detection/scan/scan-file.js')
+  );
+  const { createDetectionEngine, loadRules } = await import(
+    path.join(dist, 'detection/engine/index.js')
+  );
+  const size = statSync(file).size;
+  const ctx = { now: Date.now(), source: `file:${file}` };
+  const sample = sampleLines(file);
+  const stage = createStage({ builtin: true, ruleDirs, patterns: true });
+  stage.setFile({ file, logFormat: 'auto', sample, ctx });
+  const engine = createDetectionEngine({
+    rules: loadRules({ dirs: ruleDirs }).rules,
+    collect: true,
+  });
+  const consumer = createRangeConsumer(
+    engine,
+    { logFormat: 'auto', ctx, source: ctx.source },
+    sample,
+  );
+  const R = 4 << 20;
+  const t = { stage: 0, serialize: 0, deserialize: 0, consume: 0 };
+  let lines = 0;
+  for (let s = 0, id = 0; s < size; s += R, id++) {
+    let t0 = performance.now();
+    const r = stage.run(id, s, Math.min(size, s + R));
+    t.stage += performance.now() - t0;
+    t0 = performance.now();
+    const buf = serialize(r);
+    t.serialize += performance.now() - t0;
+    t0 = performance.now();
+    const back = deserialize(buf);
+    t.deserialize += performance.now() - t0;
+    t0 = performance.now();
+    consumer.consume(back);
+    t.consume += performance.now() - t0;
+    lines += r.lines;
+  }
+  const t0 = performance.now();
+  engine.finish();
+  engine.takeAlerts();
+  t.consume += performance.now() - t0;
+  const us = Object.fromEntries(Object.entries(t).map(([k, ms]) => [k, (ms * 1000) / lines]));
+  process.stdout.write(JSON.stringify({ lines, us }));
 }
 
 async function childPerEvent(file, ruleDirs, n) {
@@ -144,7 +201,8 @@ const mb = (kb) => (kb === undefined ? '–' : `${Math.round(kb / 1024)} MB`);
 async function main() {
   if (args[0] === '--child') {
     const [, mode, file, n, ...dirs] = args;
-    if (mode === 'scan') return childScan(file, dirs); // n is '-' for scans
+    if (mode === 'scan') return childScan(file, n, dirs); // n: threads for scans
+    if (mode === 'parts') return childParts(file, dirs);
     return childPerEvent(file, dirs, Number(n));
   }
   const dir = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
@@ -154,7 +212,7 @@ async function main() {
     !existsSync(path.join(dir, 'access.log'))
   ) {
     console.error(
-      'usage: node bench/scan.mjs DIR [--big DIR] [--sigma RULES_DIR [--sigma-scan]] [--events N]',
+      'usage: node bench/scan.mjs DIR [--big DIR] [--sigma RULES_DIR [--sigma-scan]] [--events N] [--threads N] [--parts]',
     );
     console.error('DIR holds auth.log and access.log from bench/gen-logs.mjs');
     process.exit(64);
@@ -178,8 +236,9 @@ async function main() {
   );
 
   const rows = [];
-  const scanRow = (label, file, dirs) => {
-    const r = runChild('scan', file, '-', ...dirs);
+  const threads = opt('--threads') ?? 'default';
+  const scanRow = (label, file, dirs, th = threads) => {
+    const r = runChild('scan', file, String(th), ...dirs);
     const row = { label, file, ...r, rate: r.lines / r.secs };
     rows.push(row);
     console.log(
@@ -196,15 +255,27 @@ async function main() {
     console.log(
       `fail2ban-regex sshd: ${fmt(f2b.lines)} lines (${fmt(f2b.matched)} matched) in ${f2b.secs.toFixed(1)} s = ${fmt(f2b.lines / f2b.secs)} lines/s, peak RSS ${mb(f2b.maxRssKB)}`,
     );
-  const sa = scanRow('scan auth.log (shipped pack)', auth, []);
-  const sx = scanRow('scan access.log (shipped pack)', access, []);
+  const thLabel =
+    threads === 'default' ? `${os.availableParallelism()} threads` : `${threads} threads`;
+  const sa = scanRow(`scan auth.log (shipped pack, ${thLabel})`, auth, []);
+  const sx = scanRow(`scan access.log (shipped pack, ${thLabel})`, access, []);
+  const sa1 = scanRow('scan auth.log (shipped pack, --threads 1)', auth, [], 1);
+  const sx1 = scanRow('scan access.log (shipped pack, --threads 1)', access, [], 1);
   if (sigmaDirs.length > 0 && args.includes('--sigma-scan')) {
     scanRow('scan auth.log (+ SigmaHQ web, linux)', auth, sigmaDirs);
     scanRow('scan access.log (+ SigmaHQ web, linux)', access, sigmaDirs);
   }
   if (big && existsSync(path.join(big, 'auth.log'))) {
-    scanRow('scan auth.log, larger file (shipped pack)', path.join(big, 'auth.log'), []);
-    scanRow('scan access.log, larger file (shipped pack)', path.join(big, 'access.log'), []);
+    scanRow(
+      `scan auth.log, larger file (shipped pack, ${thLabel})`,
+      path.join(big, 'auth.log'),
+      [],
+    );
+    scanRow(
+      `scan access.log, larger file (shipped pack, ${thLabel})`,
+      path.join(big, 'access.log'),
+      [],
+    );
   }
   const per = [];
   for (const [label, file, dirs] of scanOnly
@@ -225,6 +296,20 @@ async function main() {
       `per event (${label}, ${r.rules} rules, ${fmt(r.events)} events): parse ${r.parseUs.toFixed(2)} µs, detection ${r.detectUs.toFixed(2)} µs`,
     );
   }
+  const parts = [];
+  if (args.includes('--parts'))
+    for (const [label, file] of [
+      ['auth.log', auth],
+      ['access.log', access],
+    ]) {
+      const r = runChild('parts', file, '-');
+      parts.push({ label, ...r });
+      console.log(
+        `parts (${label}, µs per line, one thread in turn): ${Object.entries(r.us)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
+    }
   console.log(
     `load average at end: ${os
       .loadavg()
@@ -244,9 +329,25 @@ async function main() {
     );
   if (!f2b.skipped)
     console.log(
-      `\nscan / fail2ban-regex on auth.log: ${(sa.rate / (f2b.lines / f2b.secs)).toFixed(2)}x (target >= 10x)`,
+      `\nscan / fail2ban-regex on auth.log: ${(sa.rate / (f2b.lines / f2b.secs)).toFixed(2)}x (target >= 10x; --threads 1: ${(sa1.rate / (f2b.lines / f2b.secs)).toFixed(2)}x)`,
     );
-  console.log(`scan access.log: ${fmt(sx.rate)} lines/s (target >= 100,000)`);
+  console.log(
+    `scan access.log: ${fmt(sx.rate)} lines/s (target >= 100,000; --threads 1: ${fmt(sx1.rate)})`,
+  );
+  if (parts.length > 0) {
+    console.log(
+      '\n| file | stage (workers) | serialize | deserialize | ordered stage (main) | µs/line |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const p of parts)
+      console.log(
+        `| ${p.label} | ${p.us.stage.toFixed(2)} | ${p.us.serialize.toFixed(2)} | ${p.us.deserialize.toFixed(2)} | ${p.us.consume.toFixed(2)} | ${Object.values(
+          p.us,
+        )
+          .reduce((a, b) => a + b, 0)
+          .toFixed(2)} |`,
+      );
+  }
   console.log('\n| events | rules | parse µs/event | detection µs/event |');
   console.log('|---|---:|---:|---:|');
   for (const p of per)
