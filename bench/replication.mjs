@@ -64,6 +64,12 @@ function cpuSecs(pid, which = 'both') {
 }
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
+// Children still running when this script ends early (an error, a closed pipe) are stopped.
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 function serve(dir, extraArgs, env = {}) {
   const prof = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
   const child = spawn(
@@ -75,7 +81,13 @@ function serve(dir, extraArgs, env = {}) {
   child.stderr.setEncoding('utf8').on('data', (d) => {
     if (!/key created|vkey|^\s+\S+\+[0-9a-f]{8}\+/.test(d)) process.stderr.write(`[serve] ${d}`);
   });
-  const exited = new Promise((r) => child.on('exit', (code) => r(code)));
+  children.add(child);
+  const exited = new Promise((r) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      r(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
@@ -185,6 +197,7 @@ const events = makeEvents(EVENTS, 300);
 const modes = ['off', 'ledger', 'replicas'].filter((m) => args.modes.split(',').includes(m));
 const best = Object.fromEntries(modes.map((m) => [m, Infinity]));
 let bestReplicated = Infinity;
+const cpuRuns = Object.fromEntries(modes.map((m) => [m, []]));
 const load0 = loadavg()[0];
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
@@ -194,6 +207,7 @@ for (let round = 0; round < ROUNDS; round++) {
       BATCH,
     );
     const { ms, replicatedMs, cpuUs, ackUs, sysUs } = await run(mode, batches);
+    cpuRuns[mode].push(cpuUs);
     best[mode] = Math.min(best[mode], ms);
     if (replicatedMs !== undefined) bestReplicated = Math.min(bestReplicated, replicatedMs);
     const rate = Math.round((EVENTS / ms) * 1000);
@@ -220,6 +234,18 @@ for (const m of modes)
   console.log(
     `| ${m === 'off' ? 'ledger off' : m === 'ledger' ? 'ledger on' : 'ledger on + 2 replicas'} | ${rate(m).toLocaleString('en-US')} | ${((rate(m) / rate('off')) * 100).toFixed(0)}% |`,
   );
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(
+  '\nCPU µs per event, median of the rounds (each process, all threads, first send until every ' +
+    'replica held everything; less disturbed by other load than wall-clock rates):',
+);
+for (const m of modes) {
+  const per = cpuRuns[m][0].map((_, i) => med(cpuRuns[m].map((r) => r[i])));
+  console.log(
+    `  ${m.padEnd(9)} ${per.map((c, i) => `${procName(m, i)} ${c.toFixed(1)}`).join(', ')}` +
+      (m === 'replicas' ? `, all three ${per.reduce((a, b) => a + b, 0).toFixed(1)}` : ''),
+  );
+}
 console.log(
   `\nboth replicas held all ${EVENTS} events ${(bestReplicated / 1000).toFixed(2)} s after the first was sent (best round): ${Math.round((EVENTS / bestReplicated) * 1000).toLocaleString('en-US')} events/s end to end`,
 );

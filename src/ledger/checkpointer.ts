@@ -22,6 +22,7 @@ import type { StoredCheckpoint } from './checkpoint-log.js';
 import { type Ledger, openLedger } from './ledger.js';
 import { hashLeaf } from './merkle.js';
 import type { NoteSigner } from './note.js';
+import type { SqlWrite } from '../storage/index.js';
 import type { LedgerBackingStore, TileWrite } from './tiles.js';
 import { type TreeBuilder, loadTreeBuilder } from './tree-builder.js';
 
@@ -291,11 +292,17 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     const p = prepare(limit);
     if (p === undefined || 'id' in p) return Promise.resolve();
     const cp = { size: p.size, root: p.root, note: p.note, timeMs: p.timeMs };
-    writing = writeWith([
-      ...tiles.writes(p.tiles),
-      { sql: SET_SIZE, params: [p.size] },
-      checkpoints.insertWrite(cp),
-    ]).then(
+    let sql: SqlWrite[];
+    try {
+      sql = [
+        ...tiles.writes(p.tiles),
+        { sql: SET_SIZE, params: [p.size] },
+        checkpoints.insertWrite(cp),
+      ];
+    } catch (e) {
+      throw failed(p.size, e); // the tree in memory went ahead: reloaded
+    }
+    writing = writeWith(sql).then(
       (results) => {
         writing = undefined;
         publish({ id: results[results.length - 1]!.lastInsertRowid, ...cp });
