@@ -47,6 +47,9 @@ const ALPHA = 0.1;
 
 export function createSilenceDetector(opts: SilenceOptions = DEFAULT_SILENCE): SilenceDetector {
   const sources = new Map<string, SourceState>();
+  // The most recently heard source is already last in the Map: no re-insert (one source = one
+  // file in `scan`, where this runs per line).
+  let last: string | undefined;
   let evicted = 0;
   return {
     observe(source, t) {
@@ -55,7 +58,7 @@ export function createSilenceDetector(opts: SilenceOptions = DEFAULT_SILENCE): S
       if (!s) {
         s = { lastMs: t, meanGapMs: 0, events: 0, silent: false };
       } else {
-        sources.delete(source);
+        if (source !== last) sources.delete(source);
         if (t > s.lastMs) {
           const gap = t - s.lastMs;
           s.meanGapMs = s.events <= 1 ? gap : s.meanGapMs + ALPHA * (gap - s.meanGapMs);
@@ -64,9 +67,12 @@ export function createSilenceDetector(opts: SilenceOptions = DEFAULT_SILENCE): S
       }
       s.events++;
       s.silent = false;
-      sources.set(source, s);
+      if (source !== last) sources.set(source, s);
+      last = source;
       if (sources.size > opts.maxSources) {
-        sources.delete(sources.keys().next().value as string);
+        const oldest = sources.keys().next().value as string;
+        sources.delete(oldest);
+        if (oldest === last) last = undefined;
         evicted++;
       }
     },

@@ -56,7 +56,12 @@ export interface CorrelatorStats {
 }
 
 interface Group {
+  /** Internal key in `groups`. */
+  readonly k: string;
   readonly key: Record<string, unknown>;
+  /** Least recently updated first: a linked list, so moving a group to the end costs no hashing. */
+  prev: Group | undefined;
+  next: Group | undefined;
   entries: CorrelationWindow;
   /** temporal: last time each rule index was seen; temporal_ordered: chain start per step. */
   steps: number[];
@@ -167,20 +172,44 @@ export function createCorrelator(
     };
   };
 
-  let lastKey: string | undefined; // the most recently updated group (already last in the Map)
+  // Groups in order of last update (oldest first).
+  let head: Group | undefined;
+  let tail: Group | undefined;
+  const unlink = (g: Group): void => {
+    if (g.prev) g.prev.next = g.next;
+    else head = g.next;
+    if (g.next) g.next.prev = g.prev;
+    else tail = g.prev;
+    g.prev = undefined;
+    g.next = undefined;
+  };
+  const append = (g: Group): void => {
+    g.prev = tail;
+    g.next = undefined;
+    if (tail) tail.next = g;
+    else head = g;
+    tail = g;
+  };
+  const remove = (g: Group): void => {
+    groups.delete(g.k);
+    unlink(g);
+  };
+
   const touch = (k: string, values: readonly (string | undefined)[], t: number): Group => {
     let g = groups.get(k);
     if (g) {
-      // re-insert: Map order is least recently updated first (a no-op for the last one)
-      if (k !== lastKey) {
-        groups.delete(k);
-        groups.set(k, g);
+      if (g !== tail) {
+        unlink(g);
+        append(g);
       }
     } else {
       const key: Record<string, unknown> = {};
       for (let i = 0; i < nGroup; i++) key[c.groupBy[i]!] = values[i];
       g = {
+        k,
         key,
+        prev: undefined,
+        next: undefined,
         entries: new CorrelationWindow(),
         steps: [],
         recent: [],
@@ -189,14 +218,13 @@ export function createCorrelator(
         lastT: t,
       };
       if (atClose) insertClosing(closing, { end: t + c.timespanMs, key: k, start: t });
-      if (groups.size >= limits.maxGroups) {
-        const oldest = groups.keys().next().value as string;
-        groups.delete(oldest);
+      if (groups.size >= limits.maxGroups && head !== undefined) {
+        remove(head);
         stats.groupsEvicted++;
       }
       groups.set(k, g);
+      append(g);
     }
-    lastKey = k;
     g.lastT = Math.max(g.lastT, t);
     return g;
   };
@@ -254,7 +282,7 @@ export function createCorrelator(
       g.recent.shift();
       g.recentDropped++;
     }
-    if (temporal) return addTemporal(g, k, ref, t);
+    if (temporal) return addTemporal(g, ref, t);
     g.entries.push(t, v);
     if (g.entries.size > limits.maxEventsPerGroup) {
       g.entries.shift();
@@ -266,11 +294,11 @@ export function createCorrelator(
     const m = measure(g);
     if (!holds(cond!, m.value)) return [];
     const out = emit(g, t, m.value, m.count);
-    groups.delete(k);
+    remove(g);
     return [out];
   };
 
-  const addTemporal = (g: Group, k: string, ref: string, t: number): SigmaMatch[] => {
+  const addTemporal = (g: Group, ref: string, t: number): SigmaMatch[] => {
     const n = c.rules.length;
     if (c.type === 'temporal') {
       for (let i = 0; i < n; i++) if (c.rules[i] === ref) g.steps[i] = t;
@@ -279,7 +307,7 @@ export function createCorrelator(
       const need = cond ? undefined : n;
       if (need !== undefined ? seen < need : !holds(cond!, seen)) return [];
       const out = emit(g, t, seen, g.recent.length);
-      groups.delete(k);
+      remove(g);
       return [out];
     }
     // temporal_ordered: steps[i] = start time of the most recent chain that reached rule i.
@@ -297,7 +325,7 @@ export function createCorrelator(
     }
     if (!done) return [];
     const out = emit(g, t, n, g.recent.length);
-    groups.delete(k);
+    remove(g);
     return [out];
   };
 
@@ -308,15 +336,12 @@ export function createCorrelator(
         const w = closing.shift()!;
         const g = groups.get(w.key);
         if (!g || g.windowStart !== w.start) continue; // evicted or already replaced
-        groups.delete(w.key);
+        remove(g);
         out.push(...closeWindow(g, w.end));
       }
     } else {
       // Idle groups whose whole window lies before the watermark can never fire again.
-      for (const [k, g] of groups) {
-        if (g.lastT >= timeMs - c.timespanMs) break;
-        groups.delete(k);
-      }
+      while (head !== undefined && head.lastT < timeMs - c.timespanMs) remove(head);
     }
     stats.groups = groups.size;
     return out;
