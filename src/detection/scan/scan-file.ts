@@ -34,7 +34,7 @@ import type { ToWorker } from './worker.js';
 /** Lines read for format detection. */
 export const SAMPLE_LINES = 50;
 /** Byte range a worker takes at a time. */
-export const RANGE_BYTES = 4 << 20;
+export const RANGE_BYTES = 1 << 20;
 /** Files smaller than this are scanned on one thread (starting workers costs more). */
 export const MIN_PARALLEL_BYTES = 16 << 20;
 
