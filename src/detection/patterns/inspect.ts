@@ -286,23 +286,35 @@ function routeField(f: FieldValue, raw: Finding[]): void {
 /**
  * Results per (kind, field, value) for short values: real traffic repeats its paths,
  * User-Agents, Referers and parameters, and the detectors are pure functions of those three.
- * Keyed by the value alone (one lookup per field; an entry names its kind and field and counts
- * only for those). Values come from fields.ts's decode cache, so a repeated value is often the
- * same string and its hash is computed once. Plain values (PLAIN, e.g. session ids) are not
+ * Keyed by the value (one lookup per field); the few (kind, field) pairs seen with a value sit in
+ * a short list under it. Values come from fields.ts's decode cache, so a repeated value is often
+ * the same string and its hash is computed once. Plain values (PLAIN, e.g. session ids) are not
  * cached: their route is cheaper than a lookup and they are often unique. Bounded: two
  * generations of at most {@link CACHE_MAX_ENTRIES} entries (bench/patterns.mjs measures
  * repeating and unique values).
  */
 const CACHE_MAX_ENTRIES = 4096;
 const CACHE_MAX_VALUE = 512;
+/** (kind, field) pairs kept per value: a payload sprayed over many parameters keeps the latest. */
+const CACHE_MAX_PER_VALUE = 16;
 const EMPTY: readonly Finding[] = Object.freeze([]);
 interface CacheEntry {
   readonly kind: FieldKind;
   readonly field: string;
   readonly findings: readonly Finding[];
 }
-let cacheNow = new Map<string, CacheEntry>();
-let cachePrev = new Map<string, CacheEntry>();
+let cacheNow = new Map<string, CacheEntry[]>();
+let cachePrev = new Map<string, CacheEntry[]>();
+let cacheEntries = 0;
+
+function findEntry(
+  list: readonly CacheEntry[] | undefined,
+  kind: FieldKind,
+  field: string,
+): CacheEntry | undefined {
+  if (list !== undefined) for (const e of list) if (e.kind === kind && e.field === field) return e;
+  return undefined;
+}
 
 /** Run (or recall) the detectors for one field. */
 function inspectField(f: FieldValue, raw: Finding[]): void {
@@ -316,13 +328,14 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
     plainRoute(f, raw);
     return;
   }
-  let e = cacheNow.get(v);
-  if (e !== undefined && e.kind === kind && e.field === f.field) {
+  let list = cacheNow.get(v);
+  let e = findEntry(list, kind, f.field);
+  if (e !== undefined) {
     for (const x of e.findings) raw.push(x);
     return;
   }
-  e = cachePrev.get(v);
-  if (e !== undefined && e.kind === kind && e.field === f.field) {
+  e = findEntry(cachePrev.get(v), kind, f.field);
+  if (e !== undefined) {
     for (const x of e.findings) raw.push(x);
   } else {
     const start = raw.length;
@@ -333,11 +346,18 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
       findings: raw.length === start ? EMPTY : Object.freeze(raw.slice(start)),
     };
   }
-  if (cacheNow.size >= CACHE_MAX_ENTRIES) {
+  if (cacheEntries >= CACHE_MAX_ENTRIES) {
     cachePrev = cacheNow;
     cacheNow = new Map();
+    cacheEntries = 0;
+    list = undefined;
   }
-  cacheNow.set(v, e);
+  if (list === undefined) cacheNow.set(v, [e]);
+  else {
+    if (list.length >= CACHE_MAX_PER_VALUE) list.shift();
+    list.push(e);
+  }
+  cacheEntries++;
 }
 
 /**
