@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(repoRoot, 'dist/cli/main.js');
+// LOGWARDEN_BENCH_CLI: another build's cli/main.js (e.g. a copy of dist/ that concurrent
+// rebuilds of the work tree cannot change in the middle of a run).
+export const CLI = process.env.LOGWARDEN_BENCH_CLI ?? path.join(repoRoot, 'dist/cli/main.js');
 
 export function assertBuilt() {
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run \`npm run build\` first`);

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = new URL('../../dist/', import.meta.url);
+// LOGWARDEN_BENCH_DIST: another build's dist/ directory (see bench/lib/serve.mjs).
+const dist = process.env.LOGWARDEN_BENCH_DIST
+  ? new URL(`file://${process.env.LOGWARDEN_BENCH_DIST.replace(/\/?$/, '/')}`)
+  : new URL('../../dist/', import.meta.url);
 
 /** Import a compiled module, e.g. distModule('storage/sqlite/index.js'). */
 export async function distModule(rel) {
