@@ -88,12 +88,17 @@ export interface Episode {
   count: number;
   /** Kept triggering events (the first five and the newest), at most MAX_ALERT_EVENTS. */
   readonly events: Carried[];
+  /** Their keys, in step. */
+  readonly keys: Array<string | number>;
   omitted: number;
   source: AlertSource;
   /** Data of the latest Sigma match (entity, group key, first contributing event...). */
   data: unknown;
   /** Order of the latest fold among all folds (which of two episodes with one id is newer). */
   foldSeq: number;
+  /** Neighbours in the tracker's least-recently-folded list. */
+  prev: Episode | undefined;
+  next: Episode | undefined;
 }
 
 export interface EpisodeTracker {
@@ -130,23 +135,37 @@ export function materialize(ep: Episode): Alert {
   };
 }
 
-function hasKey(kept: readonly Carried[], key: string | number): boolean {
-  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.key === key) return true;
-  return false;
-}
-
 const NO_SOURCE: AlertSource = { kind: 'sigma', build: () => ({}) as Alert };
 let foldCounter = 0;
 
 export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
-  // Map iteration order is insertion order: re-inserting on use makes it an LRU.
   const episodes = new Map<string, Episode>();
-  let lastKey: string | undefined; // the most recently used key (already last in the Map)
+  // Least recently folded first: a linked list, so moving an episode to the end costs no hashing.
+  let head: Episode | undefined;
+  let tail: Episode | undefined;
+  const unlink = (ep: Episode): void => {
+    if (ep.prev) ep.prev.next = ep.next;
+    else head = ep.next;
+    if (ep.next) ep.next.prev = ep.prev;
+    else tail = ep.prev;
+    ep.prev = undefined;
+    ep.next = undefined;
+  };
+  const append = (ep: Episode): void => {
+    ep.prev = tail;
+    ep.next = undefined;
+    if (tail) tail.next = ep;
+    else head = ep;
+    tail = ep;
+  };
   let evicted = 0;
   return {
     fold(key, firstSeenMs, lastSeenMs, count, events, eventsOmitted, gapMs, absoluteCount) {
       let ep = episodes.get(key);
-      if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) ep = undefined;
+      if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) {
+        unlink(ep); // a new episode takes its key
+        ep = undefined;
+      }
       if (!ep) {
         ep = {
           id: alertId(key, firstSeenMs),
@@ -155,39 +174,51 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
           lastMs: lastSeenMs,
           count: 0,
           events: [],
+          keys: [],
           omitted: 0,
           source: NO_SOURCE,
           data: undefined,
           foldSeq: 0,
+          prev: undefined,
+          next: undefined,
         };
-        episodes.delete(key);
+        const grew = !episodes.has(key);
         episodes.set(key, ep);
-        if (episodes.size > maxEpisodes) {
-          const oldest = episodes.keys().next().value as string;
-          episodes.delete(oldest);
+        append(ep);
+        if (grew && episodes.size > maxEpisodes && head !== undefined) {
+          const oldest = head;
+          episodes.delete(oldest.key);
+          unlink(oldest);
           evicted++;
         }
-      } else if (key !== lastKey) {
-        episodes.delete(key);
-        episodes.set(key, ep);
+      } else if (ep !== tail) {
+        unlink(ep);
+        append(ep);
       }
-      lastKey = key;
       ep.foldSeq = foldCounter++;
       ep.count = absoluteCount ? Math.max(ep.count, count) : ep.count + count;
       ep.startMs = Math.min(ep.startMs, firstSeenMs);
       ep.lastMs = Math.max(ep.lastMs, lastSeenMs);
-      // An event already kept is not kept twice (the kept events are few: a scan beats a Set).
+      // An event already kept is not kept twice (the kept events are few: scanning their keys,
+      // kept in step in a flat array, beats a Set).
       const kept = ep.events;
+      const keys = ep.keys;
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
-        if (e === kept[kept.length - 1] || hasKey(kept, e.key)) continue;
+        const k = e.key;
+        if (keys.includes(k)) continue;
         kept.push(e);
+        keys.push(k);
       }
       if (kept.length > MAX_ALERT_EVENTS) {
         // Keep the first few (how it started) and the newest (what is happening now).
         const drop = kept.length - MAX_ALERT_EVENTS;
-        for (let i = 5; i < MAX_ALERT_EVENTS; i++) kept[i] = kept[i + drop]!;
+        for (let i = 5; i < MAX_ALERT_EVENTS; i++) {
+          kept[i] = kept[i + drop]!;
+          keys[i] = keys[i + drop]!;
+        }
         kept.length = MAX_ALERT_EVENTS;
+        keys.length = MAX_ALERT_EVENTS;
         ep.omitted += drop;
       }
       ep.omitted += eventsOmitted;
