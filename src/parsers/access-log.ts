@@ -13,7 +13,7 @@
  * // { 'event.name': 'http_request', 'http.request.method': 'GET', 'url.path': '/a', 'url.query': 'x=1', ... }
  */
 import { applyRequest, splitHostPort } from './fields.js';
-import { digitsAt, parseClfTime, parseClfTimeIn } from './time.js';
+import { parseClfTime } from './time.js';
 import type { LineParser, ParseContext, ParsedEvent } from './types.js';
 
 /** Index of the closing quote of a field opened at `open` (s[open] === '"'), or -1. */
@@ -161,7 +161,7 @@ export function parseAccessLine(line: string, _ctx: ParseContext): ParsedEvent |
   if (lb < 5) return null;
   const rb = line.indexOf('] "', lb + 2);
   if (rb < 0 || rb - lb > 40) return null;
-  const time = parseClfTimeIn(line, lb + 2, rb);
+  const time = parseClfTime(line.slice(lb + 2, rb));
   if (time === undefined) return null;
   // Prefix: [vhost[:port]] client ident user  (bunkerweb: vhost client - reqid - ). The common
   // three-token form is read with indexOf, without splitting (one array less per line).
@@ -189,26 +189,15 @@ export function parseAccessLine(line: string, _ctx: ParseContext): ParsedEvent |
   if (line.charCodeAt(p) !== 32) return null;
   let e = line.indexOf(' ', p + 1);
   if (e < 0) e = line.length;
-  // status: `-` (-1 here) or three digits; bytes: `-` or digits (read in place, no slices)
-  let status = -1;
-  if (e === p + 4) {
-    status = digitsAt(line, p + 1, 3);
-    if (status < 0) return null;
-  } else if (!(e === p + 2 && line.charCodeAt(p + 1) === 45)) return null;
+  const statusText = line.slice(p + 1, e);
+  if (!(statusText === '-' || (statusText.length === 3 && isDigits(statusText)))) return null;
   p = e;
-  let bytes: number | undefined; // undefined: absent or `-`
+  let bytesText: string | undefined;
   if (p < line.length) {
     e = line.indexOf(' ', p + 1);
     if (e < 0) e = line.length;
-    if (e === p + 2 && line.charCodeAt(p + 1) === 45) bytes = undefined;
-    else if (e > p + 1 && e - p - 1 <= 15) {
-      bytes = digitsAt(line, p + 1, e - p - 1);
-      if (bytes < 0) return null;
-    } else {
-      const bytesText = line.slice(p + 1, e);
-      if (!isDigits(bytesText)) return null;
-      bytes = Number(bytesText);
-    }
+    bytesText = line.slice(p + 1, e);
+    if (!(bytesText === '-' || isDigits(bytesText))) return null;
     p = e;
   }
   const ev: ParsedEvent = {
@@ -227,8 +216,9 @@ export function parseAccessLine(line: string, _ctx: ParseContext): ParsedEvent |
     if (off > 1) (ev.attributes ??= {})['access.prefix'] = pre.slice(2, pre.length - 1).join(' ');
   }
   applyRequest(ev, unescapeQuoted(line.slice(qs + 1, qe)));
-  if (status >= 0) ev['http.response.status_code'] = status;
-  if (bytes !== undefined) ev['http.response.body.bytes'] = bytes;
+  if (statusText !== '-') ev['http.response.status_code'] = Number(statusText);
+  if (bytesText !== undefined && bytesText !== '-')
+    ev['http.response.body.bytes'] = Number(bytesText);
   // Combined: "referrer" "user agent"
   if (line.charCodeAt(p) === 32 && line.charCodeAt(p + 1) === 34) {
     const re = closingQuote(line, p + 1);

@@ -66,37 +66,8 @@ export function parseRequestLine(req: string): RequestLine {
   return out;
 }
 
-/** METHOD_RE on req[0..end) without slicing: `[A-Z][A-Z_-]{0,19}`. */
-function isMethodAt(req: string, end: number): boolean {
-  if (end < 1 || end > 20) return false;
-  const c0 = req.charCodeAt(0);
-  if (c0 < 65 || c0 > 90) return false;
-  for (let i = 1; i < end; i++) {
-    const c = req.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || c === 95 || c === 45)) return false;
-  }
-  return true;
-}
-
 /** Fill method / path / query or the malformed marker onto an event. */
 export function applyRequest(ev: ParsedEvent, req: string): void {
-  // The usual `METHOD URI HTTP/x.y` straight onto the event (no RequestLine object); anything
-  // else goes through parseRequestLine below, which gives the same fields for this shape.
-  const sp1 = req.indexOf(' ');
-  if (sp1 > 0 && isMethodAt(req, sp1)) {
-    const sp2 = req.lastIndexOf(' ');
-    if (sp2 > sp1 + 1 && req.startsWith('HTTP/', sp2 + 1)) {
-      ev['http.request.method'] = req.slice(0, sp1);
-      const q = req.indexOf('?', sp1 + 1);
-      if (q < 0 || q > sp2) ev['url.path'] = req.slice(sp1 + 1, sp2);
-      else {
-        ev['url.path'] = req.slice(sp1 + 1, q);
-        ev['url.query'] = req.slice(q + 1, sp2);
-      }
-      (ev.attributes ??= {})['network.protocol.version'] = req.slice(sp2 + 6);
-      return;
-    }
-  }
   const r = parseRequestLine(req);
   if (r.malformed) {
     const attrs = (ev.attributes ??= {});

@@ -38,57 +38,10 @@ function setClient(ev: ParsedEvent, host: string | undefined, port?: string): vo
 const FROM_TAIL =
   /^ from (\S+)(?: port (\d+))?(?: on \S+ port \d+)?(?: ssh2?)?(?:[:,] .*)?(?: \[preauth\])?$/;
 
-/** End of a run of printable ASCII other than space (a `\S+` that needs no Unicode check) from `i`. */
-function tokenEnd(s: string, i: number): number {
-  for (;;) {
-    const c = s.charCodeAt(i);
-    if (c > 32 && c < 127) i++;
-    else return i;
-  }
-}
-
-/** End of a run of ASCII digits from `i`. */
-function digitsEnd(s: string, i: number): number {
-  for (;;) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) i++;
-    else return i;
-  }
-}
-
-/**
- * FROM_TAIL's common shapes read by hand (` from ADDR`, `[ port N][ ssh2| ssh][ [preauth]]`):
- * [addr, port] as the regex would capture them, or null to let the regex decide.
- */
-function fromTailFast(msg: string, i: number): [string, string | undefined] | null {
-  const a = i + 6;
-  const ae = tokenEnd(msg, a);
-  if (ae === a) return null;
-  let p = ae;
-  let port: string | undefined;
-  if (msg.startsWith(' port ', p)) {
-    const de = digitsEnd(msg, p + 6);
-    if (de === p + 6) return null;
-    port = msg.slice(p + 6, de);
-    p = de;
-  }
-  if (msg.startsWith(' ssh2', p)) p += 5;
-  else if (msg.startsWith(' ssh', p)) p += 4;
-  if (msg.startsWith(' [preauth]', p)) p += 10;
-  if (p !== msg.length) return null;
-  const last = msg.charCodeAt(ae - 1);
-  // `(\S+)` ends before a `:`/`,` only when text follows it; at the end the regex keeps it and
-  // the caller strips one
-  const addr = last === 58 || last === 44 ? msg.slice(a, ae - 1) : msg.slice(a, ae);
-  return [addr, port];
-}
-
 /** The last ` from ADDR [port N]...` of a message: [text before, addr, port]. */
 function fromTail(msg: string): [string, string, string | undefined] | null {
   const i = msg.lastIndexOf(' from ');
   if (i < 0) return null;
-  const f = fromTailFast(msg, i);
-  if (f !== null) return [msg.slice(0, i), f[0], f[1]];
   const m = FROM_TAIL.exec(msg.slice(i));
   if (m === null) return null;
   return [msg.slice(0, i), m[1]!.replace(/[:,]$/, ''), m[2]];
@@ -96,34 +49,6 @@ function fromTail(msg: string): [string, string, string | undefined] | null {
 
 /** `... USER ADDR port N[ [preauth]]` (Connection closed by / Disconnected from forms). */
 const USER_ADDR_PORT = /^(.*?) ?(\S+) port (\d+)(?::.*?)?( \[preauth\])?$/;
-
-/**
- * USER_ADDR_PORT's common shape read by hand: one ` port `, ending in digits or digits and
- * ` [preauth]`. The match array the regex would return, or null to let the regex decide.
- */
-function userAddrPortFast(
-  rest: string,
-): [string, string, string, string, string | undefined] | null {
-  const k = rest.indexOf(' port ');
-  if (k <= 0 || rest.indexOf(' port ', k + 1) >= 0) return null;
-  const de = digitsEnd(rest, k + 6);
-  if (de === k + 6) return null;
-  let pre: string | undefined;
-  if (de !== rest.length) {
-    if (de + 10 !== rest.length || !rest.startsWith(' [preauth]', de)) return null;
-    pre = ' [preauth]';
-  }
-  // the address: the token before ` port ` (the lazy `(.*?) ?` leaves it whole)
-  const sp = rest.lastIndexOf(' ', k - 1);
-  const a = sp + 1;
-  if (a === k || tokenEnd(rest, a) !== k) return null;
-  // `.` does not match line terminators: the text before the address must have none
-  for (let i = 0; i < sp; i++) {
-    const c = rest.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return null;
-  }
-  return [rest, sp < 0 ? '' : rest.slice(0, sp), rest.slice(a, k), rest.slice(k + 6, de), pre];
-}
 
 // Hoisted so that the hot path allocates nothing per line (bench/parse.mjs, auth.log).
 const CLOSE_FORMS = [
@@ -141,28 +66,7 @@ const PREAUTH_FORMS = [
   ],
   [/^banner exchange: Connection from (\S+) port (\d+):/, 'bad_banner'],
 ] as const;
-
-/** `Received disconnect from ADDR port N:` read by hand: [_, addr, port] as the regex captures, or null. */
-function receivedDisconnectFast(msg: string): [string, string, string] | null {
-  const ae = tokenEnd(msg, 25);
-  if (ae === 25 || !msg.startsWith(' port ', ae)) return null;
-  const de = digitsEnd(msg, ae + 6);
-  if (de === ae + 6 || msg.charCodeAt(de) !== 58) return null;
-  return ['', msg.slice(25, ae), msg.slice(ae + 6, de)];
-}
-
-/** `Did not receive identification string from ADDR[ port N]` by hand, or null. */
-function noIdentFast(msg: string): [string, string, string | undefined] | null {
-  const ae = tokenEnd(msg, 43);
-  // the regex's `\S+` runs on over non-ASCII or control characters: leave those to it
-  if (ae === 43 || !(ae === msg.length || msg.charCodeAt(ae) === 32)) return null;
-  let port: string | undefined;
-  if (msg.startsWith(' port ', ae)) {
-    const de = digitsEnd(msg, ae + 6);
-    if (de > ae + 6) port = msg.slice(ae + 6, de);
-  }
-  return ['', msg.slice(43, ae), port];
-}
+const NOISE_PREFIX = /^(?:error|fatal|warning): /;
 
 function fail(ev: ParsedEvent, reason: string, user: string | undefined): void {
   ev['event.name'] = 'authn_login_fail';
@@ -193,10 +97,7 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
   if (message.length > MAX_SSHD_MESSAGE) return false;
   let msg = message;
   const c0 = msg.charCodeAt(0);
-  // e/f/w: `error: `, `fatal: `, `warning: ` (NOISE_PREFIX) dropped
-  if (c0 === 101 || c0 === 102) {
-    if (msg.startsWith('error: ') || msg.startsWith('fatal: ')) msg = msg.slice(7);
-  } else if (c0 === 119 && msg.startsWith('warning: ')) msg = msg.slice(9);
+  if (c0 === 101 || c0 === 102 || c0 === 119) msg = msg.replace(NOISE_PREFIX, ''); // e/f/w
   ev['event.action'] = 'ssh_login';
 
   if (msg.startsWith('message repeated ')) {
@@ -236,8 +137,7 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
   if (msg.startsWith('input_userauth_request: invalid user ')) {
     // the user starts at 37, after `input_userauth_request: invalid user ` (it was read from 38,
     // which dropped the first letter of every such user name)
-    const rest = msg.slice(37);
-    const u = rest.endsWith(' [preauth]') ? rest.slice(0, -10) : rest;
+    const u = msg.slice(37).replace(/ \[preauth\]$/, '');
     if (u !== '') ev['user.name'] = u;
     ev['event.outcome'] = 'failure';
     ev['event.reason'] = 'invalid_user';
@@ -246,10 +146,7 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
   for (const [prefix, closedWord] of CLOSE_FORMS) {
     if (!msg.startsWith(prefix)) continue;
     const rest = msg.slice(prefix.length);
-    const m =
-      userAddrPortFast(rest) ??
-      USER_ADDR_PORT.exec(rest) ??
-      /^()(\S+)()( \[preauth\])?$/.exec(rest);
+    const m = USER_ADDR_PORT.exec(rest) ?? /^()(\S+)()( \[preauth\])?$/.exec(rest);
     if (m === null) break;
     const who = m[1] ?? '';
     setClient(ev, m[2], m[3] === '' ? undefined : m[3]);
@@ -294,7 +191,6 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
   if (msg.startsWith('Received disconnect from ')) {
     // New form `from ADDR port N:11: ...`; old form `from ADDR: 11: ...` (ADDR may be IPv6).
     const m =
-      receivedDisconnectFast(msg) ??
       /^Received disconnect from (\S+) port (\d+):/.exec(msg) ??
       /^Received disconnect from (\S+?)()(?:: \d+:|$)/.exec(msg);
     if (m) {
@@ -305,9 +201,7 @@ export function applySshd(ev: ParsedEvent, message: string): boolean {
     }
   }
   if (msg.startsWith('Did not receive identification string from ')) {
-    const m =
-      noIdentFast(msg) ??
-      /^Did not receive identification string from (\S+)(?: port (\d+))?/.exec(msg);
+    const m = /^Did not receive identification string from (\S+)(?: port (\d+))?/.exec(msg);
     setClient(ev, m?.[1], m?.[2]);
     preauth(ev, 'no_identification_string');
     return true;

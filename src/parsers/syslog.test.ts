@@ -313,7 +313,7 @@ describe('sshd semantics', () => {
     expect(sshd('input_userauth_request: invalid user pi')['user.name']).toBe('pi');
   });
 
-  it('reads the common sshd shapes by hand as the regexes do', () => {
+  it('reads the common sshd shapes (user, address, port, preauth)', () => {
     const closed = sshd(
       'Connection closed by authenticating user root 203.0.113.9 port 51633 [preauth]',
     );

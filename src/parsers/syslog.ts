@@ -47,30 +47,7 @@ function applyPri(ev: ParsedEvent, pri: number): void {
   ev.severity = SYSLOG_SEVERITY[pri & 7];
 }
 
-/** `\w` of a regex: ASCII letters, digits and `_`. */
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
-
-/**
- * End of a `pam_unix(SERVICE:TYPE): ` prefix (what `/^pam_unix\(([\w.-]+):(\w+)\): /` matches,
- * read by hand: that regex was a visible share of the auth.log profile), or -1. The service is
- * msg[9 .. first `:`).
- */
-function pamPrefixEnd(msg: string): number {
-  let i = 9;
-  for (;;) {
-    const c = msg.charCodeAt(i);
-    if (isWordCode(c) || c === 46 || c === 45) i++;
-    else break;
-  }
-  if (i === 9 || msg.charCodeAt(i) !== 58) return -1;
-  const t = ++i;
-  while (isWordCode(msg.charCodeAt(i))) i++;
-  if (i === t || msg.charCodeAt(i) !== 41 || msg.charCodeAt(i + 1) !== 58) return -1;
-  if (msg.charCodeAt(i + 2) !== 32) return -1;
-  return i + 3;
-}
+const PAM_PREFIX = /^pam_unix\(([\w.-]+):(\w+)\): /;
 
 /** Interpret the message of a known program; leaves a plain `log` otherwise. */
 export function applyProgram(ev: ParsedEvent, program: string, msg: string): void {
@@ -81,12 +58,10 @@ export function applyProgram(ev: ParsedEvent, program: string, msg: string): voi
     applyPam(ev, base, msg);
     return;
   }
-  if (msg.startsWith('pam_unix(')) {
-    const end = pamPrefixEnd(msg);
-    if (end > 0) {
-      applyPam(ev, msg.slice(9, msg.indexOf(':', 9)), msg.slice(end));
-      return;
-    }
+  const pam = msg.startsWith('pam_unix(') ? PAM_PREFIX.exec(msg) : null;
+  if (pam !== null) {
+    applyPam(ev, pam[1], msg.slice(pam[0].length));
+    return;
   }
   if (base === 'sshd' || base === 'sshd-session' || base === 'sshd-auth') applySshd(ev, msg);
   else if (base === 'sudo') applySudo(ev, msg);
@@ -177,11 +152,12 @@ export function parseRfc3164(line: string, ctx: ParseContext): ParsedEvent | nul
   // (`su:`, `sshd[12]:`) is the tag itself.
   let sp = line.indexOf(' ', p);
   if (sp < 0) sp = line.length;
+  const first = line.slice(p, sp);
   // A bracketed first token (`[AUTH]`) is an application log, not a syslog header.
-  if (sp > p && line.charCodeAt(p) === 91) return null;
-  // The first token ends with `:` (`su:`, `sshd[12]:`): it is the tag.
-  if (!(sp > p && line.charCodeAt(sp - 1) === 58)) {
-    ev['host.name'] = line.slice(p, sp);
+  if (first.charCodeAt(0) === 91) return null;
+  const isTag = first.endsWith(':') || (first.endsWith(']:') && first.includes('['));
+  if (!isTag) {
+    ev['host.name'] = first;
     p = sp + 1;
     while (line.charCodeAt(p) === 32) p++;
   }
@@ -191,26 +167,12 @@ export function parseRfc3164(line: string, ctx: ParseContext): ParsedEvent | nul
   ev.message = msg;
   const a = (ev.attributes ??= {});
   a['process.name'] = tag.program;
-  if (tag.pid !== undefined) a['process.pid'] = pidValue(tag.pid);
+  if (tag.pid !== undefined) {
+    const pid = Number(tag.pid);
+    a['process.pid'] = Number.isInteger(pid) ? pid : tag.pid;
+  }
   applyProgram(ev, tag.program, msg);
   return ev;
-}
-
-/** A pid as a number when `Number` reads it as an integer, else the text (as logged). */
-function pidValue(pid: string): number | string {
-  // 1 to 15 ASCII digits: the common case, read without Number's whitespace/hex/exponent rules
-  if (pid.length > 0 && pid.length <= 15) {
-    let v = 0;
-    let i = 0;
-    for (; i < pid.length; i++) {
-      const c = pid.charCodeAt(i) - 48;
-      if (!(c >= 0 && c <= 9)) break;
-      v = v * 10 + c;
-    }
-    if (i === pid.length) return v;
-  }
-  const n = Number(pid);
-  return Number.isInteger(n) ? n : pid;
 }
 
 /** Structured data `[id k="v" ...][id2 ...]` at line[p..]: parsed map and index after it. */
@@ -284,7 +246,10 @@ export function parseRfc5424(line: string, ctx: ParseContext): ParsedEvent | nul
   const a = (ev.attributes ??= {});
   if (host !== '-') ev['host.name'] = host;
   if (app !== '-') a['process.name'] = app;
-  if (procid !== '-') a['process.pid'] = pidValue(procid);
+  if (procid !== '-') {
+    const pid = Number(procid);
+    a['process.pid'] = Number.isInteger(pid) ? pid : procid;
+  }
   if (msgid !== '-') a['syslog.msgid'] = msgid;
   let msgStart: number;
   if (line.charCodeAt(p) === 45 /* - */) msgStart = p + 1;

@@ -216,15 +216,6 @@ export function parseClfTime(s: string): string | undefined {
 }
 
 /**
- * {@link parseClfTime} of `line.slice(start, end)`, without the slice when the text is the cached
- * one (most lines of an access log repeat the previous line's second).
- */
-export function parseClfTimeIn(line: string, start: number, end: number): string | undefined {
-  if (end - start === clfKey.length && line.startsWith(clfKey, start)) return clfIso;
-  return parseClfTime(line.slice(start, end));
-}
-
-/**
  * ISO 8601 / RFC 3339 at s[i..] with `T` or space, optional seconds, `.`/`,` fraction and zone.
  * Returns the time, what was assumed (zone-less input) and the length consumed.
  */
