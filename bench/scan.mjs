@@ -47,7 +47,7 @@ async function childScan(file, threads, ruleDirs) {
     ruleDirs,
     builtin: true,
     progress: false,
-    ...(threads === 'default' ? {} : { threads: Number(threads) }),
+    ...(threads === 'default' || threads === '-' ? {} : { threads: Number(threads) }),
   });
   const secs = (performance.now() - t0) / 1000;
   const lines = r.summaries.reduce((n, s) => n + s.lines, 0);
