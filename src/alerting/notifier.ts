@@ -53,6 +53,8 @@ export interface Notifier {
 }
 
 const MUTE_RECHECK_MS = 60_000;
+/** How often the flap history is pruned (it only needs to stay bounded). */
+const PRUNE_EVERY_MS = 60_000;
 /** alerting_members.pending: 0 sent, 1 waiting for the group's next message, 2 held (flapping). */
 const HELD = 2;
 
@@ -237,16 +239,28 @@ export function createNotifier(o: NotifierOptions): Notifier {
     return queued;
   });
 
+  const nextDueMs = (): number | undefined => {
+    const a = q.nextGroup.get()?.t ?? undefined;
+    const b = q.nextEscalation.get()?.t ?? undefined;
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  };
+  let lastPruneMs = -Infinity;
+
   return {
     // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction in WAL mode
     // fails at once with SQLITE_BUSY when the store's writer committed meanwhile.
     handle: (a, isNew) => handle.immediate(a, isNew),
-    tick: () => tick.immediate(),
-    stopEscalation: (id) => void q.dropEscalations.run(id),
-    nextDueMs() {
-      const a = q.nextGroup.get()?.t ?? undefined;
-      const b = q.nextEscalation.get()?.t ?? undefined;
-      return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    tick: () => {
+      // The tick runs every 250 ms; taking the write lock when nothing is due would make the
+      // store's writer thread (ingest) wait for it four times a second. A read decides; the flap
+      // history is pruned at most once a minute.
+      const now = o.now();
+      const due = nextDueMs();
+      if ((due === undefined || due > now) && now - lastPruneMs < PRUNE_EVERY_MS) return 0;
+      lastPruneMs = now;
+      return tick.immediate();
     },
+    stopEscalation: (id) => void q.dropEscalations.run(id),
+    nextDueMs,
   };
 }
