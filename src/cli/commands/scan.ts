@@ -20,6 +20,7 @@ import {
 } from '../../detection/engine/index.js';
 import {
   MIN_PARALLEL_BYTES,
+  SAMPLE_LINES,
   createScanPool,
   ruleFingerprint,
   scanFileInThread,
@@ -43,8 +44,6 @@ interface ScanOptions {
   failOn?: string;
   threads?: string;
 }
-
-const SAMPLE_LINES = 50;
 
 export interface FileSummary {
   file: string;

@@ -186,18 +186,6 @@ export function createRangeConsumer(
   };
 }
 
-/** Bench only (bench/scan.mjs --parts): consume range results in order. */
-export function __consumeForBench(
-  engine: DetectionEngine,
-  results: readonly RangeResult[],
-  o: FileScanOptions,
-  sample: readonly string[],
-): FileScan {
-  const c = createRangeConsumer(engine, o, sample);
-  for (const r of results) c.consume(r);
-  return c.result();
-}
-
 /** Where the compiled worker is: beside this module in dist/, or dist/ when run from src/. */
 function workerPath(): string {
   const here = fileURLToPath(import.meta.url);
