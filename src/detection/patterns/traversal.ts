@@ -91,9 +91,11 @@ export const detectTraversal: Detector = (f: FieldValue, out: Finding[]) => {
       hit(0.7, 'path_traversal.hidden-file', h.index);
   }
   if (f.kind === 'path') {
-    // backups, dumps and logs fetched directly: exposure probing (no application serves these)
+    // backups, dumps and server/framework logs fetched directly: exposure probing (no
+    // application serves these). Not any `.log`: sites publish sample and changelog files under
+    // that extension (the Elastic example access log has 24 clients fetching /misc/sample.log).
     const b =
-      /\.(?:sql|bak|old|orig|swp|sav|backup|dump|sqlite3?|db|mdb)(?:\.(?:zip|gz|tgz|tar|7z|rar|bz2|xz))?$|\.log$|~$/.exec(
+      /\.(?:sql|bak|old|orig|swp|sav|backup|dump|sqlite3?|db|mdb)(?:\.(?:zip|gz|tgz|tar|7z|rar|bz2|xz))?$|(?:^|\/)(?:[\w-]*error[\w-]*|access|debug|install|laravel|php_?errors?|npm-debug|yarn-error|ws_ftp|production|development|dev|prod|app|application|server|system|sql|mysql|db|database|wp-debug|audit|auth|secure|messages|syslog|cron|mail)\.log$|~$/i.exec(
         p,
       );
     if (b) hit(0.7, 'path_traversal.backup-file', b.index);
