@@ -152,6 +152,26 @@ export function unparsedEvent(line: string): ParsedEvent {
 }
 
 /**
+ * How many first lines of an input decide its format with `auto`. One number for every command
+ * and source, so `scan`, `ingest`, `audit` and a tailed file read the same file the same way.
+ */
+export const FORMAT_SAMPLE_LINES = 200;
+
+/** The first `n` lines of `it` (fewer when it ends first), for `createLineParser`'s sample. */
+export async function readFormatSample(
+  it: AsyncIterator<string>,
+  n: number = FORMAT_SAMPLE_LINES,
+): Promise<string[]> {
+  const sample: string[] = [];
+  while (sample.length < n) {
+    const r = await it.next();
+    if (r.done) break;
+    sample.push(r.value);
+  }
+  return sample;
+}
+
+/**
  * A line parser for one input. `format` is a registry name, an alias, or `auto`: detect from
  * `options.sample`, then, per line, fall back to the other parsers before `unparsed`. An
  * explicit format does not fall back (the caller said what the file is).

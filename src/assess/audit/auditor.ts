@@ -10,7 +10,7 @@
  */
 import type { Alert } from '../../detection/alerts/alert.js';
 import { createDetectionEngine, loadRules } from '../../detection/engine/index.js';
-import { createLineParser, type ParseContext } from '../../parsers/index.js';
+import { createLineParser, readFormatSample, type ParseContext } from '../../parsers/index.js';
 import type { Evidence } from '../report/finding.js';
 import { scanControl, visibleExcerpt, type ControlKind } from './control-chars.js';
 import {
@@ -50,7 +50,6 @@ export interface Auditor {
   finish(): AuditResult;
 }
 
-const SAMPLE_LINES = 200;
 const MAX_SAMPLES = 12;
 // Distinct lines remembered for the duplicate ratio, as 53-bit hashes (a Set of numbers: about
 // 40 bytes each instead of the line; bench/audit.mjs). Past the bound, new lines are not added.
@@ -110,12 +109,7 @@ export function createAuditor(o: AuditOptions = {}): Auditor {
     onProgress?: (lines: number) => void,
   ): Promise<void> {
     const it = input[Symbol.asyncIterator]();
-    const sample: string[] = [];
-    while (sample.length < SAMPLE_LINES) {
-      const r = await it.next();
-      if (r.done) break;
-      sample.push(r.value);
-    }
+    const sample = await readFormatSample(it);
     const parser = createLineParser(o.logFormat ?? 'auto', { sample });
     const ctx: ParseContext = {
       now: Date.now(),

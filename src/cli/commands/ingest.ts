@@ -14,7 +14,12 @@ import { ERROR_CATALOG } from '../../core/errors.js';
 import { deterministicId } from '../../core/ids.js';
 import { prepareEvent, type PreparedEventCore } from '../../core/prepare.js';
 import { createRedactor } from '../../core/redact.js';
-import { createLineParser, validateParseContext, type ParseContext } from '../../parsers/index.js';
+import {
+  createLineParser,
+  readFormatSample,
+  validateParseContext,
+  type ParseContext,
+} from '../../parsers/index.js';
 import { openDataDir } from '../../server/data-dir.js';
 import { commandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import type { CliIO } from '../io.js';
@@ -29,7 +34,6 @@ interface IngestOptions extends CommonOptions {
   batch?: string;
 }
 
-const SAMPLE_LINES = 200;
 /** Rejected lines printed per file (the rest are counted). */
 const MAX_REPORTED_REJECTIONS = 20;
 /** Store appends pending at once while the next batch is prepared. */
@@ -113,12 +117,7 @@ Examples:
               ? createProgress(`ingest ${input.name}`, input.size)
               : { update() {}, finish() {} };
           const it = input.lines()[Symbol.asyncIterator]();
-          const sample: string[] = [];
-          while (sample.length < SAMPLE_LINES) {
-            const r = await it.next();
-            if (r.done) break;
-            sample.push(r.value);
-          }
+          const sample = await readFormatSample(it);
           const parser = createLineParser(opts.logFormat ?? 'auto', { sample });
           // Identity of the content, not of the name: a rotated file keeps its ids.
           const identity = createHash('sha256').update(sample.join('\n')).digest('hex');

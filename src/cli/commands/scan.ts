@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { LogwardenError } from '../../core/errors.js';
-import { createLineParser, type ParseContext } from '../../parsers/index.js';
+import { createLineParser, readFormatSample, type ParseContext } from '../../parsers/index.js';
 import {
   SEVERITY_RANK,
   isAlertSeverity,
@@ -20,7 +20,6 @@ import {
 } from '../../detection/engine/index.js';
 import {
   MIN_PARALLEL_BYTES,
-  SAMPLE_LINES,
   createScanPool,
   ruleFingerprint,
   scanFileInThread,
@@ -151,12 +150,7 @@ async function scanLineStream(
   },
 ): Promise<FileScan> {
   const it = input.lines()[Symbol.asyncIterator]();
-  const sample: string[] = [];
-  while (sample.length < SAMPLE_LINES) {
-    const r = await it.next();
-    if (r.done) break;
-    sample.push(r.value);
-  }
+  const sample = await readFormatSample(it);
   const parser = createLineParser(o.logFormat, { sample });
   let lines = 0;
   const handle = (line: string): void => {

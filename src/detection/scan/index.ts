@@ -1,7 +1,6 @@
 export {
   MIN_PARALLEL_BYTES,
   RANGE_BYTES,
-  SAMPLE_LINES,
   createScanPool,
   ruleFingerprint,
   sampleLines,

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LogwardenError } from '../../core/errors.js';
-import { createLineParser, type ParseContext } from '../../parsers/index.js';
+import { createLineParser, FORMAT_SAMPLE_LINES, type ParseContext } from '../../parsers/index.js';
 import { alertEventRef, type AlertEventRef, type Alert } from '../alerts/alert.js';
 import type { DetectionEngine, EventSummary } from '../engine/engine.js';
 import { anonymousKey, type Carried } from '../engine/episodes.js';
@@ -32,7 +32,6 @@ import {
 import type { ToWorker } from './worker.js';
 
 /** Lines read for format detection. */
-export const SAMPLE_LINES = 50;
 /** Byte range a worker takes at a time. */
 export const RANGE_BYTES = 1 << 20;
 /** Files smaller than this are scanned on one thread (starting workers costs more). */
@@ -57,8 +56,8 @@ export interface FileScanOptions {
 export function sampleLines(path: string): string[] {
   const sample: string[] = [];
   readLines(path, 0, Number.MAX_SAFE_INTEGER, (line) => {
-    if (sample.length < SAMPLE_LINES) sample.push(line);
-    return sample.length < SAMPLE_LINES;
+    if (sample.length < FORMAT_SAMPLE_LINES) sample.push(line);
+    return sample.length < FORMAT_SAMPLE_LINES;
   });
   return sample;
 }

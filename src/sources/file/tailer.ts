@@ -26,6 +26,7 @@ import { LogwardenError } from '../../core/errors.js';
 import { deterministicId } from '../../core/ids.js';
 import {
   createLineParser,
+  FORMAT_SAMPLE_LINES,
   validateParseContext,
   type FileLineParser,
   type ParseContext,
@@ -41,7 +42,6 @@ import { loadPositions, savePositions, type FilePosition } from './positions.js'
 
 export const FINGERPRINT_BYTES = 1024;
 const READ_CHUNK = 1 << 20;
-const SAMPLE_LINES = 200;
 
 export interface FileSourceOptions {
   /** Files or globs (picomatch syntax in the last path segments, e.g. `/var/log/nginx/*.log`). */
@@ -191,7 +191,7 @@ export function createFileSource(opts: FileSourceOptions): FileSource {
     filePath: string,
   ): Promise<void> {
     if (lines.length === 0) return;
-    t.parser ??= createLineParser(format, { sample: lines.slice(0, SAMPLE_LINES) });
+    t.parser ??= createLineParser(format, { sample: lines.slice(0, FORMAT_SAMPLE_LINES) });
     const ctx: ParseContext = { ...baseCtx, now: now(), source: `file:${filePath}` };
     const items = lines.map((l, i) => {
       const ev = t.parser!.parse(l, ctx) as Record<string, unknown>;
