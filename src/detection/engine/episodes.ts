@@ -11,6 +11,7 @@
  * and building an alert per match was most of `scan`'s time and garbage (bench/scan.mjs).
  */
 import { MAX_ALERT_EVENTS, alertId, type Alert, type AlertEventRef } from '../alerts/alert.js';
+import { RecencyList } from '../recency-list.js';
 
 /**
  * One triggering event as an episode keeps it: an identity for de-duplication and its alert
@@ -140,30 +141,13 @@ let foldCounter = 0;
 
 export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
   const episodes = new Map<string, Episode>();
-  // Least recently folded first: a linked list, so moving an episode to the end costs no hashing.
-  let head: Episode | undefined;
-  let tail: Episode | undefined;
-  const unlink = (ep: Episode): void => {
-    if (ep.prev) ep.prev.next = ep.next;
-    else head = ep.next;
-    if (ep.next) ep.next.prev = ep.prev;
-    else tail = ep.prev;
-    ep.prev = undefined;
-    ep.next = undefined;
-  };
-  const append = (ep: Episode): void => {
-    ep.prev = tail;
-    ep.next = undefined;
-    if (tail) tail.next = ep;
-    else head = ep;
-    tail = ep;
-  };
+  const order = new RecencyList<Episode>(); // least recently folded first
   let evicted = 0;
   return {
     fold(key, firstSeenMs, lastSeenMs, count, events, eventsOmitted, gapMs, absoluteCount) {
       let ep = episodes.get(key);
       if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) {
-        unlink(ep); // a new episode takes its key
+        order.unlink(ep); // a new episode takes its key
         ep = undefined;
       }
       if (!ep) {
@@ -184,16 +168,15 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
         };
         const grew = !episodes.has(key);
         episodes.set(key, ep);
-        append(ep);
-        if (grew && episodes.size > maxEpisodes && head !== undefined) {
-          const oldest = head;
+        order.append(ep);
+        const oldest = order.head;
+        if (grew && episodes.size > maxEpisodes && oldest !== undefined) {
           episodes.delete(oldest.key);
-          unlink(oldest);
+          order.unlink(oldest);
           evicted++;
         }
-      } else if (ep !== tail) {
-        unlink(ep);
-        append(ep);
+      } else {
+        order.touch(ep);
       }
       ep.foldSeq = foldCounter++;
       ep.count = absoluteCount ? Math.max(ep.count, count) : ep.count + count;

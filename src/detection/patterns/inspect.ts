@@ -80,7 +80,7 @@ const WORDY =
   /\b(?:select|union|sleep|waitfor|benchmark|having|order by|group by|exec|execute|create|xp_\w+|pg_\w+|information_schema|sysobjects|xor|delete\s+from|insert\s+into|drop\s+(?:table|database)|truncate\s+table|update\s+\w+\s+set)\b|(?:^|\s)(?:or|and)\s+\d/;
 
 /** User-Agent characters of ordinary browsers and bots (RFC 9110 §10.1.5 product tokens and comments). */
-const SAFE_UA = /^[a-z0-9 ./;:,()_+-]*$/;
+export const SAFE_UA = /^[a-z0-9 ./;:,()_+-]*$/;
 const CALL_SHAPE = /[a-z0-9_]\(/;
 const PRODUCT_FIRST = /^[a-z][a-z0-9._+-]{0,40}\/[0-9]/;
 /** A path made only of these characters can only carry traversal / hidden-file / backup probes. */

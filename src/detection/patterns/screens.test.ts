@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeValue } from './decode.js';
-import { inspectRequest, uaTraversalHint } from './inspect.js';
+import { SAFE_UA, inspectRequest, uaTraversalHint } from './inspect.js';
 import { detectTraversal } from './traversal.js';
 import type { Finding, RequestInput } from './types.js';
 
@@ -16,9 +16,6 @@ const DEV = path.resolve(
 );
 const haveDev = existsSync(path.join(DEV, 'payloads.jsonl'));
 if (!haveDev) console.warn(`screens corpus checks skipped: ${DEV} is absent`);
-
-/** SAFE_UA of inspect.ts: the only User-Agents uaTraversalHint is asked about. */
-const SAFE_UA = /^[a-z0-9 ./;:,()_+-]*$/;
 
 function traversalFindings(v: string): Finding[] {
   const out: Finding[] = [];

@@ -3,7 +3,7 @@
  * engine per file, lines in file order, event time), and tells for each line which source
  * (address) it belongs to. Shared by the log-line and log-sequence reports.
  */
-import { createLineParser, type ParseContext } from '../../parsers/index.js';
+import { createLineParser, FORMAT_SAMPLE_LINES, type ParseContext } from '../../parsers/index.js';
 import type { Alert } from '../alerts/alert.js';
 import { createDetectionEngine } from '../engine/engine.js';
 import type { LoadedSigma } from '../sigma/types.js';
@@ -89,7 +89,7 @@ function createSourceTracker(): {
 
 /** Parse and detect over one file's lines, in order. */
 export function runLines(lines: readonly string[], name: string, opts: RunOptions): FileRun {
-  const parser = createLineParser('auto', { sample: lines.slice(0, 200) });
+  const parser = createLineParser('auto', { sample: lines.slice(0, FORMAT_SAMPLE_LINES) });
   const engine = createDetectionEngine({ rules: opts.rules });
   const ctx: ParseContext = { now: opts.now ?? REPORT_NOW, source: `file:${name}` };
   const latest = new Map<string, Alert>();

@@ -31,7 +31,6 @@ import {
 } from './stage.js';
 import type { ToWorker } from './worker.js';
 
-/** Lines read for format detection. */
 /** Byte range a worker takes at a time. */
 export const RANGE_BYTES = 1 << 20;
 /** Files smaller than this are scanned on one thread (starting workers costs more). */

@@ -23,6 +23,7 @@ import { CorrelationWindow, holds } from './correlation-window.js';
 import { stringForm } from './event-view.js';
 import type { FieldAccessor } from './event-view.js';
 import type { SigmaCorrelation, SigmaMatch } from './types.js';
+import { RecencyList } from '../recency-list.js';
 
 export interface CorrelationLimits {
   readonly maxGroups: number;
@@ -172,36 +173,16 @@ export function createCorrelator(
     };
   };
 
-  // Groups in order of last update (oldest first).
-  let head: Group | undefined;
-  let tail: Group | undefined;
-  const unlink = (g: Group): void => {
-    if (g.prev) g.prev.next = g.next;
-    else head = g.next;
-    if (g.next) g.next.prev = g.prev;
-    else tail = g.prev;
-    g.prev = undefined;
-    g.next = undefined;
-  };
-  const append = (g: Group): void => {
-    g.prev = tail;
-    g.next = undefined;
-    if (tail) tail.next = g;
-    else head = g;
-    tail = g;
-  };
+  const order = new RecencyList<Group>(); // oldest update first
   const remove = (g: Group): void => {
     groups.delete(g.k);
-    unlink(g);
+    order.unlink(g);
   };
 
   const touch = (k: string, values: readonly (string | undefined)[], t: number): Group => {
     let g = groups.get(k);
     if (g) {
-      if (g !== tail) {
-        unlink(g);
-        append(g);
-      }
+      order.touch(g);
     } else {
       const key: Record<string, unknown> = {};
       for (let i = 0; i < nGroup; i++) key[c.groupBy[i]!] = values[i];
@@ -218,12 +199,12 @@ export function createCorrelator(
         lastT: t,
       };
       if (atClose) insertClosing(closing, { end: t + c.timespanMs, key: k, start: t });
-      if (groups.size >= limits.maxGroups && head !== undefined) {
-        remove(head);
+      if (groups.size >= limits.maxGroups && order.head !== undefined) {
+        remove(order.head);
         stats.groupsEvicted++;
       }
       groups.set(k, g);
-      append(g);
+      order.append(g);
     }
     g.lastT = Math.max(g.lastT, t);
     return g;
@@ -341,7 +322,8 @@ export function createCorrelator(
       }
     } else {
       // Idle groups whose whole window lies before the watermark can never fire again.
-      while (head !== undefined && head.lastT < timeMs - c.timespanMs) remove(head);
+      while (order.head !== undefined && order.head.lastT < timeMs - c.timespanMs)
+        remove(order.head);
     }
     stats.groups = groups.size;
     return out;

@@ -75,10 +75,8 @@ export function createLedgerComponent(): LedgerComponent {
       heartbeat = createHeartbeat({
         store,
         intervalMs: cfg.heartbeat_interval_secs * 1000,
-        onAppend: () => {
-          ctx.feed.committed(store.size() - 1);
-          cp.notify();
-        },
+        // committed() wakes the checkpointer through the onCommitted watcher above.
+        onAppend: () => ctx.feed.committed(store.size() - 1),
       });
       heartbeat.start();
       const hb = heartbeat;

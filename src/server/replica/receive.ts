@@ -77,19 +77,23 @@ export function parseReplicationRequest(body: unknown): ReplicationRequest {
   return b as unknown as ReplicationRequest;
 }
 
+/** A pruned entry's leaf hash, decoded once and checked for its size. */
+function prunedLeafHash(b64: string, i: number): Buffer {
+  const h = decodeBase64Strict(b64, `entries[${i}].leaf_hash`);
+  if (h.length !== HASH_SIZE)
+    throw bad(`replication request: entries[${i}].leaf_hash is not ${HASH_SIZE} bytes`);
+  return h;
+}
+
 /** The JSON form as a batch: the same frames the binary form carries, each body hashed. */
 export function batchFromJson(req: ReplicationRequest): ReplicationBatch {
   const frames = encodeFrames(
     req.entries.map((e, i) =>
       typeof e === 'string'
         ? { body: Buffer.from(e, 'utf8'), leafHash: EMPTY }
-        : { body: null, leafHash: decodeBase64Strict(e.leaf_hash, `entries[${i}].leaf_hash`) },
+        : { body: null, leafHash: prunedLeafHash(e.leaf_hash, i) },
     ),
   );
-  req.entries.forEach((e, i) => {
-    if (typeof e !== 'string' && Buffer.from(e.leaf_hash, 'base64').length !== HASH_SIZE)
-      throw bad(`replication request: entries[${i}].leaf_hash is not ${HASH_SIZE} bytes`);
-  });
   return {
     origin: req.origin,
     start: req.start,
