@@ -170,13 +170,12 @@ describe('attacks are found', () => {
     ['code_injection', { path: '/', query: '__proto__[admin]=1' }],
     ['code_injection', q('require("child_process").exec("id")')],
   ];
-  it.each([
-    '/misc/sample.log',
-    '/downloads/changelog.log',
-    '/talks/2015/build.log',
-  ])('a published file with a .log name is not an exposure probe: %s', (p) => {
-    expect(inspectRequest({ method: 'GET', path: p })).toEqual([]);
-  });
+  it.each(['/misc/sample.log', '/downloads/changelog.log', '/talks/2015/build.log'])(
+    'a published file with a .log name is not an exposure probe: %s',
+    (p) => {
+      expect(inspectRequest({ method: 'GET', path: p })).toEqual([]);
+    },
+  );
   it.each(cases)('%s: %j', (cls, req) => {
     const f = inspectRequest(req);
     expect(classes(f)).toContain(cls);
@@ -242,6 +241,43 @@ describe('ordinary traffic is left alone', () => {
   ];
   it.each(benign)('no findings: %j', (req) => {
     expect(inspectRequest(req)).toEqual([]);
+  });
+
+  // Seen in a real Apache log (the Elastic example log): ordering/language parameters whose
+  // value is `id`, a search engine's `hl=id` in the Referer, and a Referer of www.dual-boxing.com
+  // (its host tokenizes to the SQL word `www.dual`) were reported as attacks.
+  const realLog: RequestInput[] = [
+    q('id', 'sort'),
+    q('id', 'orderby'),
+    q('id', 'lang'),
+    {
+      path: '/blog/geekery/xvfb-firefox.html',
+      headers: { Referer: 'http://www.google.com/imgres?imgurl=x&hl=id&start=3&q=whoami' },
+    },
+    {
+      path: '/projects/xdotool/',
+      headers: { Referer: 'http://www.dual-boxing.com/wiki/index.php/New_multiboxer%27s_guide' },
+    },
+  ];
+  it.each(realLog)('no findings (real-log false positive): %j', (req) => {
+    expect(inspectRequest(req)).toEqual([]);
+  });
+});
+
+describe('the same words still count where they are attacks', () => {
+  it.each([
+    ['id;', 'command_injection'],
+    ['id -u', 'command_injection'],
+    ['whoami', 'command_injection'],
+    ['x from master.dbo.sysobjects', 'sqli'],
+    ['select * from information_schema.tables', 'sqli'],
+    ['1 union select 1 from dual', 'sqli'],
+  ] as const)('%j is reported as %s', (value, cls) => {
+    expect(classes(inspectRequest(q(value, 'cmd')))).toContain(cls);
+  });
+  it('names a schema probe by its catalog name, also inside a dotted name', () => {
+    for (const v of ['x from master.dbo.sysobjects', 'name from information_schema.tables'])
+      expect(inspectRequest(q(v)).map((f) => f.rule)).toContain('sqli.schema-probe');
   });
 });
 

@@ -582,8 +582,12 @@ const SUBCOMMAND: Readonly<Record<string, RegExp>> = {
   type: /^\s+[a-z]:[\\/]/,
 };
 /** Recon commands that are not English words: a value that is exactly one is a probe. */
+// `id` on its own is left out (`id;` and `id -u` stay): `?sort=id`, `?orderby=id`, `?lang=id`
+// and Google's `hl=id` (Indonesian) are everyday values, and a real Apache log was full of them.
 const BARE_PROBE =
-  /^\s*(?:['"]\s*)?(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion|id;?)(?:\s+-{1,2}[a-z]{1,12})*[\s;]*$/;
+  /^\s*(?:['"]\s*)?(?:(?:whoami|uname|ifconfig|ipconfig|systeminfo|tasklist|netstat|sysinfo|getuid|phpversion)(?:\s+-{1,2}[a-z]{1,12})*[\s;]*|id(?:\s+-{1,2}[a-z]{1,12})+[\s;]*|id\s*;[\s;]*)$/;
+
+const REFERER_PARAM = 'http.request.headers.referer:';
 
 /** Does the value start with a known command word? (Cheap: used to route plain values.) */
 export function startsWithCommand(v: string): boolean {
@@ -755,7 +759,10 @@ export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) 
     } else score = Math.min(1, score + s * 0.3);
   };
   if (/\$\{ifs\}|\$ifs\b/.test(raw)) hit(1, 'command_injection.ifs', raw.indexOf('$'));
-  if (BARE_PROBE.test(v)) hit(0.6, 'command_injection.bare-command', 0);
+  // not in the Referer's own parameters: those are the referring site's (`q=whoami` there is
+  // someone's search that led to this page), an attacker's Referer payload is the whole value
+  if (BARE_PROBE.test(v) && !f.field.startsWith(REFERER_PARAM))
+    hit(0.6, 'command_injection.bare-command', 0);
   // a value that is only a Bash tilde-prefix (directory stack) expansion: ~+, ~-, ~+2, ~0
   if (/^\s*~[+-]?\d{0,2}\s*$/.test(v) && v.trim().length > 1)
     hit(0.6, 'command_injection.tilde-expansion', 0);

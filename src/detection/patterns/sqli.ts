@@ -14,8 +14,12 @@ import {
 } from './sql-tokens.js';
 import type { Detector, FieldValue, Finding } from './types.js';
 
+// Catalog names as whole dot-separated parts of a word (`information_schema.tables`,
+// `master.dbo.sysobjects`), not inside other words: `www.dual-boxing.com` tokenizes to the word
+// `www.dual`, and a Referer of that site was reported as a schema probe. `dual` only on its own
+// (`from dual`): as the last part of a dotted word it is a host name far more often.
 const SCHEMA =
-  /(?:information_schema|sysobjects|syscolumns|sysdatabases|sqlite_master|sqlite_schema|pg_catalog|pg_shadow|pg_user|mysql\.user|all_tables|all_users|user_tables|sys\.tables|sys\.objects|msysobjects|msysaccessobjects|dual\b|sysibm\.|rdb\$)/;
+  /(?:^|\.)(?:information_schema|sysobjects|syscolumns|sysdatabases|sqlite_master|sqlite_schema|pg_catalog|pg_shadow|pg_user|all_tables|all_users|user_tables|msysobjects|msysaccessobjects|sysibm|rdb\$[a-z_$]*|mysql\.user|sys\.tables|sys\.objects)(?:\.|$)|^dual$/;
 
 interface Hit {
   score: number;
