@@ -18,6 +18,7 @@ export function storeFile(dataDir: string): string {
 export function openDataDir(
   dataDir: string,
   synchronous: 'full' | 'normal' = 'full',
+  onWriterOpenFailure?: (message: string) => void,
 ): { store: EventStore & { close(): Promise<void> }; tokens: TokenStore } {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -28,7 +29,11 @@ export function openDataDir(
       { cause: e },
     );
   }
-  const store = openSqliteStore({ path: storeFile(dataDir), synchronous });
+  const store = openSqliteStore({
+    path: storeFile(dataDir),
+    synchronous,
+    ...(onWriterOpenFailure === undefined ? {} : { onWriterOpenFailure }),
+  });
   try {
     store.migrate('auth', TOKEN_MIGRATIONS);
     return { store, tokens: createTokenStore(store.db) };

@@ -196,7 +196,9 @@ export const BUILTIN_COMPONENTS: Readonly<
 export function createRuntime(options: RuntimeOptions): Runtime {
   const config = options.config;
   const logger = options.logger ?? pino({ level: config.server.log_level }, pino.destination(2));
-  const { store, tokens } = openDataDir(config.storage.path, config.storage.synchronous);
+  const { store, tokens } = openDataDir(config.storage.path, config.storage.synchronous, (msg) =>
+    logger.error(msg),
+  );
   let draining = false;
   let url: string | undefined;
   const context: RuntimeContext = {

@@ -48,6 +48,11 @@ export interface SqliteStoreOptions {
    * checkpoints) keep taking the lock in turn, an append should wait its turn, not fail with a 503.
    */
   readonly writerBusyTimeoutMs?: number;
+  /**
+   * Told when the writer thread could not open its connection or prepare its statements (the
+   * writes of that moment fail with the reason; the next write tries to open again), e.g. to log it.
+   */
+  readonly onWriterOpenFailure?: (message: string) => void;
   /** Clock for the per-source first/last seen times (tests pin it). */
   readonly now?: () => number;
 }
@@ -91,6 +96,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
             path: shown,
             synchronous,
             busyTimeoutMs: Math.max(0, Math.floor(opts.writerBusyTimeoutMs ?? 30_000)),
+            ...(opts.onWriterOpenFailure === undefined
+              ? {}
+              : { onOpenFailure: (f) => opts.onWriterOpenFailure?.(`${shown}: ${f.message}`) }),
           });
     return new SqliteStore({
       db,

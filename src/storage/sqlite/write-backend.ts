@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { EventRow } from './event-rows.js';
 import { createWriter } from './writer.js';
-import type { GroupOutcome, SqlWrite } from './writer.js';
+import type { GroupOutcome, SqlWrite, WriterFailure } from './writer.js';
 
 export interface WriteBackend {
   /** Commit one group (one transaction, or one per call after a failure) and riding statements. */
@@ -48,20 +48,36 @@ const Database = require(workerData.driver);
 // Transpilers may wrap functions in a naming helper; it is a no-op here.
 const __name = (f) => f;
 const createWriter = ${createWriter.toString()};
+const prefix = Buffer.from([0]);
+const hash = (body) => createHash('sha256').update(prefix).update(body, 'utf8').digest();
 let db;
 let writer;
-try {
-  db = new Database(workerData.path, { fileMustExist: true });
-  db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-  db.pragma('synchronous = ' + workerData.synchronous);
-  const prefix = Buffer.from([0]);
-  writer = createWriter(db, (body) => createHash('sha256').update(prefix).update(body, 'utf8').digest());
-} catch (e) {
-  parentPort.postMessage({ type: 'fatal', message: String(e && e.message), code: e && e.code });
-}
+let openFailure;
+// Open the connection and prepare the statements; on failure, the next write tries again (a
+// failure to open is never sticky: the cause may have been transient).
+const open = () => {
+  try {
+    db = new Database(workerData.path, { fileMustExist: true });
+    db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+    db.pragma('synchronous = ' + workerData.synchronous);
+    writer = createWriter(db, hash);
+    openFailure = undefined;
+  } catch (e) {
+    try { if (db) db.close(); } catch {}
+    db = undefined;
+    writer = undefined;
+    openFailure = {
+      message: 'writer thread could not open the database: ' + String(e && e.message),
+      ...(e && typeof e.code === 'string' ? { sqliteCode: e.code } : {}),
+    };
+    parentPort.postMessage({ type: 'open-failed', failure: openFailure });
+  }
+};
+open();
 parentPort.on('message', (m) => {
   if (m.type === 'write') {
-    const failed = { error: { message: 'writer thread failed to open the database' } };
+    if (writer === undefined) open();
+    const failed = { error: openFailure };
     const outcomes = writer
       ? writer.writeGroup(m.calls, m.nowMs, m.indexText, m.sql)
       : { calls: m.calls.map(() => failed), sql: failed };
@@ -77,6 +93,11 @@ export interface ThreadBackendOptions {
   readonly path: string;
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly busyTimeoutMs: number;
+  /**
+   * Told when the writer thread could not open its connection or prepare its statements (each
+   * write then fails with that reason and the next one tries to open again).
+   */
+  readonly onOpenFailure?: (f: WriterFailure) => void;
 }
 
 type Waiter = { resolve: (o: GroupOutcome) => void; reject: (e: Error) => void };
@@ -107,20 +128,14 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
   };
   worker.on(
     'message',
-    (m: {
-      type: string;
-      id?: number;
-      outcomes?: GroupOutcome;
-      message?: string;
-      code?: string;
-    }) => {
+    (m: { type: string; id?: number; outcomes?: GroupOutcome; failure?: WriterFailure }) => {
       if (m.type === 'done' && m.id !== undefined) {
         const w = waiting.get(m.id);
         waiting.delete(m.id);
         if (waiting.size === 0) worker.unref();
         w?.resolve(m.outcomes as GroupOutcome);
-      } else if (m.type === 'fatal') {
-        failAll(Object.assign(new Error(`writer thread: ${m.message}`), { code: m.code }));
+      } else if (m.type === 'open-failed' && m.failure !== undefined) {
+        opts.onOpenFailure?.(m.failure);
       }
     },
   );
@@ -139,9 +154,11 @@ export function threadBackend(opts: ThreadBackendOptions): WriteBackend {
     },
     async close() {
       // Referenced until it has exited: otherwise a process whose last work is close() would
-      // end before the writer thread closed its connection.
+      // end before the writer thread closed its connection. A thread that already failed (it
+      // crashed, or exited) is terminated, never awaited for a 'close' it will not get.
       worker.ref();
       if (failed === undefined) worker.postMessage({ type: 'close' });
+      else void worker.terminate();
       await exited;
     },
   };
