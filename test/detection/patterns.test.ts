@@ -269,6 +269,7 @@ describe('the same words still count where they are attacks', () => {
     ['id;', 'command_injection'],
     ['id -u', 'command_injection'],
     ['whoami', 'command_injection'],
+    ["' whoami", 'command_injection'],
     ['x from master.dbo.sysobjects', 'sqli'],
     ['select * from information_schema.tables', 'sqli'],
     ['1 union select 1 from dual', 'sqli'],

@@ -746,7 +746,8 @@ const SYNTAX: ReadonlyArray<[RegExp, number, string]> = [
 /** Command-injection detector. */
 export const detectCommandInjection: Detector = (f: FieldValue, out: Finding[]) => {
   const raw = f.value;
-  if (!/[;|&`$\n\r(/\\{%~]|^\s*['"]?[a-z]/.test(raw)) return;
+  // (a quote may be followed by spaces, as BARE_PROBE allows: `' whoami`)
+  if (!/[;|&`$\n\r(/\\{%~]|^\s*['"]?\s*[a-z]/.test(raw)) return;
   const v = deobfuscate(raw);
   let score = 0;
   let rule = '';
