@@ -12,6 +12,8 @@ import {
   type Finding,
   type RequestInput,
 } from '../../src/detection/patterns/index.js';
+import { Generations } from '../../src/detection/patterns/generations.js';
+import { resultMemo } from '../../src/detection/patterns/inspect.js';
 import { resolveLookups } from '../../src/detection/patterns/log4shell.js';
 import { classifyHost, parseIpv4 } from '../../src/detection/patterns/url-host.js';
 
@@ -372,12 +374,35 @@ describe('memoized results', () => {
   it('gives the same findings on a repeat, with the field of each occurrence', () => {
     const ua = 'Mozilla/5.0 (X11) sqlmap/1.8 <script>alert(1)</script>';
     const a = inspectRequest({ path: '/', headers: { 'User-Agent': ua, 'X-One': "1' or '1'='1" } });
+    const hits = resultMemo.hits;
+    const misses = resultMemo.misses;
     const b = inspectRequest({ path: '/', headers: { 'User-Agent': ua, 'X-One': "1' or '1'='1" } });
     expect(b).toEqual(a);
+    // the repeat was answered from the memo: two fields, two hits, no new detector run
+    expect(resultMemo.hits - hits).toBe(2);
+    expect(resultMemo.misses - misses).toBe(0);
     expect(classes(a)).toEqual(expect.arrayContaining(['scanner', 'xss', 'sqli']));
     // the same value in another header is reported under that header, not from the cache entry
     const c = inspectRequest({ path: '/', headers: { 'X-Two': "1' or '1'='1" } });
     expect(c.map((x) => x.field)).toEqual(['http.request.headers.x-two']);
+  });
+  it('keeps two generations: a value stored before the last turnover is still found', () => {
+    const g = new Generations<number>(2);
+    g.set('a', 1);
+    g.set('b', 2);
+    g.set('c', 3); // a new generation: a, b are now the previous one
+    expect(g.current('a')).toBeUndefined();
+    expect(g.previous('a')).toBe(1);
+    expect(g.current('c')).toBe(3);
+    g.set('d', 4);
+    g.set('e', 5); // and again: a and b are gone, c and d are the previous generation
+    expect(g.previous('a')).toBeUndefined();
+    expect(g.previous('c')).toBe(3);
+    // a list that grew counts toward the bound without a new key
+    g.count(1);
+    g.set('f', 6);
+    expect(g.current('e')).toBeUndefined();
+    expect(g.previous('e')).toBe(5);
   });
   it('still reads structural headers for lookups, in any encoding', () => {
     for (const v of [

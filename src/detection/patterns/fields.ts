@@ -3,6 +3,7 @@
  * value), each cookie, the headers, and the body (form fields, JSON strings, or the whole text).
  * Every value is decoded once here (decode.ts) and capped ({@link LIMITS}).
  */
+import { Generations } from './generations.js';
 import { decodeValue, maybeBase64, plainAscii } from './decode.js';
 import { LIMITS, type FieldKind, type FieldValue, type RequestInput } from './types.js';
 
@@ -80,21 +81,28 @@ function label(prefix: string, name: string): string {
  */
 const DECODE_CACHE_ENTRIES = 4096;
 const DECODE_CACHE_MAX_VALUE = 512;
-let decodedNow = [new Map<string, string>(), new Map<string, string>()] as const;
-let decodedPrev = [new Map<string, string>(), new Map<string, string>()] as const;
+/** Decoded values, one memo per `plus` flag. */
+export const decodeMemo = [
+  new Generations<string>(DECODE_CACHE_ENTRIES),
+  new Generations<string>(DECODE_CACHE_ENTRIES),
+] as const;
 
 function decodeCached(raw: string, plus: boolean): string {
   // nothing to decode: case folding is cheaper than a lookup (decode.ts, plainAscii)
   if (raw.length > DECODE_CACHE_MAX_VALUE || plainAscii(raw)) return decodeValue(raw, plus);
-  const k = plus ? 1 : 0;
-  let v = decodedNow[k].get(raw);
-  if (v !== undefined) return v;
-  v = decodedPrev[k].get(raw) ?? decodeValue(raw, plus);
-  if (decodedNow[k].size >= DECODE_CACHE_ENTRIES) {
-    decodedPrev = decodedNow;
-    decodedNow = [new Map<string, string>(), new Map<string, string>()] as const;
+  const memo = decodeMemo[plus ? 1 : 0];
+  let v = memo.current(raw);
+  if (v !== undefined) {
+    memo.hits++;
+    return v;
   }
-  decodedNow[k].set(raw, v);
+  v = memo.previous(raw);
+  if (v !== undefined) memo.hits++;
+  else {
+    memo.misses++;
+    v = decodeValue(raw, plus);
+  }
+  memo.set(raw, v);
   return v;
 }
 

@@ -3,6 +3,7 @@
  * detectors that make sense for where it came from; at most one finding per (class, field) is
  * kept (the highest score), findings are sorted by score.
  */
+import { Generations } from './generations.js';
 import type { SecurityEvent } from '../../core/event.js';
 import { detectCode, detectPhp } from './code.js';
 import { detectCommandInjection, startsWithCommand } from './cmdi.js';
@@ -303,9 +304,8 @@ interface CacheEntry {
   readonly field: string;
   readonly findings: readonly Finding[];
 }
-let cacheNow = new Map<string, CacheEntry[]>();
-let cachePrev = new Map<string, CacheEntry[]>();
-let cacheEntries = 0;
+/** Detector results per value (see above). */
+export const resultMemo = new Generations<CacheEntry[]>(CACHE_MAX_ENTRIES);
 
 function findEntry(
   list: readonly CacheEntry[] | undefined,
@@ -328,16 +328,19 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
     plainRoute(f, raw);
     return;
   }
-  let list = cacheNow.get(v);
+  const list = resultMemo.current(v);
   let e = findEntry(list, kind, f.field);
   if (e !== undefined) {
+    resultMemo.hits++;
     for (const x of e.findings) raw.push(x);
     return;
   }
-  e = findEntry(cachePrev.get(v), kind, f.field);
+  e = findEntry(resultMemo.previous(v), kind, f.field);
   if (e !== undefined) {
+    resultMemo.hits++;
     for (const x of e.findings) raw.push(x);
   } else {
+    resultMemo.misses++;
     const start = raw.length;
     routeField(f, raw);
     e = {
@@ -346,18 +349,12 @@ function inspectField(f: FieldValue, raw: Finding[]): void {
       findings: raw.length === start ? EMPTY : Object.freeze(raw.slice(start)),
     };
   }
-  if (cacheEntries >= CACHE_MAX_ENTRIES) {
-    cachePrev = cacheNow;
-    cacheNow = new Map();
-    cacheEntries = 0;
-    list = undefined;
-  }
-  if (list === undefined) cacheNow.set(v, [e]);
+  if (list === undefined) resultMemo.set(v, [e]);
   else {
     if (list.length >= CACHE_MAX_PER_VALUE) list.shift();
     list.push(e);
+    resultMemo.count(1);
   }
-  cacheEntries++;
 }
 
 /**
