@@ -20,8 +20,10 @@
 //                 file is also scanned with --threads 1 so the table shows what threads add
 //   --parts       where a parallel scan's CPU goes, per line, all on one thread in turn: the
 //                 workers' stage (read, parse, Sigma rules, patterns), the structured clone of
-//                 its results both ways, and the main thread's ordered stage (correlations,
-//                 episodes, baselines)
+//                 its results both ways (deserialize includes decodeRange), and the main
+//                 thread's ordered stage (correlations, episodes, baselines)
+// LOGWARDEN_BENCH_DIST=DIR runs the build in DIR instead of ../dist (a private copy for A/B
+// runs; DIR/../node_modules and DIR/../rules must be there as beside dist/).
 //   per-event     N events (default 100,000) parsed in memory first, then the detection engine
 //                 alone over them: microseconds per event for the full rule set
 // Figures vary a lot on a shared 2-core machine: compare ratios within one run.
@@ -32,7 +34,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../dist');
+// LOGWARDEN_BENCH_DIST: another build (e.g. a private copy kept for A/B runs while dist/ is rebuilt)
+const dist = path.resolve(process.env.LOGWARDEN_BENCH_DIST ?? path.resolve(here, '../dist'));
 const args = process.argv.slice(2);
 const opt = (name) => {
   const i = args.indexOf(name);
@@ -70,7 +73,7 @@ async function childScan(file, threads, ruleDirs) {
 async function childParts(file, ruleDirs) {
   const { statSync } = await import('node:fs');
   const { serialize, deserialize } = await import('node:v8');
-  const { createStage } = await import(path.join(dist, 'detection/scan/stage.js'));
+  const { createStage, decodeRange } = await import(path.join(dist, 'detection/scan/stage.js'));
   const { sampleLines, createRangeConsumer } = await import(
     path.join(dist, 'detection/scan/scan-file.js')
   );
@@ -102,7 +105,9 @@ async function childParts(file, ruleDirs) {
     const buf = serialize(r);
     t.serialize += performance.now() - t0;
     t0 = performance.now();
-    const back = deserialize(buf);
+    // What the main thread does with a worker's message: rebuild the result (decodeRange, in
+    // builds that send a RangeWire) before the ordered stage reads it.
+    const back = decodeRange ? decodeRange(deserialize(buf)) : deserialize(buf);
     t.deserialize += performance.now() - t0;
     t0 = performance.now();
     consumer.consume(back);

@@ -8,6 +8,9 @@
  * A range [start, end) holds the lines whose first byte lies in it (`\n`-separated segments), so
  * ranges cut anywhere cover every line exactly once; a worker can take any range of a file.
  *
+ * `onLine` also gets the line's bytes (`bytes[from..to)`, valid only during the call): a caller
+ * that keeps a line for later can copy them instead of keeping the string (scan's workers).
+ *
  * @example
  * readLines('/var/log/auth.log', 0, size, (line) => parse(line));
  */
@@ -17,16 +20,14 @@ const CHUNK = 1 << 20;
 const NL = 10;
 const CR = 13;
 
+/** Receives one line, and its UTF-8 bytes `bytes[from..to)` (reused after the call returns). */
+export type OnLine = (line: string, bytes: Buffer, from: number, to: number) => boolean | void;
+
 /**
  * Call `onLine` for every line starting in [start, end) (it may return false to stop early);
  * returns the bytes consumed.
  */
-export function readLines(
-  path: string,
-  start: number,
-  end: number,
-  onLine: (line: string) => boolean | void,
-): number {
+export function readLines(path: string, start: number, end: number, onLine: OnLine): number {
   const fd = openSync(path, 'r');
   try {
     return readRange(fd, start, end, onLine);
@@ -35,17 +36,12 @@ export function readLines(
   }
 }
 
-function readRange(
-  fd: number,
-  start: number,
-  end: number,
-  onLine: (line: string) => boolean | void,
-): number {
+function readRange(fd: number, start: number, end: number, onLine: OnLine): number {
   let stopped = false;
-  const line = (s: string): void => {
-    if (onLine(s) === false) stopped = true;
-  };
   let buf = Buffer.allocUnsafe(CHUNK);
+  const line = (from: number, to: number): void => {
+    if (onLine(buf.toString('utf8', from, to), buf, from, to) === false) stopped = true;
+  };
   let len = 0; // bytes in buf
   let pos = start; // file position of buf[len]
   let eof = false;
@@ -70,12 +66,12 @@ function readRange(
       if (cr < 0 || cr >= len) cr = len;
     }
     while (cr < to) {
-      line(buf.toString('utf8', from, cr));
+      line(from, cr);
       from = cr + 1;
       cr = buf.indexOf(CR, from);
       if (cr < 0 || cr >= len) cr = len;
     }
-    line(buf.toString('utf8', from, to));
+    line(from, to);
   };
   // File position of buf[0] is pos - len.
   let at = 0;

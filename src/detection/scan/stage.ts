@@ -44,6 +44,7 @@ export const CARRIED_FIELDS = [
   'deployment.environment',
 ] as const;
 
+/** What the ordered stage reads of a range (decodeRange() of what a worker sends). */
 export interface RangeResult {
   readonly id: number;
   readonly lines: number;
@@ -65,11 +66,83 @@ export interface RangeResult {
   readonly unparsed: number;
 }
 
+/**
+ * A RangeResult as a worker posts it: few objects for the structured clone to copy. `recs` is
+ * the same stream as RangeResult.recs with every value coded as an int: `>= 0` an index into
+ * `strs` (each distinct string once per range), -1 undefined, `<= -2` `extra[-2 - code]`
+ * (values that are not strings); the line is its UTF-8 byte length, its bytes being the next
+ * ones of `lineBytes`; the pattern alerts are an index into `extra`, or -1.
+ */
+export interface RangeWire {
+  readonly id: number;
+  readonly lines: number;
+  readonly times: Float64Array;
+  readonly nameIds: Uint32Array;
+  readonly names: string[];
+  readonly recs: Int32Array;
+  readonly strs: string[];
+  readonly extra: unknown[];
+  readonly lineBytes: Uint8Array;
+  readonly requests: number;
+  readonly parsed: Record<string, number>;
+  readonly unparsed: number;
+}
+
+/** The buffers a RangeWire can hand over to another thread instead of copying them. */
+export function wireTransfers(w: RangeWire): ArrayBuffer[] {
+  return [w.times, w.nameIds, w.recs, w.lineBytes].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** A worker's RangeWire back into the RangeResult the ordered stage reads. */
+export function decodeRange(w: RangeWire): RangeResult {
+  const { recs: codes, strs, extra } = w;
+  const bytes = Buffer.from(w.lineBytes.buffer, w.lineBytes.byteOffset, w.lineBytes.byteLength);
+  // One entry per code, so the array is made at its final size.
+  const recs = new Array<unknown>(codes.length);
+  let b = 0;
+  for (let i = 0; i < codes.length;) {
+    const hits = codes[i + 1]!;
+    recs[i] = codes[i];
+    recs[i + 1] = hits;
+    i += 2;
+    for (let h = 0; h < hits; h++) {
+      const n = codes[i + 1]!;
+      recs[i] = codes[i];
+      recs[i + 1] = n;
+      i += 2;
+      for (const e = i + n; i < e; i++) {
+        const c = codes[i]!;
+        recs[i] = c >= 0 ? strs[c] : c === -1 ? undefined : extra[-2 - c];
+      }
+    }
+    const len = codes[i]!;
+    recs[i++] = bytes.toString('utf8', b, b + len);
+    b += len;
+    for (const e = i + CARRIED_FIELDS.length; i < e; i++) {
+      const c = codes[i]!;
+      recs[i] = c >= 0 ? strs[c] : c === -1 ? undefined : extra[-2 - c];
+    }
+    const pc = codes[i]!;
+    recs[i++] = pc < 0 ? 0 : extra[pc];
+  }
+  return {
+    id: w.id,
+    lines: w.lines,
+    times: w.times,
+    nameIds: w.nameIds,
+    names: w.names,
+    recs,
+    requests: w.requests,
+    parsed: w.parsed,
+    unparsed: w.unparsed,
+  };
+}
+
 export interface Stage {
   /** Detection rule identities, in index order: the main thread checks they are its own. */
   readonly fingerprint: string;
   setFile(f: StageFile): void;
-  run(id: number, start: number, end: number): RangeResult;
+  run(id: number, start: number, end: number): RangeWire;
 }
 
 export function ruleFingerprint(
@@ -85,19 +158,49 @@ export function createStage(r: StageRules): Stage {
   let parser: ReturnType<typeof createLineParser> | undefined;
   let before: ParserStats | undefined;
 
-  // Per line state shared with the hit callback (no closure per line).
-  let recs: unknown[] = [];
+  // The range being done (see RangeWire); the hit callback writes to it (no closure per line).
+  let codes = new Int32Array(1 << 16);
+  let nc = 0;
+  let lineBytes = Buffer.allocUnsafeSlow(1 << 20);
+  let nb = 0;
+  let strs: string[] = [];
+  let strIds = new Map<string, number>();
+  let extra: unknown[] = [];
+  const code = (c: number): void => {
+    if (nc === codes.length) {
+      const bigger = new Int32Array(codes.length * 2);
+      bigger.set(codes);
+      codes = bigger;
+    }
+    codes[nc++] = c;
+  };
+  const valueCode = (v: unknown): number => {
+    if (v === undefined) return -1;
+    if (typeof v !== 'string') {
+      extra.push(v);
+      return -1 - extra.length;
+    }
+    let id = strIds.get(v);
+    if (id === undefined) {
+      id = strs.length;
+      strs.push(v);
+      strIds.set(v, id);
+    }
+    return id;
+  };
   let lineIndex = 0;
   let recStart = -1;
   let hits = 0;
   const onHit = (rule: number, view: SigmaEventView): void => {
     if (recStart < 0) {
-      recStart = recs.length;
-      recs.push(lineIndex, 0);
+      recStart = nc;
+      code(lineIndex);
+      code(0);
     }
     const values = sigma.feedValues(rule, view);
-    recs.push(rule, values.length);
-    for (let i = 0; i < values.length; i++) recs.push(values[i]);
+    code(rule);
+    code(values.length);
+    for (let i = 0; i < values.length; i++) code(valueCode(values[i]));
     hits++;
   };
 
@@ -117,10 +220,19 @@ export function createStage(r: StageRules): Stage {
       let nameIds = new Uint32Array(1 << 14);
       const names: string[] = [];
       const nameIndex = new Map<string, number>();
-      recs = [];
+      nc = 0;
+      nb = 0;
+      strs = [];
+      strIds = new Map();
+      extra = [];
       lineIndex = 0;
       let requests = 0;
-      readLines(file.file, start, end, (line) => {
+      // Consecutive lines mostly share their time string and event name.
+      let lastIso: string | undefined;
+      let lastMs = NaN;
+      let lastName: unknown = nameIndex; // no event's name
+      let lastNameId = 0;
+      readLines(file.file, start, end, (line, bytes, from, to) => {
         if (lineIndex === times.length) {
           const t2 = new Float64Array(times.length * 2);
           t2.set(times);
@@ -130,17 +242,30 @@ export function createStage(r: StageRules): Stage {
           nameIds = n2;
         }
         const ev = p.parse(line, ctx) as Record<string, unknown>;
-        const t = typeof ev.time === 'string' ? Date.parse(ev.time) : NaN;
+        const time = ev.time;
+        let t = NaN;
+        if (typeof time === 'string') {
+          if (time !== lastIso) {
+            lastIso = time;
+            lastMs = Date.parse(time);
+          }
+          t = lastMs;
+        }
         times[lineIndex] = t;
         if (Number.isFinite(t)) {
-          const name = String(ev['event.name']);
-          let ni = nameIndex.get(name);
-          if (ni === undefined) {
-            ni = names.length;
-            names.push(name);
-            nameIndex.set(name, ni);
+          const nameValue = ev['event.name'];
+          if (nameValue !== lastName) {
+            const name = String(nameValue);
+            let ni = nameIndex.get(name);
+            if (ni === undefined) {
+              ni = names.length;
+              names.push(name);
+              nameIndex.set(name, ni);
+            }
+            lastName = nameValue;
+            lastNameId = ni;
           }
-          nameIds[lineIndex] = ni;
+          nameIds[lineIndex] = lastNameId;
           recStart = -1;
           hits = 0;
           sigma.matchRules(ev, onHit);
@@ -152,13 +277,26 @@ export function createStage(r: StageRules): Stage {
           }
           if (recStart >= 0 || patterns !== undefined) {
             if (recStart < 0) {
-              recStart = recs.length;
-              recs.push(lineIndex, 0);
+              recStart = nc;
+              code(lineIndex);
+              code(0);
             }
-            recs[recStart + 1] = hits;
-            recs.push(line);
-            for (const f of CARRIED_FIELDS) recs.push(ev[f]);
-            recs.push(patterns ?? 0);
+            codes[recStart + 1] = hits;
+            const len = to - from;
+            if (nb + len > lineBytes.length) {
+              const bigger = Buffer.allocUnsafeSlow(Math.max(lineBytes.length * 2, nb + len));
+              lineBytes.copy(bigger, 0, 0, nb);
+              lineBytes = bigger;
+            }
+            bytes.copy(lineBytes, nb, from, to);
+            nb += len;
+            code(len);
+            for (const f of CARRIED_FIELDS) code(valueCode(ev[f]));
+            if (patterns === undefined) code(-1);
+            else {
+              code(extra.length);
+              extra.push(patterns);
+            }
           }
         }
         lineIndex++;
@@ -171,18 +309,23 @@ export function createStage(r: StageRules): Stage {
       }
       const unparsed = after.unparsed - before!.unparsed;
       before = after;
-      const out: RangeResult = {
+      const out: RangeWire = {
         id,
         lines: lineIndex,
         times: times.slice(0, lineIndex),
         nameIds: nameIds.slice(0, lineIndex),
         names,
-        recs,
+        recs: codes.slice(0, nc),
+        strs,
+        extra,
+        lineBytes: new Uint8Array(lineBytes.subarray(0, nb)),
         requests,
         parsed,
         unparsed,
       };
-      recs = [];
+      strs = [];
+      strIds = new Map();
+      extra = [];
       return out;
     },
   };

@@ -1,9 +1,9 @@
 /**
  * Worker thread of `scan` (see stage.ts): loads the rules once, then does the ranges it is
- * sent, file by file, and answers each with its RangeResult (typed arrays transferred).
+ * sent, file by file, and answers each with its RangeWire (its buffers transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createStage, type StageFile, type StageRules } from './stage.js';
+import { createStage, wireTransfers, type StageFile, type StageRules } from './stage.js';
 
 export type ToWorker =
   | { readonly type: 'file'; readonly file: StageFile }
@@ -18,10 +18,7 @@ try {
       if (m.type === 'file') stage.setFile(m.file);
       else {
         const r = stage.run(m.id, m.start, m.end);
-        port.postMessage({ type: 'result', result: r }, [
-          r.times.buffer as ArrayBuffer,
-          r.nameIds.buffer as ArrayBuffer,
-        ]);
+        port.postMessage({ type: 'result', result: r }, wireTransfers(r));
       }
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) });
