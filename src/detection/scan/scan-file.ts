@@ -24,8 +24,10 @@ import { anonymousKey, type Carried } from '../engine/episodes.js';
 import { readLines } from './lines.js';
 import {
   CARRIED_FIELDS,
+  decodeRange,
   ruleFingerprint,
   type RangeResult,
+  type RangeWire,
   type StageFile,
   type StageRules,
 } from './stage.js';
@@ -281,14 +283,14 @@ export async function createScanPool(
           }
         };
         for (const w of pool) {
-          const onMessage = (m: { type: string; result?: RangeResult; message?: string }): void => {
+          const onMessage = (m: { type: string; result?: RangeWire; message?: string }): void => {
             if (m.type === 'error') {
               finish(new Error(`scan worker: ${m.message}`));
               return;
             }
             if (m.type !== 'result' || m.result === undefined) return;
             w.inflight--;
-            waiting.set(m.result.id, m.result);
+            waiting.set(m.result.id, decodeRange(m.result));
             try {
               for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
                 waiting.delete(consumed);
