@@ -1,6 +1,7 @@
 /**
  * Backpressure (issue 2): senders that outpace the disk get 429 + Retry-After, every 200 was
- * stored, and the server's memory stays bounded by the in-flight budget.
+ * stored, and the server's memory stays bounded by the in-flight budget. The OTLP route
+ * (POST /v1/logs) is admitted by the same budget and answers the same way.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -89,6 +90,87 @@ describe('backpressure', () => {
       expect(metrics).toBe(403); // an ingest token cannot read metrics
       const stored = new Set((await readStored(dir)).map((e) => e.id));
       expect(ackedIds.filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      expect((await srv.stop()).code).toBe(0);
+    }
+  });
+
+  it('answers OTLP/HTTP senders the same way: 429 + Retry-After instead of a wait, every 200 stored', async () => {
+    const dir = tempDir('lw-bp-otlp-');
+    const token = await createToken(dir, 'otlp-flood');
+    const srv = await startServe({
+      dataDir: dir,
+      env: {
+        LOGWARDEN_SERVER__MAX_BODY_BYTES: String(2 * MiB),
+        LOGWARDEN_SERVER__MAX_INFLIGHT_BYTES: String(4 * MiB),
+        LOGWARDEN_SERVER__MAX_INFLIGHT_EVENTS: '6000',
+        LOGWARDEN_SERVER__RETRY_AFTER_SECS: '2',
+      },
+    });
+    try {
+      // Each request: 3,000 records (about 0.7 MB of OTLP/JSON) with bodies unique to it.
+      const request = (tag: string) =>
+        JSON.stringify({
+          resourceLogs: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'flood' } }] },
+              scopeLogs: [
+                {
+                  logRecords: Array.from({ length: 3000 }, (_, i) => ({
+                    timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
+                    severityNumber: 9,
+                    body: { stringValue: `${tag} ${i} ${'x'.repeat(150)}` },
+                  })),
+                },
+              ],
+            },
+          ],
+        });
+      const statuses = new Map<number, number>();
+      const retryAfter = new Set<string | null>();
+      let slowest429 = 0;
+      const acked: string[] = [];
+      const deadline = Date.now() + 4000;
+      const sender = async (n: number) => {
+        for (let i = 0; Date.now() < deadline; i++) {
+          const tag = `s${n}r${i}`;
+          const started = Date.now();
+          const res = await fetch(`${srv.url}/v1/logs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: request(tag),
+          });
+          const text = await res.text();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 429) {
+            retryAfter.add(res.headers.get('retry-after'));
+            slowest429 = Math.max(slowest429, Date.now() - started);
+          }
+          if (res.status === 200) {
+            expect(text).toBe('{}');
+            acked.push(tag);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 12 }, (_, n) => sender(n)));
+      console.info(
+        `otlp backpressure: ${JSON.stringify(Object.fromEntries(statuses))}; slowest 429 ${slowest429} ms`,
+      );
+      expect(statuses.get(429) ?? 0, `statuses: ${JSON.stringify([...statuses])}`).toBeGreaterThan(
+        0,
+      );
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      expect([...statuses.keys()].every((s) => s === 200 || s === 429)).toBe(true);
+      expect([...retryAfter]).toEqual(['2']);
+      // Every acknowledged request is stored whole.
+      const perTag = new Map<string, number>();
+      for (const e of await readStored(dir)) {
+        const m = /^(s\d+r\d+) /.exec(
+          (JSON.parse(e.body ?? '{}') as { message?: string }).message ?? '',
+        );
+        if (m) perTag.set(m[1]!, (perTag.get(m[1]!) ?? 0) + 1);
+      }
+      expect(acked.filter((t) => perTag.get(t) !== 3000)).toEqual([]);
     } finally {
       expect((await srv.stop()).code).toBe(0);
     }

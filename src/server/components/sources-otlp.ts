@@ -12,10 +12,12 @@ export function createOtlpComponent(config: Config): Component | undefined {
   return {
     name: 'otlp',
     async start(ctx) {
-      const { sink } = sourcesShared(ctx);
+      const { sink, budget } = sourcesShared(ctx);
       ctx.routes.push((app, authenticate) =>
         registerOtlpRoute(app, {
           sink,
+          budget,
+          retryAfterSecs: ctx.config.server.retry_after_secs,
           metrics: ctx.metrics,
           maxBodyBytes: ctx.config.server.max_body_bytes,
           maxBatchItems: ctx.config.server.max_batch_items,

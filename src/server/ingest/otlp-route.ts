@@ -18,7 +18,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
 import {
@@ -29,20 +28,14 @@ import {
   OTLP_PROTOBUF_TYPES,
   OtlpProtobufError,
 } from '../../sources/otlp/proto.js';
-import type { EventSink } from '../../sources/types.js';
-import type { ServerMetrics } from '../metrics.js';
+import { withAdmission, type AdmissionOptions } from './admission.js';
 import { firstInvalidUtf8 } from './decode-items.js';
 import { jsonErrorOffset } from './json-error-offset.js';
-import { readBody } from './read-body.js';
+import type { IngestSink } from './sink.js';
 
-export interface OtlpRouteOptions {
-  readonly sink: EventSink;
-  readonly metrics: ServerMetrics;
-  readonly maxBodyBytes: number;
+export interface OtlpRouteOptions extends AdmissionOptions {
+  readonly sink: IngestSink;
   readonly maxBatchItems: number;
-  readonly isDraining: () => boolean;
-  /** Resolves to the authenticated token's name (throws 401/403 otherwise). */
-  readonly authenticate: (request: FastifyRequest, reply: FastifyReply) => string;
 }
 
 /** At most this many rejection reasons are spelled out in errorMessage; the rest are counted. */
@@ -136,111 +129,87 @@ function grpcCode(http: number): number {
   return 2; // UNKNOWN
 }
 
+function unsupportedMedia(request: FastifyRequest): string | undefined {
+  const type = mediaType(request);
+  return type === 'application/json' || OTLP_PROTOBUF_TYPES.has(type)
+    ? undefined
+    : `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP logs must be sent as application/x-protobuf or application/json`;
+}
+
+/** How many log records a decoded (OTLP/JSON shape) request holds, counted before mapping. */
+function countJsonLogRecords(req: Record<string, unknown>): number {
+  let n = 0;
+  const rls = req.resourceLogs;
+  if (!Array.isArray(rls)) return 0;
+  for (const rl of rls) {
+    const sls = (rl as { scopeLogs?: unknown } | null)?.scopeLogs;
+    if (!Array.isArray(sls)) continue;
+    for (const sl of sls) {
+      const recs = (sl as { logRecords?: unknown } | null)?.logRecords;
+      if (Array.isArray(recs)) n += recs.length;
+    }
+  }
+  return n;
+}
+
 async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
   o: OtlpRouteOptions,
 ): Promise<unknown> {
-  const stream = (request.body as Readable | undefined) ?? request.raw;
-  const refuse = (reason: string, error: LogwardenError): never => {
-    o.metrics.refusedRequests.inc({ reason });
-    stream.resume();
-    throw error;
-  };
-  const source = o.authenticate(request, reply);
-  if (o.isDraining())
-    refuse(
-      'draining',
-      new LogwardenError('LW_UNAVAILABLE', 'server is shutting down; retry later'),
-    );
-  const type = mediaType(request);
-  const protobuf = OTLP_PROTOBUF_TYPES.has(type);
-  if (type !== 'application/json' && !protobuf) {
-    refuse(
-      'unsupported_media',
-      new LogwardenError(
-        'LW_UNSUPPORTED_MEDIA',
-        `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP logs must be sent as application/x-protobuf or application/json`,
-      ),
-    );
-  }
-  const declared = Number(request.headers['content-length'] ?? NaN);
-  if (declared > o.maxBodyBytes) {
-    reply.header('connection', 'close');
-    refuse(
-      'body_too_large',
-      new LogwardenError(
-        'LW_BODY_TOO_LARGE',
-        `request body is ${declared} bytes, over server.max_body_bytes (${o.maxBodyBytes})`,
-      ),
-    );
-  }
-  let body: Buffer;
-  try {
-    body = await readBody(stream, {
-      maxBytes: o.maxBodyBytes,
-      encoding: request.headers['content-encoding'],
-    });
-  } catch (e) {
-    if (e instanceof LogwardenError && e.code === 'LW_BODY_TOO_LARGE')
-      reply.header('connection', 'close');
-    throw e;
-  }
-  if (protobuf) {
-    // Counted on the wire first: a body of many tiny records is refused before it is decoded.
-    if (countOtlpLogRecords(body, o.maxBatchItems) > o.maxBatchItems)
-      throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
-  }
-  const req = protobuf ? decodeProtobufRequest(body) : decodeRequest(body);
-  const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
-    idScope: source,
-  });
-  const badRecords = mapped.rejected.filter((r) => r.path.endsWith(']')).length;
-  if (mapped.items.length + badRecords > o.maxBatchItems)
-    throw tooManyRecords(mapped.items.length + badRecords, o.maxBatchItems);
-  if (badRecords > 0) {
-    o.metrics.received.inc({ source }, badRecords);
-    o.metrics.rejected.inc({ source, reason: 'otlp_invalid' }, badRecords);
-  }
-  const r = await o.sink.ingest(mapped.items, source, 'otlp');
-  const reasons = [
-    ...mapped.rejected.map((x) => `${x.path}: ${x.reason}`),
-    ...r.errors.map((e) => `${recordPath(req, e.index)}: ${e.field}: ${e.reason}`),
-  ];
-  const rejected = badRecords + r.rejected;
-  const answer = (partialSuccess?: { rejectedLogRecords: number; errorMessage: string }) =>
-    protobuf
-      ? reply.code(200).type('application/x-protobuf').send(encodeOtlpLogsResponse(partialSuccess))
-      : reply
-          .code(200)
-          .type('application/json')
-          .send(partialSuccess ? { partialSuccess } : {});
-  if (rejected === 0 && reasons.length === 0) return answer();
-  const shown = reasons.slice(0, MAX_REASONS).join('; ');
-  const more = reasons.length > MAX_REASONS ? ` (and ${reasons.length - MAX_REASONS} more)` : '';
-  return answer({
-    rejectedLogRecords: rejected,
-    errorMessage: `${rejected} log record(s) rejected: ${shown}${more}`,
-  });
-}
-
-/** The path in the request of the index-th mapped record (mapping keeps request order). */
-function recordPath(req: Record<string, unknown>, index: number): string {
-  let n = 0;
-  const rls = Array.isArray(req.resourceLogs) ? (req.resourceLogs as unknown[]) : [];
-  for (let ri = 0; ri < rls.length; ri++) {
-    const sls = (rls[ri] as { scopeLogs?: unknown } | null)?.scopeLogs;
-    if (!Array.isArray(sls)) continue;
-    for (let si = 0; si < sls.length; si++) {
-      const recs = (sls[si] as { logRecords?: unknown } | null)?.logRecords;
-      if (!Array.isArray(recs)) continue;
-      for (let i = 0; i < recs.length; i++) {
-        const rec = recs[i] as unknown;
-        if (!rec || typeof rec !== 'object') continue; // rejected by the mapping, not an item
-        if (n === index) return `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${i}]`;
-        n++;
-      }
+  return withAdmission(request, reply, o, unsupportedMedia, async (admitted) => {
+    const { source, body } = admitted;
+    const protobuf = OTLP_PROTOBUF_TYPES.has(mediaType(request));
+    if (protobuf) {
+      // Counted on the wire first: a body of many tiny records is refused before it is decoded.
+      if (countOtlpLogRecords(body, o.maxBatchItems) > o.maxBatchItems)
+        throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
     }
-  }
-  return `record ${index}`;
+    const req = protobuf ? decodeProtobufRequest(body) : decodeRequest(body);
+    if (!protobuf) {
+      // JSON: counted once parsed, before a record is mapped (an empty array element counts).
+      const n = countJsonLogRecords(req);
+      if (n > o.maxBatchItems) throw tooManyRecords(n, o.maxBatchItems);
+    }
+    const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
+      idScope: source,
+    });
+    let badRecords = 0;
+    for (const x of mapped.rejected) if (x.record) badRecords++;
+    // What the sink stores holds the in-flight budget until its commit: 429 when it is full.
+    admitted.reserveEvents(mapped.items.length);
+    if (badRecords > 0) {
+      o.metrics.received.inc({ source }, badRecords);
+      o.metrics.rejected.inc({ source, reason: 'otlp_invalid' }, badRecords);
+    }
+    const r = await o.sink.ingestReserved(mapped.items, source, 'otlp');
+    const rejected = badRecords + r.rejected;
+    const answer = (partialSuccess?: { rejectedLogRecords: number; errorMessage: string }) =>
+      protobuf
+        ? reply
+            .code(200)
+            .type('application/x-protobuf')
+            .send(encodeOtlpLogsResponse(partialSuccess))
+        : reply
+            .code(200)
+            .type('application/json')
+            .send(partialSuccess ? { partialSuccess } : {});
+    const reasonCount = mapped.rejected.length + r.errors.length;
+    if (rejected === 0 && reasonCount === 0) return answer();
+    // Only the reasons shown are spelled out (paths included); the rest are counted.
+    const shown: string[] = [];
+    for (const x of mapped.rejected) {
+      if (shown.length === MAX_REASONS) break;
+      shown.push(`${x.path}: ${x.reason}`);
+    }
+    for (const e of r.errors) {
+      if (shown.length === MAX_REASONS) break;
+      shown.push(`${mapped.recordPath(e.index)}: ${e.field}: ${e.reason}`);
+    }
+    const more = reasonCount > MAX_REASONS ? ` (and ${reasonCount - MAX_REASONS} more)` : '';
+    return answer({
+      rejectedLogRecords: rejected,
+      errorMessage: `${rejected} log record(s) rejected: ${shown.join('; ')}${more}`,
+    });
+  });
 }

@@ -8,13 +8,12 @@
  * draining or when the store fails (nothing of that request was acknowledged).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { LogwardenError } from '../../core/errors.js';
 import type { EventStore, PreparedEvent } from '../../storage/types.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { InflightBudget } from './budget.js';
 import { bodyFormatOf, decodeItems } from './decode-items.js';
-import { readBody } from './read-body.js';
+import { withAdmission, type AdmissionOptions } from './admission.js';
 
 /** Result of validating one item (the shape of core's prepareEvent). */
 export type PrepareResult =
@@ -87,91 +86,29 @@ export function registerIngestRoute(app: FastifyInstance, o: IngestRouteOptions)
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    scope.post('/v1/events', async (request, reply) => handle(request, reply, o));
+    const admission: AdmissionOptions = { ...o, maxBodyBytes: o.limits.maxBodyBytes };
+    scope.post('/v1/events', async (request, reply) => handle(request, reply, o, admission));
   });
+}
+
+function unsupportedMedia(request: FastifyRequest): string | undefined {
+  const type = request.headers['content-type'];
+  return bodyFormatOf(type)
+    ? undefined
+    : `Content-Type ${JSON.stringify(type ?? '')}: use application/json (array or object) or application/x-ndjson`;
 }
 
 async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
   o: IngestRouteOptions,
+  admission: AdmissionOptions,
 ): Promise<unknown> {
-  const stream = (request.body as Readable | undefined) ?? request.raw;
-  const refuse = (reason: string, error: LogwardenError): never => {
-    o.metrics.refusedRequests.inc({ reason });
-    stream.resume(); // discard the unread body without holding it
-    throw error;
-  };
-  const source = o.authenticate(request, reply);
-  if (o.isDraining())
-    refuse(
-      'draining',
-      new LogwardenError(
-        'LW_UNAVAILABLE',
-        'server is shutting down; retry on another instance or later',
-      ),
-    );
-  const format = bodyFormatOf(request.headers['content-type']);
-  if (!format) {
-    refuse(
-      'unsupported_media',
-      new LogwardenError(
-        'LW_UNSUPPORTED_MEDIA',
-        `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: use application/json (array or object) or application/x-ndjson`,
-      ),
-    );
-  }
-  const declared = Number(request.headers['content-length'] ?? NaN);
-  if (declared > o.limits.maxBodyBytes) {
-    reply.header('connection', 'close');
-    refuse(
-      'body_too_large',
-      new LogwardenError(
-        'LW_BODY_TOO_LARGE',
-        `request body is ${declared} bytes, over server.max_body_bytes (${o.limits.maxBodyBytes})`,
-        { details: { limit: 'server.max_body_bytes', value: o.limits.maxBodyBytes } },
-      ),
-    );
-  }
-  // Reserve the worst case for this request before reading a byte of it.
-  const reservedBytes =
-    Number.isFinite(declared) && request.headers['content-encoding'] === undefined
-      ? declared
-      : o.limits.maxBodyBytes;
-  if (!o.budget.tryReserve(reservedBytes, 0)) {
-    reply.header('retry-after', String(o.retryAfterSecs));
-    refuse(
-      'backpressure',
-      new LogwardenError(
-        'LW_BACKPRESSURE',
-        `server is saturated (${o.budget.events} events awaiting commit); retry after ${o.retryAfterSecs}s`,
-      ),
-    );
-  }
-  let reservedEvents = 0;
-  try {
-    let body: Buffer;
-    try {
-      body = await readBody(stream, {
-        maxBytes: o.limits.maxBodyBytes,
-        encoding: request.headers['content-encoding'],
-      });
-    } catch (e) {
-      if (e instanceof LogwardenError && e.code === 'LW_BODY_TOO_LARGE')
-        reply.header('connection', 'close');
-      throw e;
-    }
-    const slots = decodeItems(body, format as 'json' | 'ndjson', o.limits);
-    if (!o.budget.tryReserve(0, slots.length)) {
-      reply.header('retry-after', String(o.retryAfterSecs));
-      o.metrics.refusedRequests.inc({ reason: 'backpressure' });
-      throw new LogwardenError(
-        'LW_BACKPRESSURE',
-        `server is saturated (${o.budget.events} events awaiting commit); retry after ${o.retryAfterSecs}s`,
-      );
-    }
-    reservedEvents = slots.length;
-    o.metrics.inflightEvents.set(o.budget.events);
+  return withAdmission(request, reply, admission, unsupportedMedia, async (admitted) => {
+    const { source, body } = admitted;
+    const format = bodyFormatOf(request.headers['content-type'])!;
+    const slots = decodeItems(body, format, o.limits);
+    admitted.reserveEvents(slots.length);
     o.metrics.received.inc({ source }, slots.length);
 
     const answer: IngestAnswer = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
@@ -244,9 +181,5 @@ async function handle(
       message: `all ${answer.rejected} item(s) were rejected; first: [${answer.errors[0]?.index}] ${answer.errors[0]?.field}: ${answer.errors[0]?.reason}`,
       ...answer,
     });
-  } finally {
-    o.budget.release(reservedBytes, reservedEvents);
-    o.metrics.inflightEvents.set(o.budget.events);
-    o.metrics.inflightBytes.set(o.budget.bytes);
-  }
+  });
 }

@@ -36,6 +36,16 @@ export interface IngestSink extends EventSink {
     source: string,
     logSource: string,
   ): Promise<SinkResult>;
+  /**
+   * As `ingest`, for a caller that already holds `items.length` events of the in-flight budget
+   * (an HTTP route admitted by withAdmission, which answers 429 instead of waiting): nothing is
+   * reserved or released here.
+   */
+  ingestReserved(
+    items: readonly Record<string, unknown>[],
+    source: string,
+    logSource: string,
+  ): Promise<SinkResult>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,74 +60,78 @@ export function createIngestSink(o: IngestSinkOptions): IngestSink {
     o.metrics.inflightEvents.set(o.budget.events);
   }
 
+  /** Validate, store and count `items`; the caller holds their in-flight budget. */
+  async function store(
+    items: readonly Record<string, unknown>[],
+    source: string,
+    logSource: string,
+  ): Promise<SinkResult> {
+    let accepted = 0;
+    let duplicates = 0;
+    let rejected = 0;
+    const errors: { index: number; field: string; reason: string }[] = [];
+    o.metrics.received.inc({ source }, items.length);
+    const prepared: PreparedEvent[] = [];
+    for (let i = 0; i < items.length; i++) {
+      let r: PrepareResult;
+      try {
+        r = o.prepare(items[i], source, logSource);
+      } catch (e) {
+        r = {
+          ok: false,
+          errors: [{ field: '(item)', reason: `could not be processed: ${(e as Error).message}` }],
+        };
+      }
+      if (r.ok) {
+        prepared.push(r.prepared);
+        continue;
+      }
+      rejected++;
+      o.metrics.rejected.inc({ source, reason: classify(r.errors[0]?.reason ?? '').label });
+      for (const er of r.errors) errors.push({ index: i, field: er.field, reason: er.reason });
+    }
+    if (prepared.length > 0) {
+      let stored;
+      try {
+        stored = await o.store.append(prepared);
+      } catch (e) {
+        o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
+        throw e instanceof LogwardenError
+          ? e
+          : new LogwardenError('LW_STORE_FAILED', `store append failed: ${(e as Error).message}`, {
+              cause: e,
+            });
+      }
+      o.metrics.commitBatchSize.observe(prepared.length);
+      let maxSeq = -1;
+      for (const r of stored) {
+        if (r.duplicate) duplicates++;
+        else accepted++;
+        if (r.seq > maxSeq) maxSeq = r.seq;
+      }
+      o.metrics.stored.inc({ source }, accepted);
+      if (duplicates > 0) o.metrics.duplicates.inc({ source }, duplicates);
+      if (maxSeq >= 0) o.onCommitted(maxSeq);
+    }
+    return { accepted, duplicates, rejected, errors };
+  }
+
   return {
     async ingest(items, source, logSource) {
-      const result = {
-        accepted: 0,
-        duplicates: 0,
-        rejected: 0,
-        errors: [] as SinkResult['errors'],
-      };
-      const errors: { index: number; field: string; reason: string }[] = [];
-      if (items.length === 0) return result;
+      if (items.length === 0) return { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
       await reserve(items.length);
       try {
-        o.metrics.received.inc({ source }, items.length);
-        const prepared: PreparedEvent[] = [];
-        for (let i = 0; i < items.length; i++) {
-          let r: PrepareResult;
-          try {
-            r = o.prepare(items[i], source, logSource);
-          } catch (e) {
-            r = {
-              ok: false,
-              errors: [
-                { field: '(item)', reason: `could not be processed: ${(e as Error).message}` },
-              ],
-            };
-          }
-          if (r.ok) {
-            prepared.push(r.prepared);
-            continue;
-          }
-          result.rejected++;
-          o.metrics.rejected.inc({ source, reason: classify(r.errors[0]?.reason ?? '').label });
-          for (const er of r.errors) errors.push({ index: i, field: er.field, reason: er.reason });
-        }
-        if (prepared.length > 0) {
-          let stored;
-          try {
-            stored = await o.store.append(prepared);
-          } catch (e) {
-            o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
-            throw e instanceof LogwardenError
-              ? e
-              : new LogwardenError(
-                  'LW_STORE_FAILED',
-                  `store append failed: ${(e as Error).message}`,
-                  {
-                    cause: e,
-                  },
-                );
-          }
-          o.metrics.commitBatchSize.observe(prepared.length);
-          let maxSeq = -1;
-          for (const r of stored) {
-            if (r.duplicate) result.duplicates++;
-            else result.accepted++;
-            if (r.seq > maxSeq) maxSeq = r.seq;
-          }
-          o.metrics.stored.inc({ source }, result.accepted);
-          if (result.duplicates > 0) o.metrics.duplicates.inc({ source }, result.duplicates);
-          if (maxSeq >= 0) o.onCommitted(maxSeq);
-        }
-        return { ...result, errors };
+        return await store(items, source, logSource);
       } finally {
         if (o.budget) {
           o.budget.release(0, items.length);
           o.metrics.inflightEvents.set(o.budget.events);
         }
       }
+    },
+    async ingestReserved(items, source, logSource) {
+      if (items.length === 0) return { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+      return store(items, source, logSource);
     },
   };
 }

@@ -62,7 +62,7 @@ describe('OTLP/JSON logs mapping', () => {
   it('maps resource and record attributes onto the schema and keeps the rest', () => {
     const { items, rejected } = mapOtlpLogs(request);
     expect(rejected).toEqual([
-      { path: 'resourceLogs[0].scopeLogs[0].logRecords[2]', reason: 'not an object' },
+      { path: 'resourceLogs[0].scopeLogs[0].logRecords[2]', reason: 'not an object', record: true },
     ]);
     expect(items).toHaveLength(2);
     const first = items[0]!;
@@ -97,10 +97,38 @@ describe('OTLP/JSON logs mapping', () => {
   });
 
   it('rejects a request without resourceLogs, naming it', () => {
-    expect(mapOtlpLogs({ foo: 1 })).toEqual({
-      items: [],
-      rejected: [{ path: 'resourceLogs', reason: 'missing or not an array' }],
+    const r = mapOtlpLogs({ foo: 1 });
+    expect(r.items).toEqual([]);
+    expect(r.rejected).toEqual([
+      { path: 'resourceLogs', reason: 'missing or not an array', record: false },
+    ]);
+  });
+
+  it('knows the path of every item and tells rejected records from rejected containers', () => {
+    const rec = (m: string) => ({ body: { stringValue: m } });
+    const r = mapOtlpLogs({
+      resourceLogs: [
+        { scopeLogs: [{ logRecords: [rec('a'), 7, rec('b')] }, { logRecords: null }] },
+        { scopeLogs: 'x' },
+        { scopeLogs: [{ logRecords: [] }, { logRecords: [null, rec('c')] }] },
+      ],
     });
+    expect(r.items.map((i) => i.message)).toEqual(['a', 'b', 'c']);
+    expect([0, 1, 2].map((i) => r.recordPath(i))).toEqual([
+      'resourceLogs[0].scopeLogs[0].logRecords[0]',
+      'resourceLogs[0].scopeLogs[0].logRecords[2]',
+      'resourceLogs[2].scopeLogs[1].logRecords[1]',
+    ]);
+    expect(r.rejected).toEqual([
+      { path: 'resourceLogs[0].scopeLogs[0].logRecords[1]', reason: 'not an object', record: true },
+      {
+        path: 'resourceLogs[0].scopeLogs[1].logRecords',
+        reason: 'missing or not an array',
+        record: false,
+      },
+      { path: 'resourceLogs[1].scopeLogs', reason: 'missing or not an array', record: false },
+      { path: 'resourceLogs[2].scopeLogs[1].logRecords[0]', reason: 'not an object', record: true },
+    ]);
   });
 
   it('keeps a custom event name that is not a valid identifier as an attribute', () => {

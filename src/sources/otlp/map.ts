@@ -31,10 +31,20 @@ export interface OtlpMapOptions {
   readonly idScope?: string;
 }
 
+export interface OtlpMapRejection {
+  /** Where in the request, e.g. `resourceLogs[0].scopeLogs[1].logRecords[3]`. */
+  readonly path: string;
+  readonly reason: string;
+  /** True when a log record was rejected (counts in rejectedLogRecords); false for a container. */
+  readonly record: boolean;
+}
+
 export interface OtlpMapResult {
   readonly items: Record<string, unknown>[];
-  /** Records rejected while mapping, with their path in the request, e.g. `resourceLogs[0].scopeLogs[1].logRecords[3]`. */
-  readonly rejected: Array<{ path: string; reason: string }>;
+  /** What was rejected while mapping, each with its path in the request. */
+  readonly rejected: OtlpMapRejection[];
+  /** The path in the request of `items[index]`, e.g. `resourceLogs[0].scopeLogs[1].logRecords[3]`. */
+  recordPath(index: number): string;
 }
 
 /** Semantic-convention attribute keys that map onto a schema field (and legacy aliases). */
@@ -246,11 +256,18 @@ function recordKey(rec: Record<string, unknown>): string {
 export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapResult {
   const idScope = opts.idScope ?? '';
   const items: Record<string, unknown>[] = [];
-  const rejected: Array<{ path: string; reason: string }> = [];
+  const rejected: OtlpMapRejection[] = [];
+  // Where each item came from, three numbers per item (resource, scope, record index): the path
+  // text is only built for the few records an answer names.
+  const at: number[] = [];
+  const recordPath = (index: number): string =>
+    index >= 0 && index < items.length
+      ? `resourceLogs[${at[3 * index]}].scopeLogs[${at[3 * index + 1]}].logRecords[${at[3 * index + 2]}]`
+      : `record ${index}`;
   const resourceLogs = (req as { resourceLogs?: unknown })?.resourceLogs;
   if (!Array.isArray(resourceLogs)) {
-    rejected.push({ path: 'resourceLogs', reason: 'missing or not an array' });
-    return { items, rejected };
+    rejected.push({ path: 'resourceLogs', reason: 'missing or not an array', record: false });
+    return { items, rejected, recordPath };
   }
   resourceLogs.forEach(
     (rl: { resource?: { attributes?: KeyValue[] }; scopeLogs?: unknown }, ri) => {
@@ -258,7 +275,11 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
       const resourceKey = canonKvs(rl?.resource?.attributes);
       const scopeLogs = rl?.scopeLogs;
       if (!Array.isArray(scopeLogs)) {
-        rejected.push({ path: `resourceLogs[${ri}].scopeLogs`, reason: 'missing or not an array' });
+        rejected.push({
+          path: `resourceLogs[${ri}].scopeLogs`,
+          reason: 'missing or not an array',
+          record: false,
+        });
         return;
       }
       scopeLogs.forEach(
@@ -278,13 +299,17 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
             rejected.push({
               path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords`,
               reason: 'missing or not an array',
+              record: false,
             });
             return;
           }
           records.forEach((rec: Record<string, unknown>, i) => {
-            const path = `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${i}]`;
             if (!rec || typeof rec !== 'object') {
-              rejected.push({ path, reason: 'not an object' });
+              rejected.push({
+                path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${i}]`,
+                reason: 'not an object',
+                record: true,
+              });
               return;
             }
             const out: Record<string, unknown> = {
@@ -320,10 +345,11 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
             out['log.format'] = 'otlp';
             if (Object.keys(extra).length > 0) out.attributes = extra;
             items.push(out);
+            at.push(ri, si, i);
           });
         },
       );
     },
   );
-  return { items, rejected };
+  return { items, rejected, recordPath };
 }
