@@ -21,8 +21,13 @@ async function viaReadline(file: string): Promise<string[]> {
 function inTwoRanges(file: string, cut: number): string[] {
   const size = statSync(file).size;
   const out: string[] = [];
-  readLines(file, 0, cut, (l) => void out.push(l));
-  readLines(file, cut, size, (l) => void out.push(l));
+  // Every line comes with its bytes: decoding them gives the line back.
+  const onLine = (l: string, bytes: Buffer, from: number, to: number): void => {
+    const back = bytes.toString('utf8', from, to);
+    out.push(back === l ? l : `bytes ${JSON.stringify(back)} for ${JSON.stringify(l)}`);
+  };
+  readLines(file, 0, cut, onLine);
+  readLines(file, cut, size, onLine);
   return out;
 }
 
