@@ -155,14 +155,7 @@ async function scanLineStream(
   let lines = 0;
   const handle = (line: string): void => {
     lines++;
-    // readline hands out each line as a slice of its ~1 MB read chunk; every substring the
-    // parser takes (address, path, ...) and that an alert keeps would pin the whole chunk.
-    // Copying the line first (a cons string, flattened by slice) makes what alerts keep cost
-    // the line, not the chunk: live heap at the end of a 1M-line access.log scan fell from
-    // 206 MB to ~15 MB and a 3M-line one no longer runs out of a 256 MB heap (bench/scan.mjs
-    // --heap-cap, docs/benchmarks.md).
-    const own = (' ' + line).slice(1);
-    engine.process(parser.parse(own, o.ctx) as Record<string, unknown>, { source: o.source });
+    engine.process(parser.parse(line, o.ctx) as Record<string, unknown>, { source: o.source });
   };
   for (const line of sample) handle(line);
   for (;;) {
