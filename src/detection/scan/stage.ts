@@ -32,7 +32,7 @@ export interface StageRules {
   readonly patterns: boolean;
 }
 
-/** Fields of an event that alerts are built from (entity, service, environment, host). */
+/** Fields of an event that alerts are built from (entity, service, environment, host); run() reads them by name, in this order. */
 export const CARRIED_FIELDS = [
   'client.address',
   'user.id',
@@ -174,18 +174,33 @@ export function createStage(r: StageRules): Stage {
     }
     codes[nc++] = c;
   };
+  // The two strings coded last: a line's values are mostly the same few strings (its address,
+  // its user), read again for each rule and carried field.
+  let s0: string | undefined;
+  let s1: string | undefined;
+  let id0 = 0;
+  let id1 = 0;
   const valueCode = (v: unknown): number => {
     if (v === undefined) return -1;
     if (typeof v !== 'string') {
       extra.push(v);
       return -1 - extra.length;
     }
-    let id = strIds.get(v);
-    if (id === undefined) {
-      id = strs.length;
-      strs.push(v);
-      strIds.set(v, id);
+    if (v === s0) return id0;
+    let id: number | undefined;
+    if (v === s1) id = id1;
+    else {
+      id = strIds.get(v);
+      if (id === undefined) {
+        id = strs.length;
+        strs.push(v);
+        strIds.set(v, id);
+      }
     }
+    s1 = s0;
+    id1 = id0;
+    s0 = v;
+    id0 = id;
     return id;
   };
   let lineIndex = 0;
@@ -225,6 +240,7 @@ export function createStage(r: StageRules): Stage {
       strs = [];
       strIds = new Map();
       extra = [];
+      s0 = s1 = undefined;
       lineIndex = 0;
       let requests = 0;
       // Consecutive lines mostly share their time string and event name.
@@ -288,10 +304,19 @@ export function createStage(r: StageRules): Stage {
               lineBytes.copy(bigger, 0, 0, nb);
               lineBytes = bigger;
             }
-            bytes.copy(lineBytes, nb, from, to);
+            if (len <= 256) for (let k = 0; k < len; k++) lineBytes[nb + k] = bytes[from + k]!;
+            else bytes.copy(lineBytes, nb, from, to);
             nb += len;
             code(len);
-            for (const f of CARRIED_FIELDS) code(valueCode(ev[f]));
+            // CARRIED_FIELDS, as named reads
+            code(valueCode(ev['client.address']));
+            code(valueCode(ev['user.id']));
+            code(valueCode(ev['user.name']));
+            code(valueCode(ev['log.source_id']));
+            code(valueCode(ev['log.source']));
+            code(valueCode(ev['host.name']));
+            code(valueCode(ev['service.name']));
+            code(valueCode(ev['deployment.environment']));
             if (patterns === undefined) code(-1);
             else {
               code(extra.length);
