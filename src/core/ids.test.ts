@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createUuidV7Generator, deterministicId, isUuid, uuidv7, uuidv7Time } from './ids.js';
+import {
+  createUuidV7Generator,
+  deterministicId,
+  deterministicIdHasher,
+  isUuid,
+  uuidv7,
+  uuidv7Time,
+} from './ids.js';
 
 describe('uuidv7', () => {
   it('has version 7, the RFC 9562 variant and the current time', () => {
@@ -47,5 +54,35 @@ describe('deterministicId', () => {
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deterministicId('ab', 'c')).not.toBe(deterministicId('a', 'bc'));
     expect(deterministicId('x')).not.toBe(a);
+  });
+
+  it('gives the ids it gave before (values computed with the Hash-object implementation)', () => {
+    // Re-imported file lines and retried OTLP exports are deduplicated by these ids: they must
+    // never change across versions.
+    expect(deterministicId('file', '/var/log/ñ.log', '1042')).toBe(
+      'dbbc9df5-58be-84cd-b29e-3c1a4d01145f',
+    );
+    expect(deterministicId()).toBe('e3b0c442-98fc-8c14-9afb-f4c8996fb924');
+    expect(deterministicId('')).toBe('ba768b33-1fd8-8cec-803b-e04e56ab2b3d');
+    expect(deterministicId('a', 'bc')).toBe('5310a587-8878-8ab2-9d5a-d7c3f8503582');
+    expect(deterministicId('ab', 'c')).toBe('430fb1b4-ac43-816e-8a81-fab27a1930ab');
+  });
+});
+
+describe('deterministicIdHasher', () => {
+  it('is deterministicId with its first parts fixed, extensible, and reusable', () => {
+    const h = deterministicIdHasher('file', '/var/log/ñ.log');
+    expect(h.id('1042')).toBe('dbbc9df5-58be-84cd-b29e-3c1a4d01145f');
+    expect(h.id('1042')).toBe(deterministicId('file', '/var/log/ñ.log', '1042'));
+    expect(h.id('7', 'x')).toBe(deterministicId('file', '/var/log/ñ.log', '7', 'x'));
+    expect(h.id()).toBe(deterministicId('file', '/var/log/ñ.log'));
+    const e = h.extend('🔒', '');
+    expect(e.id('z')).toBe(deterministicId('file', '/var/log/ñ.log', '🔒', '', 'z'));
+    expect(h.id('1042')).toBe(deterministicId('file', '/var/log/ñ.log', '1042')); // h unchanged
+    expect(deterministicIdHasher().id('a', 'bc')).toBe('5310a587-8878-8ab2-9d5a-d7c3f8503582');
+    // A part's boundaries count: ('ab','c') and ('a','bc') stay apart through the prefix too.
+    expect(deterministicIdHasher('ab').id('c')).not.toBe(deterministicIdHasher('a').id('bc'));
+    // A lone surrogate at a part's end does not pair with the next part (each is prefixed).
+    expect(deterministicIdHasher('\ud83d').id('\udd12')).toBe(deterministicId('\ud83d', '\udd12'));
   });
 });

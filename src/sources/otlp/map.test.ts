@@ -226,6 +226,51 @@ describe('OTLP record ids (idempotent retries)', () => {
     );
   });
 
+  it('gives the ids it gave before (values computed before ids moved to core/ids)', () => {
+    const req = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'kassé' } }] },
+          scopeLogs: [
+            {
+              scope: { name: 'auth', version: '2.0.0' },
+              logRecords: [
+                {
+                  timeUnixNano: '1764237600123000001',
+                  observedTimeUnixNano: '1764237600124000000',
+                  severityNumber: 13,
+                  severityText: 'WARN',
+                  body: { stringValue: 'connexion échouée 🔒' },
+                  attributes: [
+                    { key: 'attempt', value: { intValue: 3 } },
+                    {
+                      key: 'tags',
+                      value: {
+                        arrayValue: { values: [{ stringValue: 'a' }, { boolValue: true }] },
+                      },
+                    },
+                  ],
+                  traceId: '5B8EFFF798038103D269B633813FC60C',
+                  spanId: 'EEE19B7EC3C1B174',
+                  flags: 1,
+                  eventName: 'authn_login_fail',
+                },
+                {
+                  timeUnixNano: '1764237600123000002',
+                  body: { kvlistValue: { values: [{ key: 'k', value: { doubleValue: 1.5 } }] } },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(mapOtlpLogs(req, { idScope: 'checkout-tök' }).items.map((i) => i.id)).toEqual([
+      '923c755d-a3e2-8daf-ae4e-5fb64b6ef595',
+      '4ed4b429-8539-833a-9741-d3d765786035',
+    ]);
+  });
+
   it('collapses two records identical in every field (the documented edge)', () => {
     const req = one(base);
     (req.resourceLogs[0]!.scopeLogs[0]!.logRecords as unknown[]).push(structuredClone(base));

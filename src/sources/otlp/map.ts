@@ -13,7 +13,7 @@
  * different ids. The edge: two records identical in all of them (same nanosecond timestamps,
  * same body and attributes) are one record to logwarden and are stored once.
  */
-import { hash } from 'node:crypto';
+import { deterministicIdHasher } from '../../core/ids.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -220,23 +220,6 @@ function canonScalar(v: unknown): string {
   );
 }
 
-/**
- * Record ids for one scope: `deterministicId('otlp', idScope, resourceKey, scopeKey, recordKey)`
- * (core/ids.ts: SHA-256 over the length-prefixed parts, as a UUIDv8), computed with the one-shot
- * hash over the same bytes (about half the cost of a Hash object per record); the prefix shared
- * by every record of the scope is built once.
- */
-function scopeIdHasher(parts: readonly string[]): (recordKey: string) => string {
-  let prefix = '';
-  for (const p of parts) prefix += `${Buffer.byteLength(p)}:${p}`;
-  return (key) => {
-    const h = hash('sha256', `${prefix}${Buffer.byteLength(key)}:${key}`);
-    // RFC 9562: version 8 in the 13th hex digit, variant 10xx in the 17th.
-    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
-}
-
 function recordKey(rec: Record<string, unknown>): string {
   return `[${canonScalar(rec.timeUnixNano)},${canonScalar(rec.observedTimeUnixNano)},${canonScalar(
     rec.severityNumber,
@@ -272,7 +255,13 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
   resourceLogs.forEach(
     (rl: { resource?: { attributes?: KeyValue[] }; scopeLogs?: unknown }, ri) => {
       const resource = kvObject(rl?.resource?.attributes);
-      const resourceKey = canonKvs(rl?.resource?.attributes);
+      // Record ids: deterministicId('otlp', idScope, resourceKey, scopeKey, recordKey) (core/ids),
+      // with the parts shared by a resource's and a scope's records encoded once.
+      const resourceIds = deterministicIdHasher(
+        'otlp',
+        idScope,
+        canonKvs(rl?.resource?.attributes),
+      );
       const scopeLogs = rl?.scopeLogs;
       if (!Array.isArray(scopeLogs)) {
         rejected.push({
@@ -294,7 +283,7 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
           const scopeKey = `[${canonScalar(sl?.scope?.name)},${canonScalar(
             sl?.scope?.version,
           )},${canonKvs(sl?.scope?.attributes)}]`;
-          const idOf = scopeIdHasher(['otlp', idScope, resourceKey, scopeKey]);
+          const scopeIds = resourceIds.extend(scopeKey);
           if (!Array.isArray(records)) {
             rejected.push({
               path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords`,
@@ -313,7 +302,7 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
               return;
             }
             const out: Record<string, unknown> = {
-              id: idOf(recordKey(rec)),
+              id: scopeIds.id(recordKey(rec)),
             };
             const extra: Record<string, unknown> = {};
             place(out, resource, RESOURCE_FIELDS, extra);
