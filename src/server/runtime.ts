@@ -67,6 +67,11 @@ export interface Component {
 export interface Runtime {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * While stop() runs: what it is still waiting for (the component being stopped, or the store
+   * and its uncommitted writes), for a shutdown that overruns its deadline to say so.
+   */
+  pending(): string[];
   /** The HTTP address once started (port resolved when 0 was asked). */
   readonly url: string | undefined;
   readonly context: RuntimeContext;
@@ -227,6 +232,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   ];
   const started: Component[] = [];
   let stopping: Promise<void> | undefined;
+  let stopStep: string | undefined;
 
   return {
     context,
@@ -243,15 +249,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       stopping ??= (async () => {
         draining = true;
         for (const c of [...started].reverse()) {
+          stopStep = `component ${c.name}`;
           try {
             await c.stop();
           } catch (e) {
             logger.error({ err: e, component: c.name }, 'component failed to stop');
           }
         }
+        stopStep = 'store close';
         await store.close();
+        stopStep = undefined;
       })();
       return stopping;
+    },
+    pending() {
+      if (stopStep === undefined) return [];
+      const out = [stopStep];
+      const writes = (store as { pendingWrites?: () => Record<string, unknown> }).pendingWrites?.();
+      if (writes !== undefined)
+        out.push(
+          `store writes: ${String(writes.calls)} append calls and ${String(writes.statements)} statement sets queued, a commit ${writes.committing === true ? 'running' : 'not running'}`,
+        );
+      return out;
     },
   };
 }

@@ -1,8 +1,12 @@
 /**
  * SIGTERM drains (issue 2): a request whose body is still arriving when the signal lands is
- * completed and committed, new requests are refused, the process exits 0.
+ * completed and committed, new requests are refused, the process exits 0. A drain that cannot
+ * finish (issue 7: a store whose writes wait on a lock) ends at the stop deadline with exit 75
+ * and the list of what was pending; a second signal ends it at once.
  */
 import { request } from 'node:http';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cleanupTemps,
@@ -97,4 +101,80 @@ describe('graceful shutdown', () => {
     req.destroy();
     expect((await srv.exited).code).toBe(0);
   });
+
+  /**
+   * Start serve (ledger off, a 1 s HTTP drain), hold the store's write lock from this process,
+   * and send a batch: its commit waits on the lock (the writer's busy timeout is 30 s), so the
+   * drain cannot finish. Returns the server and a function that releases the lock.
+   */
+  async function blockedServer(prefix: string) {
+    const dir = tempDir(prefix);
+    const token = await createToken(dir, 'drain');
+    const srv = await startServe({
+      dataDir: dir,
+      env: {
+        LOGWARDEN_SERVER__SHUTDOWN_TIMEOUT_SECS: '1',
+        LOGWARDEN_LEDGER__ENABLED: 'false',
+        LOGWARDEN_DETECTION__ENABLED: 'false',
+        // its tick would take the lock on the main thread and block the event loop meanwhile
+        LOGWARDEN_ALERTING__ENABLED: 'false',
+      },
+    });
+    const lock = new Database(path.join(dir, 'logwarden.db'));
+    lock.pragma('busy_timeout = 5000');
+    lock.exec('BEGIN IMMEDIATE');
+    const answer = fetch(`${srv.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      body: ndjson([makeEvent()]),
+    }).then(
+      (r) => r.status,
+      () => 'no answer',
+    );
+    // The batch reaches the writer thread, which now waits for the lock.
+    await new Promise((r) => setTimeout(r, 500));
+    const release = () => {
+      if (lock.inTransaction) lock.exec('ROLLBACK');
+      lock.close();
+    };
+    return { srv, answer, release };
+  }
+
+  it('a drain that cannot finish ends at the deadline: exit 75, what was pending logged', async () => {
+    const { srv, answer, release } = await blockedServer('lw-drain-deadline-');
+    try {
+      const t0 = Date.now();
+      srv.child.kill('SIGTERM');
+      const exit = await srv.exited;
+      const secs = (Date.now() - t0) / 1000;
+      expect(exit.code).toBe(75);
+      // deadline = shutdown_timeout_secs (1) + 15; the writer alone would wait 30 s per attempt
+      expect(secs).toBeGreaterThanOrEqual(15);
+      expect(secs).toBeLessThan(28);
+      expect(srv.stderr()).toMatch(/stop did not finish within 16 s; exiting 75/);
+      expect(srv.stderr()).toMatch(/store close/);
+      expect(srv.stderr()).toMatch(/a commit running/);
+      // never acknowledged: the client got no 200
+      expect(await answer).not.toBe(200);
+    } finally {
+      release();
+    }
+  }, 60_000);
+
+  it('a second SIGTERM exits at once', async () => {
+    const { srv, release } = await blockedServer('lw-drain-twice-');
+    try {
+      srv.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 2000)); // past the HTTP drain, into the store close
+      expect(srv.child.exitCode).toBeNull();
+      const t0 = Date.now();
+      srv.child.kill('SIGTERM');
+      const exit = await srv.exited;
+      expect(exit.code).toBe(128 + 15);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(srv.stderr()).toMatch(/second signal: exiting now/);
+    } finally {
+      release();
+    }
+  }, 60_000);
 });

@@ -33,6 +33,15 @@ No tokens yet. To send a first event:
 `;
 }
 
+/**
+ * After SIGTERM/SIGINT, stop gets server.shutdown_timeout_secs for in-flight requests plus this
+ * much for the rest (forwarders, the last checkpoint, committing and closing the store); past
+ * that deadline the process logs what it still waited for and exits 75 instead of hanging.
+ */
+export const STOP_GRACE_SECS = 15;
+/** Exit status when stop overran its deadline (EX_TEMPFAIL, like LW_UNAVAILABLE). */
+const EXIT_STOP_DEADLINE = 75;
+
 /** `logwarden serve`: run the server until SIGTERM/SIGINT, then drain and exit 0. */
 export function registerServe(program: Command, io: CliIO): void {
   const cmd = program
@@ -55,7 +64,10 @@ Examples:
   $ LOGWARDEN_SERVER__LISTEN=0.0.0.0:7420 logwarden serve   # expose on purpose (put TLS in front)
 
 Prints "listening on http://HOST:PORT" on stdout once it accepts requests. SIGTERM or SIGINT
-stops accepting, waits for in-flight batches to commit, closes the store and exits 0.`,
+stops accepting, waits for in-flight batches to commit, closes the store and exits 0. The stop
+has a deadline of server.shutdown_timeout_secs + ${STOP_GRACE_SECS} s: past it, the server logs what was still
+pending and exits ${EXIT_STOP_DEADLINE}. A second SIGTERM or SIGINT exits at once (128 + the signal's number);
+events acknowledged with a 200 are on disk either way.`,
   );
   cmd.action(async (opts: ServeOptions) => {
     const base = commandConfig(opts, io);
@@ -80,15 +92,38 @@ stops accepting, waits for in-flight batches to commit, closes the store and exi
     const { createRuntime } = await import('../../server/runtime.js');
     const runtime = createRuntime({ config });
     let signalled = false;
+    const logger = runtime.context.logger;
     const done = new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
-        if (signalled) return;
+        if (signalled) {
+          // The operator insists: whatever is still draining is abandoned (what was acknowledged
+          // is committed; uncommitted requests were never answered 200).
+          logger.warn({ signal, pending: runtime.pending() }, 'second signal: exiting now');
+          process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        }
         signalled = true;
-        runtime.context.logger.info({ signal }, 'draining');
-        void runtime.stop().then(() => {
-          runtime.context.logger.info('stopped');
-          resolve();
-        });
+        const deadlineSecs = config.server.shutdown_timeout_secs + STOP_GRACE_SECS;
+        logger.info({ signal, deadlineSecs }, 'draining');
+        const deadline = setTimeout(() => {
+          logger.error(
+            { pending: runtime.pending(), deadlineSecs },
+            `stop did not finish within ${deadlineSecs} s; exiting ${EXIT_STOP_DEADLINE}`,
+          );
+          process.exit(EXIT_STOP_DEADLINE);
+        }, deadlineSecs * 1000);
+        void runtime.stop().then(
+          () => {
+            clearTimeout(deadline);
+            logger.info('stopped');
+            resolve();
+          },
+          (e: unknown) => {
+            clearTimeout(deadline);
+            logger.error({ err: e }, 'stop failed');
+            process.exitCode = 1;
+            resolve();
+          },
+        );
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);

@@ -89,6 +89,15 @@ export class GroupCommit {
     return { ...this.#stats };
   }
 
+  /** What waits: append calls and riding statements queued, and whether a commit is running. */
+  pending(): { calls: number; statements: number; committing: boolean } {
+    return {
+      calls: this.#pending.length,
+      statements: this.#pendingSql.length,
+      committing: this.#inFlight !== undefined,
+    };
+  }
+
   #kick(): void {
     if (this.#scheduled || this.#inFlight !== undefined) return;
     this.#scheduled = true;

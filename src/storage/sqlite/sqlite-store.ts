@@ -174,6 +174,11 @@ export class SqliteStore implements EventStore {
     return this.#commits?.stats() ?? { commits: 0, appended: 0, duplicates: 0, failed: 0 };
   }
 
+  /** Writes not yet committed (for a shutdown that takes too long to say what it waits for). */
+  pendingWrites(): { calls: number; statements: number; committing: boolean } {
+    return this.#commits?.pending() ?? { calls: 0, statements: 0, committing: false };
+  }
+
   #scheduleFts(): void {
     if (this.#ftsTimer !== undefined || this.#closing !== undefined) return;
     this.#ftsTimer = setTimeout(() => {

@@ -58,7 +58,10 @@ let openFailure;
 const open = () => {
   try {
     db = new Database(workerData.path, { fileMustExist: true });
-    db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+    // No wait inside SQLite: a thread sleeping in native code cannot be terminated, and
+    // process.exit() waits for every worker thread (a stop past its deadline would hang for the
+    // whole busy timeout). The wait for the write lock happens in write() below instead.
+    db.pragma('busy_timeout = 0');
     db.pragma('synchronous = ' + workerData.synchronous);
     writer = createWriter(db, hash);
     openFailure = undefined;
@@ -74,13 +77,27 @@ const open = () => {
   }
 };
 open();
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const busy = (o) => 'error' in o && /^SQLITE_BUSY/.test(o.error.sqliteCode || '');
+// Nothing was written and every failure is "another connection holds the write lock".
+const onlyBusy = (o) =>
+  o.calls.every(busy) && (busy(o.sql) || (!('error' in o.sql) && o.sql.ok.length === 0)) &&
+  (o.calls.length > 0 || busy(o.sql));
+// The group, retried while the write lock is held elsewhere, up to busyTimeoutMs (what SQLite's
+// busy handler did, with its back-off, but in Atomics.wait: terminating the thread interrupts it).
+const write = (m) => {
+  const until = Date.now() + workerData.busyTimeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    const o = writer.writeGroup(m.calls, m.nowMs, m.indexText, m.sql);
+    if (!onlyBusy(o) || Date.now() >= until) return o;
+    Atomics.wait(pause, 0, 0, Math.min(delay, Math.max(1, until - Date.now())));
+  }
+};
 parentPort.on('message', (m) => {
   if (m.type === 'write') {
     if (writer === undefined) open();
     const failed = { error: openFailure };
-    const outcomes = writer
-      ? writer.writeGroup(m.calls, m.nowMs, m.indexText, m.sql)
-      : { calls: m.calls.map(() => failed), sql: failed };
+    const outcomes = writer ? write(m) : { calls: m.calls.map(() => failed), sql: failed };
     parentPort.postMessage({ type: 'done', id: m.id, outcomes });
   } else if (m.type === 'close') {
     try { if (db) db.close(); } catch {}
