@@ -9,8 +9,11 @@
 // cost is measured elsewhere): `off` = ledger.enabled false; `ledger` = checkpoints + heartbeats;
 // `ledger+2 replicas` = plus two replica processes on the same machine receiving and cosigning
 // every entry. Throughput counts acknowledged events; for the replica run the time until both
-// replicas hold everything is reported too. Rounds alternate the configurations so machine noise
-// hits them alike; the best round of each is compared.
+// replicas hold everything is reported too. Rounds alternate the order of the configurations
+// (ABBA) so machine noise hits them alike. Reported: the best round of each (best of N), and,
+// because a busy machine moves single rounds by 2x, the median over rounds of the ratio between
+// configurations run in the SAME round (paired), plus CPU time per event of every process and of
+// this load generator (which competes with them for the same cores).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -172,8 +175,11 @@ async function run(mode, batches) {
   const cpu0 = procs.map((p) => cpuSecs(p.pid));
   const sys0 = procs.map((p) => cpuSecs(p.pid, 'sys'));
   const main0 = cpuSecs(o.pid, 'both', true);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const ms = await send(o.url, token, batches);
+  const client = process.cpuUsage(client0);
+  const clientUs = (client.user + client.system) / EVENTS;
   // CPU per event of each process while the events were being acknowledged
   const ackUs = procs.map((p, i) => ((cpuSecs(p.pid) - cpu0[i]) / EVENTS) * 1e6);
   const mainUs = ((cpuSecs(o.pid, 'both', true) - main0) / EVENTS) * 1e6;
@@ -192,7 +198,7 @@ async function run(mode, batches) {
   const cpuUs = procs.map((p, i) => ((cpuSecs(p.pid) - cpu0[i]) / EVENTS) * 1e6);
   const sysUs = procs.map((p, i) => ((cpuSecs(p.pid, 'sys') - sys0[i]) / EVENTS) * 1e6);
   for (const p of procs.reverse()) await p.stop();
-  return { ms, replicatedMs, cpuUs, ackUs, sysUs, mainUs };
+  return { ms, replicatedMs, cpuUs, ackUs, sysUs, mainUs, clientUs };
 }
 
 const procName = (mode, i) => (mode === 'replicas' ? ['r1', 'r2', 'origin'][i] : 'origin');
@@ -202,15 +208,21 @@ const best = Object.fromEntries(modes.map((m) => [m, Infinity]));
 let bestReplicated = Infinity;
 const cpuRuns = Object.fromEntries(modes.map((m) => [m, []]));
 const load0 = loadavg()[0];
+/** rates[round][mode]: events/s acknowledged */
+const rates = [];
+const clientCpu = Object.fromEntries(modes.map((m) => [m, []]));
 for (let round = 0; round < ROUNDS; round++) {
+  rates.push({});
   for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
     // fresh ids per run so nothing is a duplicate
     const batches = ndjsonBatches(
       events.map((e) => ({ ...e, id: crypto.randomUUID() })),
       BATCH,
     );
-    const { ms, replicatedMs, cpuUs, ackUs, sysUs, mainUs } = await run(mode, batches);
+    const { ms, replicatedMs, cpuUs, ackUs, sysUs, mainUs, clientUs } = await run(mode, batches);
     cpuRuns[mode].push([...cpuUs, mainUs]);
+    clientCpu[mode].push(clientUs);
+    rates[round][mode] = (EVENTS / ms) * 1000;
     best[mode] = Math.min(best[mode], ms);
     if (replicatedMs !== undefined) bestReplicated = Math.min(bestReplicated, replicatedMs);
     const rate = Math.round((EVENTS / ms) * 1000);
@@ -223,7 +235,7 @@ for (let round = 0; round < ROUNDS; round++) {
           .map((c, i) => `${procName(mode, i)} ${c.toFixed(1)} (${sysUs[i].toFixed(1)})`)
           .join(
             ', ',
-          )}; origin until acknowledged ${ackUs[ackUs.length - 1].toFixed(1)}, its main thread ${mainUs.toFixed(1)}` +
+          )}; origin until acknowledged ${ackUs[ackUs.length - 1].toFixed(1)}, its main thread ${mainUs.toFixed(1)}; load generator ${clientUs.toFixed(1)}` +
         ` (load ${loadavg()[0].toFixed(1)})`,
     );
   }
@@ -239,7 +251,23 @@ for (const m of modes)
   console.log(
     `| ${m === 'off' ? 'ledger off' : m === 'ledger' ? 'ledger on' : 'ledger on + 2 replicas'} | ${rate(m).toLocaleString('en-US')} | ${((rate(m) / rate('off')) * 100).toFixed(0)}% |`,
   );
-const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const med = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
+};
+if (modes.includes('off') && modes.length > 1) {
+  console.log('\nPaired rounds (each configuration / ledger off of the same round):');
+  for (const m of modes.filter((x) => x !== 'off')) {
+    const ratios = rates.map((r) => r[m] / r.off);
+    console.log(
+      `  ${m.padEnd(9)} ${ratios.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')}; median ${(med(ratios) * 100).toFixed(0)}% of ${ratios.length}`,
+    );
+  }
+  console.log(
+    `  ledger off rounds: ${rates.map((r) => Math.round(r.off).toLocaleString('en-US')).join(', ')} events/s`,
+  );
+}
 console.log(
   '\nCPU µs per event, median of the rounds (each process, all threads, first send until every ' +
     'replica held everything; less disturbed by other load than wall-clock rates):',
@@ -257,7 +285,7 @@ for (const m of modes) {
             .reduce((a, b) => a + b, 0)
             .toFixed(1)}`
         : '') +
-      `; origin main thread until acknowledged ${per[per.length - 1].toFixed(1)}`,
+      `; origin main thread until acknowledged ${per[per.length - 1].toFixed(1)}; load generator ${med(clientCpu[m]).toFixed(1)}`,
   );
 }
 console.log(
