@@ -21,6 +21,7 @@ export function createOtlpComponent(config: Config): Component | undefined {
           metrics: ctx.metrics,
           maxBodyBytes: ctx.config.server.max_body_bytes,
           maxBatchItems: ctx.config.server.max_batch_items,
+          maxAttributes: ctx.config.server.max_fields,
           isDraining: ctx.draining,
           authenticate: (request, reply) => authenticate(request, 'ingest', reply).name,
         }),

@@ -8,7 +8,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogwardenError } from '../../core/errors.js';
 import { prepareEvent } from '../../core/prepare.js';
-import { decodeRpcStatus, encodeOtlpLogsResponse } from '../../sources/otlp/proto.js';
+import {
+  decodeOtlpLogsResponse,
+  decodeRpcStatus,
+  encodeOtlpLogsResponse,
+} from '../../sources/otlp/proto.js';
 import type { AppendResult, EventStore, PreparedEvent } from '../../storage/types.js';
 import { createServerMetrics } from '../metrics.js';
 import { createInflightBudget } from './budget.js';
@@ -86,6 +90,7 @@ function setup(limits: { maxEvents?: number; maxBytes?: number; maxBatchItems?: 
     sink,
     maxBodyBytes: 8 << 20,
     maxBatchItems: limits.maxBatchItems ?? 10_000,
+    maxAttributes: 256,
   });
   registerIngestRoute(app, {
     ...common,
@@ -106,15 +111,20 @@ function otlpJson(marker: string, n: number): string {
   return JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] });
 }
 
+function varint(v: number): Buffer {
+  const out: number[] = [];
+  for (; v > 0x7f; v >>>= 7) out.push((v & 0x7f) | 0x80);
+  return Buffer.from([...out, v]);
+}
+
+/** A length-delimited protobuf field (field numbers below 16). */
+function pbLen(field: number, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([(field << 3) | 2]), varint(content.length), content]);
+}
+
 /** The same records as protobuf (hand-encoded: LogRecord body.string_value, time_unix_nano). */
 function otlpProtobuf(marker: string, n: number): Buffer {
-  const len = (field: number, b: Buffer) =>
-    Buffer.concat([Buffer.from([(field << 3) | 2]), varint(b.length), b]);
-  const varint = (v: number) => {
-    const out: number[] = [];
-    for (; v > 0x7f; v >>>= 7) out.push((v & 0x7f) | 0x80);
-    return Buffer.from([...out, v]);
-  };
+  const len = pbLen;
   const recs = Array.from({ length: n }, (_, i) => {
     const t = Buffer.alloc(9);
     t[0] = (1 << 3) | 1; // time_unix_nano, fixed64
@@ -275,5 +285,94 @@ describe('OTLP partial success for many bad records', () => {
         ` (and 19798 more)`,
     );
     expect(t.stored).toHaveLength(2 * 1100);
+  });
+});
+
+describe('OTLP limits before decoding or mapping', () => {
+  const post = (t: ReturnType<typeof setup>, type: string, payload: string | Buffer) =>
+    t.app.inject({ method: 'POST', url: '/v1/logs', headers: { 'content-type': type }, payload });
+
+  it('refuses 8 MB of empty protobuf records over max_batch_items (counted on the wire)', async () => {
+    const t = setup({ maxBatchItems: 10_000 });
+    const records = Buffer.alloc(4_000_000 * 2); // 4,000,000 empty LogRecords (field 2, length 0)
+    for (let i = 0; i < records.length; i += 2) records[i] = 0x12;
+    const body = pbLen(1, pbLen(2, records));
+    const res = await post(t, 'application/x-protobuf', body);
+    expect(res.statusCode).toBe(413);
+    expect(decodeRpcStatus(res.rawPayload).message).toBe(
+      "LW_BODY_TOO_LARGE: request has more than 10000 log records, over server.max_batch_items (10000); lower the exporter's batch size",
+    );
+    expect(t.stored).toHaveLength(0);
+  });
+
+  it('refuses OTLP/JSON over max_batch_items once parsed, before mapping', async () => {
+    const t = setup({ maxBatchItems: 5 });
+    const res = await post(t, 'application/json', otlpJson('many', 6));
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({
+      code: 'LW_BODY_TOO_LARGE',
+      message: expect.stringContaining(
+        'request has 6 log records, over server.max_batch_items (5)',
+      ),
+    });
+  });
+
+  it('rejects a record over max_fields attributes by its position, in both encodings', async () => {
+    const t = setup();
+    const attrs = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `a${i}`, value: { intValue: i } }));
+    const json = JSON.stringify({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                { body: { stringValue: 'fine' }, attributes: attrs(3) },
+                { body: { stringValue: 'wide' }, attributes: attrs(257) },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const r = await post(t, 'application/json', json);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({
+      partialSuccess: {
+        rejectedLogRecords: 1,
+        errorMessage:
+          '1 log record(s) rejected: resourceLogs[0].scopeLogs[0].logRecords[1]: 257 attributes, over server.max_fields (256)',
+      },
+    });
+    // The same as protobuf: a record of 300 empty KeyValues (field 6) after one with a body.
+    const wide = Buffer.alloc(300 * 2);
+    for (let i = 0; i < wide.length; i += 2) wide[i] = 0x32;
+    const fine = pbLen(2, pbLen(5, pbLen(1, Buffer.from('fine 2'))));
+    const pb = pbLen(1, pbLen(2, Buffer.concat([fine, pbLen(2, wide)])));
+    const p = await post(t, 'application/x-protobuf', pb);
+    expect(p.statusCode).toBe(200);
+    expect(decodeOtlpLogsResponse(p.rawPayload).partialSuccess).toEqual({
+      rejectedLogRecords: '1',
+      errorMessage:
+        '1 log record(s) rejected: resourceLogs[0].scopeLogs[0].logRecords[1]: 300 attributes, over server.max_fields (256)',
+    });
+    expect(t.stored).toHaveLength(2);
+  });
+
+  it('refuses a resource over max_fields attributes with 413 naming it', async () => {
+    const t = setup();
+    const attributes = Array.from({ length: 300 }, (_, i) => ({
+      key: `r${i}`,
+      value: { stringValue: 'x' },
+    }));
+    const res = await post(
+      t,
+      'application/json',
+      JSON.stringify({ resourceLogs: [{ resource: { attributes }, scopeLogs: [] }] }),
+    );
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toBe(
+      'resourceLogs[0].resource has 300 attributes, over server.max_fields (256)',
+    );
   });
 });

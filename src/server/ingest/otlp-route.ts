@@ -21,11 +21,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
 import {
-  countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   encodeOtlpLogsResponse,
   encodeRpcStatus,
   OTLP_PROTOBUF_TYPES,
+  OtlpLimitError,
   OtlpProtobufError,
 } from '../../sources/otlp/proto.js';
 import { withAdmission, type AdmissionOptions } from './admission.js';
@@ -36,6 +36,12 @@ import type { IngestSink } from './sink.js';
 export interface OtlpRouteOptions extends AdmissionOptions {
   readonly sink: IngestSink;
   readonly maxBatchItems: number;
+  /**
+   * Most attributes of one record, resource or scope (server.max_fields): checked on the wire
+   * for protobuf, on the parsed arrays for JSON, before anything is mapped. A record over it is
+   * rejected (partial success); a resource or scope over it refuses the request (413).
+   */
+  readonly maxAttributes: number;
 }
 
 /** At most this many rejection reasons are spelled out in errorMessage; the rest are counted. */
@@ -48,12 +54,19 @@ function malformed(message: string): LogwardenError {
   );
 }
 
-/** Decode a protobuf body to the request object (OTLP/JSON shape); throws 400 when malformed. */
-function decodeProtobufRequest(body: Buffer): Record<string, unknown> {
+/**
+ * Decode a protobuf body to the request object (OTLP/JSON shape), its records counted and its
+ * attributes bounded on the wire first; throws 400 when malformed, 413 over a limit.
+ */
+function decodeProtobufRequest(body: Buffer, o: OtlpRouteOptions): Record<string, unknown> {
   try {
-    return decodeOtlpLogsProtobuf(body);
+    return decodeOtlpLogsProtobuf(body, {
+      maxRecords: o.maxBatchItems,
+      maxAttributes: o.maxAttributes,
+    });
   } catch (e) {
     if (e instanceof OtlpProtobufError) throw malformed(e.message);
+    if (e instanceof OtlpLimitError) throw new LogwardenError('LW_BODY_TOO_LARGE', e.message);
     throw e;
   }
 }
@@ -136,20 +149,37 @@ function unsupportedMedia(request: FastifyRequest): string | undefined {
     : `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP logs must be sent as application/x-protobuf or application/json`;
 }
 
-/** How many log records a decoded (OTLP/JSON shape) request holds, counted before mapping. */
-function countJsonLogRecords(req: Record<string, unknown>): number {
+/**
+ * Check a parsed OTLP/JSON request against max_batch_items (its log records counted) and
+ * maxAttributes (resource and scope attributes), before a record is mapped.
+ */
+function checkJsonRequest(req: Record<string, unknown>, o: OtlpRouteOptions): void {
   let n = 0;
   const rls = req.resourceLogs;
-  if (!Array.isArray(rls)) return 0;
-  for (const rl of rls) {
+  if (!Array.isArray(rls)) return;
+  const attributes = (x: unknown): number => {
+    const a = (x as { attributes?: unknown } | null | undefined)?.attributes;
+    return Array.isArray(a) ? a.length : 0;
+  };
+  const overAttributes = (path: string, count: number): LogwardenError =>
+    new LogwardenError(
+      'LW_BODY_TOO_LARGE',
+      `${path} has ${count} attributes, over server.max_fields (${o.maxAttributes})`,
+    );
+  rls.forEach((rl, ri) => {
+    const resource = attributes((rl as { resource?: unknown } | null)?.resource);
+    if (resource > o.maxAttributes) throw overAttributes(`resourceLogs[${ri}].resource`, resource);
     const sls = (rl as { scopeLogs?: unknown } | null)?.scopeLogs;
-    if (!Array.isArray(sls)) continue;
-    for (const sl of sls) {
+    if (!Array.isArray(sls)) return;
+    sls.forEach((sl, si) => {
+      const scope = attributes((sl as { scope?: unknown } | null)?.scope);
+      if (scope > o.maxAttributes)
+        throw overAttributes(`resourceLogs[${ri}].scopeLogs[${si}].scope`, scope);
       const recs = (sl as { logRecords?: unknown } | null)?.logRecords;
       if (Array.isArray(recs)) n += recs.length;
-    }
-  }
-  return n;
+    });
+  });
+  if (n > o.maxBatchItems) throw tooManyRecords(n, o.maxBatchItems);
 }
 
 async function handle(
@@ -160,19 +190,18 @@ async function handle(
   return withAdmission(request, reply, o, unsupportedMedia, async (admitted) => {
     const { source, body } = admitted;
     const protobuf = OTLP_PROTOBUF_TYPES.has(mediaType(request));
-    if (protobuf) {
-      // Counted on the wire first: a body of many tiny records is refused before it is decoded.
-      if (countOtlpLogRecords(body, o.maxBatchItems) > o.maxBatchItems)
-        throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
-    }
-    const req = protobuf ? decodeProtobufRequest(body) : decodeRequest(body);
-    if (!protobuf) {
-      // JSON: counted once parsed, before a record is mapped (an empty array element counts).
-      const n = countJsonLogRecords(req);
-      if (n > o.maxBatchItems) throw tooManyRecords(n, o.maxBatchItems);
+    // Protobuf: records counted and attributes bounded on the wire, before anything is decoded
+    // (a body of many tiny records or attributes is refused without an object built for each).
+    // JSON: checked once parsed, before a record is mapped.
+    let req: Record<string, unknown>;
+    if (protobuf) req = decodeProtobufRequest(body, o);
+    else {
+      req = decodeRequest(body);
+      checkJsonRequest(req, o);
     }
     const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
       idScope: source,
+      maxAttributes: o.maxAttributes,
     });
     let badRecords = 0;
     for (const x of mapped.rejected) if (x.record) badRecords++;

@@ -29,7 +29,18 @@ type KeyValue = { key?: string; value?: AnyValue };
 export interface OtlpMapOptions {
   /** Mixed into every record id (the token name): two senders' identical records stay two. */
   readonly idScope?: string;
+  /**
+   * A record with more attributes is rejected (by its position) without being mapped; the
+   * server passes server.max_fields, which such a record could not fit anyway.
+   */
+  readonly maxAttributes?: number;
 }
+
+/**
+ * Set by decodeOtlpLogsProtobuf on a record it did not decode for having too many attributes
+ * (the value is how many): mapOtlpLogs rejects it. A JSON body cannot carry a symbol key.
+ */
+export const OTLP_OVER_ATTRIBUTES: unique symbol = Symbol('otlp.overAttributes');
 
 export interface OtlpMapRejection {
   /** Where in the request, e.g. `resourceLogs[0].scopeLogs[1].logRecords[3]`. */
@@ -238,6 +249,7 @@ function recordKey(rec: Record<string, unknown>): string {
  */
 export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapResult {
   const idScope = opts.idScope ?? '';
+  const maxAttributes = opts.maxAttributes ?? Infinity;
   const items: Record<string, unknown>[] = [];
   const rejected: OtlpMapRejection[] = [];
   // Where each item came from, three numbers per item (resource, scope, record index): the path
@@ -297,6 +309,18 @@ export function mapOtlpLogs(req: unknown, opts: OtlpMapOptions = {}): OtlpMapRes
               rejected.push({
                 path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${i}]`,
                 reason: 'not an object',
+                record: true,
+              });
+              return;
+            }
+            const attributes = Array.isArray(rec.attributes) ? rec.attributes.length : 0;
+            const over =
+              (rec as { [OTLP_OVER_ATTRIBUTES]?: number })[OTLP_OVER_ATTRIBUTES] ??
+              (attributes > maxAttributes ? attributes : undefined);
+            if (over !== undefined) {
+              rejected.push({
+                path: `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${i}]`,
+                reason: `${over} attributes, over server.max_fields (${opts.maxAttributes ?? 'unset'})`,
                 record: true,
               });
               return;

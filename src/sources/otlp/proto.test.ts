@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mapOtlpLogs } from './map.js';
+import { mapOtlpLogs, OTLP_OVER_ATTRIBUTES } from './map.js';
 import {
   countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   decodeOtlpLogsResponse,
   decodeRpcStatus,
   encodeOtlpLogsResponse,
+  OtlpLimitError,
   OtlpProtobufError,
 } from './proto.js';
 
@@ -156,5 +157,101 @@ describe('OTLP protobuf decoding', () => {
     expect(countOtlpLogRecords(request())).toBe(1);
     // Malformed: counts what it could read; the decoder names the problem.
     expect(countOtlpLogRecords(body.subarray(0, 20))).toBeLessThan(9);
+  });
+
+  it('counts records with every wire type around them, and stops at a malformed byte', () => {
+    const rec = len(2, [
+      ...tag(2, 0),
+      ...varint(300n),
+      ...fixed64(1, 5n),
+      ...tag(8, 5),
+      1,
+      2,
+      3,
+      4,
+    ]);
+    const body = Buffer.from(len(1, len(2, [...rec, ...rec, ...rec])));
+    expect(countOtlpLogRecords(body)).toBe(3);
+    expect(decodeOtlpLogsProtobuf(body).resourceLogs).toHaveLength(1);
+    // Wire type 7 does not exist: counting stops there, and decoding names it.
+    const bad = Buffer.from(len(1, len(2, [...rec, ...tag(3, 7), ...rec])));
+    expect(countOtlpLogRecords(bad)).toBe(1);
+    expect(() => decodeOtlpLogsProtobuf(bad)).toThrow(OtlpProtobufError);
+  });
+});
+
+describe('OTLP protobuf limits checked on the wire', () => {
+  /** A LogRecord with a body and `n` attributes (each the smallest: an empty KeyValue). */
+  const recordWith = (body: string, n: number) =>
+    len(2, [...len(5, str(1, body)), ...Array<number[]>(n).fill(len(6, [])).flat()]);
+  const requestOf = (records: number[][], resourceAttrs = 1, scopeAttrs = 0) =>
+    Buffer.from(
+      len(1, [
+        ...len(
+          1,
+          Array<number[]>(resourceAttrs)
+            .fill(len(1, kvString('k', 'v')))
+            .flat(),
+        ),
+        ...len(2, [
+          ...len(1, [...str(1, 'auth'), ...Array<number[]>(scopeAttrs).fill(len(3, [])).flat()]),
+          ...records.flat(),
+        ]),
+      ]),
+    );
+
+  it('does not decode a record over maxAttributes: mapOtlpLogs rejects it by position', () => {
+    const body = requestOf([recordWith('a', 2), recordWith('b', 11), recordWith('c', 10)]);
+    const req = decodeOtlpLogsProtobuf(body, { maxRecords: 10, maxAttributes: 10 });
+    const recs = (req as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] })
+      .resourceLogs[0]!.scopeLogs[0]!.logRecords as Record<string, unknown>[];
+    expect(recs).toHaveLength(3);
+    expect(Object.keys(recs[1]!)).toEqual([]); // nothing of it decoded
+    expect((recs[1] as Record<symbol, unknown>)[OTLP_OVER_ATTRIBUTES]).toBe(11);
+    expect(recs[2]!.attributes).toHaveLength(10);
+    const mapped = mapOtlpLogs(req, { maxAttributes: 10 });
+    expect(mapped.items.map((i) => i.message)).toEqual(['a', 'c']);
+    expect(mapped.rejected).toEqual([
+      {
+        path: 'resourceLogs[0].scopeLogs[0].logRecords[1]',
+        reason: '11 attributes, over server.max_fields (10)',
+        record: true,
+      },
+    ]);
+  });
+
+  it('skips a record of two million attributes without building them', () => {
+    // Built as bytes: 2,000,000 empty KeyValues (field 6, length 0) after a body.
+    const attrs = Buffer.alloc(4_000_000);
+    for (let i = 0; i < attrs.length; i += 2) attrs[i] = 0x32;
+    const content = Buffer.concat([Buffer.from(len(5, str(1, 'huge'))), attrs]);
+    const huge = [...tag(2, 2), ...varint(BigInt(content.length))];
+    const scope = Buffer.concat([
+      Buffer.from([...len(1, str(1, 'auth')), ...recordWith('ok', 1), ...huge]),
+      content,
+    ]);
+    const rl = Buffer.concat([Buffer.from([...tag(2, 2), ...varint(BigInt(scope.length))]), scope]);
+    const body = Buffer.concat([Buffer.from([...tag(1, 2), ...varint(BigInt(rl.length))]), rl]);
+    const req = decodeOtlpLogsProtobuf(body, { maxRecords: 10, maxAttributes: 256 });
+    const mapped = mapOtlpLogs(req, { maxAttributes: 256 });
+    expect(mapped.items.map((i) => i.message)).toEqual(['ok']);
+    expect(mapped.rejected[0]?.reason).toBe('2000000 attributes, over server.max_fields (256)');
+  });
+
+  it('refuses a resource or scope over maxAttributes, and too many records, before decoding', () => {
+    const limits = { maxRecords: 3, maxAttributes: 5 };
+    expect(() => decodeOtlpLogsProtobuf(requestOf([recordWith('a', 1)], 6), limits)).toThrow(
+      new OtlpLimitError('resourceLogs[0].resource has 6 attributes, over server.max_fields (5)'),
+    );
+    expect(() => decodeOtlpLogsProtobuf(requestOf([recordWith('a', 1)], 1, 6), limits)).toThrow(
+      'resourceLogs[0].scopeLogs[0].scope has 6 attributes, over server.max_fields (5)',
+    );
+    const four = Array.from({ length: 4 }, () => recordWith('a', 1));
+    expect(() => decodeOtlpLogsProtobuf(requestOf(four), limits)).toThrow(
+      'request has more than 3 log records, over server.max_batch_items (3)',
+    );
+    expect(
+      decodeOtlpLogsProtobuf(requestOf(four.slice(1), 5, 5), limits).resourceLogs,
+    ).toHaveLength(1);
   });
 });

@@ -20,6 +20,7 @@
  * maps both encodings the same way.
  */
 import protobuf from 'protobufjs/light.js';
+import { OTLP_OVER_ATTRIBUTES } from './map.js';
 
 const kv = { type: 'KeyValue', id: 0, rule: 'repeated' } as const;
 
@@ -153,72 +154,183 @@ function toHex(b64: unknown): string | undefined {
   return typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('hex') : undefined;
 }
 
+/** A request over a limit, found on the wire before decoding (answered 413 by the route). */
+export class OtlpLimitError extends Error {}
+
+export interface OtlpWireLimits {
+  /** Most LogRecords in one request (server.max_batch_items). */
+  readonly maxRecords?: number;
+  /** Most attributes of one LogRecord, Resource or InstrumentationScope (server.max_fields). */
+  readonly maxAttributes?: number;
+}
+
+interface WireScan {
+  /** LogRecords counted; counting stops once above maxRecords, or at the first malformed byte. */
+  records: number;
+  /** Records over maxAttributes: position and content range in the body. */
+  readonly overRecords: {
+    ri: number;
+    si: number;
+    i: number;
+    count: number;
+    start: number;
+    end: number;
+  }[];
+  /** A resource or scope over maxAttributes (the scan stops there). */
+  overContainer?: { path: string; count: number };
+}
+
 /**
- * How many LogRecords an ExportLogsServiceRequest holds, read off the wire without decoding them
- * (ResourceLogs field 1 -> ScopeLogs field 2 -> LogRecord field 2; other fields skipped by
- * length). Lets the receiver refuse a request over server.max_batch_items before building an
- * object per record: 10 MB of empty records would otherwise be five million objects. Stops
- * counting at the first malformed byte (the full decode then names the problem), and once the
- * count is above `stopAbove`.
+ * Walk an ExportLogsServiceRequest on the wire with protobufjs's Reader, building nothing: count
+ * its LogRecords (ResourceLogs field 1 -> ScopeLogs field 2 -> LogRecord field 2) and the
+ * attributes of each record (LogRecord field 6), resource (Resource field 1) and scope
+ * (InstrumentationScope field 3). Other fields are skipped by their wire type. Stops at the first
+ * malformed byte (the decoder then names the problem), once the count is above maxRecords, and at
+ * a resource or scope over maxAttributes.
+ */
+function scanWire(body: Uint8Array, limits: OtlpWireLimits): WireScan {
+  const maxRecords = limits.maxRecords ?? Infinity;
+  const maxAttributes = limits.maxAttributes ?? Infinity;
+  const scan: WireScan = { records: 0, overRecords: [] };
+  const r = protobuf.Reader.create(body);
+  let stop = false;
+  /** Each field of [r.pos, end): `onLen(field, end)` for the length-delimited ones, at their start. */
+  const fields = (end: number, onLen: (field: number, end: number) => void): void => {
+    while (!stop && r.pos < end) {
+      const tag = r.uint32();
+      if (tag >>> 3 === 0) throw new Error('illegal tag: field number 0');
+      if ((tag & 7) === 2) {
+        const e = r.uint32() + r.pos;
+        if (e > end) throw new RangeError('index out of range');
+        onLen(tag >>> 3, e);
+        r.pos = e;
+      } else r.skipType(tag & 7);
+      if (r.pos > end) throw new RangeError('index out of range');
+    }
+  };
+  /** How many times `field` occurs in the message ending at `end`. */
+  const occurrences = (field: number, end: number): number => {
+    let n = 0;
+    fields(end, (f) => {
+      if (f === field) n++;
+    });
+    return n;
+  };
+  try {
+    let ri = -1;
+    fields(body.length, (f1, e1) => {
+      if (f1 !== 1) return; // resource_logs
+      ri++;
+      let si = -1;
+      let resourceAttributes = 0;
+      fields(e1, (f2, e2) => {
+        if (f2 === 1) {
+          // resource (a repeated occurrence merges into one: counted together)
+          resourceAttributes += occurrences(1, e2);
+          if (resourceAttributes > maxAttributes) {
+            scan.overContainer = {
+              path: `resourceLogs[${ri}].resource`,
+              count: resourceAttributes,
+            };
+            stop = true;
+          }
+          return;
+        }
+        if (f2 !== 2) return; // scope_logs
+        si++;
+        let i = -1;
+        let scopeAttributes = 0;
+        fields(e2, (f3, e3) => {
+          if (f3 === 1) {
+            scopeAttributes += occurrences(3, e3);
+            if (scopeAttributes > maxAttributes) {
+              scan.overContainer = {
+                path: `resourceLogs[${ri}].scopeLogs[${si}].scope`,
+                count: scopeAttributes,
+              };
+              stop = true;
+            }
+            return;
+          }
+          if (f3 !== 2) return; // log_records
+          i++;
+          if (++scan.records > maxRecords) {
+            stop = true;
+            return;
+          }
+          if (maxAttributes === Infinity) return;
+          const start = r.pos;
+          const count = occurrences(6, e3);
+          if (count > maxAttributes) scan.overRecords.push({ ri, si, i, count, start, end: e3 });
+        });
+      });
+    });
+  } catch {
+    // Malformed: what was read so far stands; decoding names the problem.
+  }
+  return scan;
+}
+
+/**
+ * How many LogRecords an ExportLogsServiceRequest holds, read off the wire without decoding them.
+ * Lets the receiver refuse a request over server.max_batch_items before building an object per
+ * record: 10 MB of empty records would otherwise be five million objects. Stops counting at the
+ * first malformed byte (the full decode then names the problem), and once the count is above
+ * `stopAbove`.
  *
  * @example
  * if (countOtlpLogRecords(body, maxBatchItems) > maxBatchItems) throw tooMany();
  */
 export function countOtlpLogRecords(body: Uint8Array, stopAbove = Infinity): number {
-  let count = 0;
-  let p = 0;
-  const varint = (end: number): number | undefined => {
-    let v = 0;
-    for (let shift = 0; shift < 64; shift += 7) {
-      if (p >= end) return undefined;
-      const b = body[p++]!;
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return v;
-    }
-    return undefined;
-  };
-  /** Walk the fields in [start, end); `inner(field, s, e)` for each length-delimited one. */
-  const walk = (start: number, end: number, inner: (f: number, s: number, e: number) => void) => {
-    p = start;
-    while (p < end && count <= stopAbove) {
-      const tag = varint(end);
-      if (tag === undefined) return false;
-      const wire = tag % 8;
-      if (wire === 0) {
-        if (varint(end) === undefined) return false;
-      } else if (wire === 1) p += 8;
-      else if (wire === 5) p += 4;
-      else if (wire === 2) {
-        const len = varint(end);
-        if (len === undefined || p + len > end) return false;
-        const s = p;
-        inner(Math.floor(tag / 8), s, s + len);
-        p = s + len;
-      } else return false;
-    }
-    return true;
-  };
-  walk(0, body.length, (f, s, e) => {
-    if (f !== 1) return; // resource_logs
-    walk(s, e, (f2, s2, e2) => {
-      if (f2 !== 2) return; // scope_logs
-      walk(s2, e2, (f3) => {
-        if (f3 === 2) count++; // log_records
-      });
-    });
-  });
-  return count;
+  return scanWire(body, { maxRecords: stopAbove }).records;
+}
+
+/** Overwrite `body[start, end)` by one unknown field (number 15) of the same length: skipped whole. */
+function blank(body: Uint8Array, start: number, end: number): void {
+  const size = end - start;
+  // Tag, then the payload length as a varint of 1 byte, or padded to 5 (valid protobuf).
+  const lenBytes = size - 2 <= 0x7f ? 1 : 5;
+  const len = size - 1 - lenBytes;
+  body[start] = (15 << 3) | 2;
+  if (lenBytes === 1) body[start + 1] = len;
+  else
+    for (let k = 0; k < 5; k++)
+      body[start + 1 + k] = ((len >>> (7 * k)) & 0x7f) | (k < 4 ? 0x80 : 0);
+  body.fill(0, start + 1 + lenBytes, end);
 }
 
 /**
- * Decode an ExportLogsServiceRequest from protobuf into its OTLP/JSON shape.
+ * Decode an ExportLogsServiceRequest from protobuf into its OTLP/JSON shape. With `limits`, the
+ * request is first walked on the wire (nothing built): more than `maxRecords` records, or a
+ * resource or scope with more than `maxAttributes` attributes, is refused before decoding; a
+ * record with more than `maxAttributes` attributes is not decoded (it is overwritten in `body` by
+ * a skipped field of the same length) and comes out as an object carrying OTLP_OVER_ATTRIBUTES,
+ * which mapOtlpLogs rejects by its position.
  *
  * @throws OtlpProtobufError naming what is wrong (truncated field, bad wire type, invalid UTF-8
- *   in a string, nesting deeper than 100 messages), never anything else.
+ *   in a string, nesting deeper than 100 messages); OtlpLimitError over a limit.
  * @example
- * const req = decodeOtlpLogsProtobuf(body); mapOtlpLogs(req);
+ * const req = decodeOtlpLogsProtobuf(body, { maxRecords: 10_000, maxAttributes: 256 }); mapOtlpLogs(req);
  */
-export function decodeOtlpLogsProtobuf(body: Uint8Array): Record<string, unknown> {
+export function decodeOtlpLogsProtobuf(
+  body: Uint8Array,
+  limits?: OtlpWireLimits,
+): Record<string, unknown> {
+  let over: WireScan['overRecords'] = [];
+  if (limits !== undefined) {
+    const scan = scanWire(body, limits);
+    const maxRecords = limits.maxRecords ?? Infinity;
+    if (scan.records > maxRecords)
+      throw new OtlpLimitError(
+        `request has more than ${maxRecords} log records, over server.max_batch_items (${maxRecords}); lower the exporter's batch size`,
+      );
+    if (scan.overContainer)
+      throw new OtlpLimitError(
+        `${scan.overContainer.path} has ${scan.overContainer.count} attributes, over server.max_fields (${limits.maxAttributes})`,
+      );
+    over = scan.overRecords;
+    for (const x of over) blank(body, x.start, x.end);
+  }
   let obj: Record<string, unknown>;
   try {
     const reader = protobuf.Reader.create(body);
@@ -237,6 +349,11 @@ export function decodeOtlpLogsProtobuf(body: Uint8Array): Record<string, unknown
           if (rec.traceId !== undefined) rec.traceId = toHex(rec.traceId);
           if (rec.spanId !== undefined) rec.spanId = toHex(rec.spanId);
         }
+  for (const x of over) {
+    const rl = (obj.resourceLogs as Array<{ scopeLogs: Array<{ logRecords: object[] }> }>)[x.ri];
+    const rec = rl?.scopeLogs[x.si]?.logRecords[x.i];
+    if (rec) (rec as Record<symbol, number>)[OTLP_OVER_ATTRIBUTES] = x.count;
+  }
   return obj;
 }
 
