@@ -20,6 +20,14 @@ const CHUNK = 1 << 20;
 const NL = 10;
 const CR = 13;
 
+/**
+ * `bytes.toString('utf8', from, to)` without its argument checks: Buffer's own utf8Slice, which
+ * toString calls (bounds must lie within the buffer).
+ */
+export function utf8(bytes: Buffer, from: number, to: number): string {
+  return (bytes as unknown as { utf8Slice(from: number, to: number): string }).utf8Slice(from, to);
+}
+
 /** Receives one line, and its UTF-8 bytes `bytes[from..to)` (reused after the call returns). */
 export type OnLine = (line: string, bytes: Buffer, from: number, to: number) => boolean | void;
 
@@ -40,7 +48,7 @@ function readRange(fd: number, start: number, end: number, onLine: OnLine): numb
   let stopped = false;
   let buf = Buffer.allocUnsafe(CHUNK);
   const line = (from: number, to: number): void => {
-    if (onLine(buf.toString('utf8', from, to), buf, from, to) === false) stopped = true;
+    if (onLine(utf8(buf, from, to), buf, from, to) === false) stopped = true;
   };
   let len = 0; // bytes in buf
   let pos = start; // file position of buf[len]

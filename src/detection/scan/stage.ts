@@ -14,8 +14,8 @@ import { loadRules } from '../engine/load-rules.js';
 import { patternAlerts } from '../engine/pattern-alerts.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import { createSigmaEngine } from '../sigma/engine.js';
-import type { SigmaEventView } from '../sigma/event-view.js';
-import { readLines } from './lines.js';
+import { inputValue, type SigmaEventView } from '../sigma/event-view.js';
+import { readLines, utf8 } from './lines.js';
 
 /** What a worker needs to do a file's ranges exactly as the main thread would. */
 export interface StageFile {
@@ -69,7 +69,8 @@ export interface RangeResult {
 /**
  * A RangeResult as a worker posts it: few objects for the structured clone to copy. `recs` is
  * the same stream as RangeResult.recs with every value coded as an int: `>= 0` an index into
- * `strs` (each distinct string once per range), -1 undefined, `<= -2` `extra[-2 - code]`
+ * `strs` (each distinct string once per range), `>= SMALL_INT` the string form of the whole
+ * number `code - SMALL_INT` (hit values only), -1 undefined, `<= -2` `extra[-2 - code]`
  * (values that are not strings); the line is its UTF-8 byte length, its bytes being the next
  * ones of `lineBytes`; the pattern alerts are an index into `extra`, or -1.
  */
@@ -87,6 +88,9 @@ export interface RangeWire {
   readonly parsed: Record<string, number>;
   readonly unparsed: number;
 }
+
+/** Codes from here on are whole numbers (see RangeWire); string table indexes stay below. */
+const SMALL_INT = 1 << 30;
 
 /** The buffers a RangeWire can hand over to another thread instead of copying them. */
 export function wireTransfers(w: RangeWire): ArrayBuffer[] {
@@ -112,11 +116,18 @@ export function decodeRange(w: RangeWire): RangeResult {
       i += 2;
       for (const e = i + n; i < e; i++) {
         const c = codes[i]!;
-        recs[i] = c >= 0 ? strs[c] : c === -1 ? undefined : extra[-2 - c];
+        recs[i] =
+          c >= SMALL_INT
+            ? String(c - SMALL_INT)
+            : c >= 0
+              ? strs[c]
+              : c === -1
+                ? undefined
+                : extra[-2 - c];
       }
     }
     const len = codes[i]!;
-    recs[i++] = bytes.toString('utf8', b, b + len);
+    recs[i++] = utf8(bytes, b, b + len);
     b += len;
     for (const e = i + CARRIED_FIELDS.length; i < e; i++) {
       const c = codes[i]!;
@@ -212,10 +223,17 @@ export function createStage(r: StageRules): Stage {
       code(lineIndex);
       code(0);
     }
-    const values = sigma.feedValues(rule, view);
+    // sigma.feedValues(rule, view), read without building the array
+    const fields = sigma.feedFields(rule);
     code(rule);
-    code(values.length);
-    for (let i = 0; i < values.length; i++) code(valueCode(values[i]));
+    code(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const v = view.get(fields[i]!);
+      // A small whole number (a pid) is sent as itself: no string made, none in the table.
+      if (typeof v === 'number' && v >= 0 && v < SMALL_INT && Number.isInteger(v))
+        code(SMALL_INT + v);
+      else code(valueCode(inputValue(v)));
+    }
     hits++;
   };
 

@@ -17,8 +17,8 @@ import { DEFAULT_CORRELATION_LIMITS, createCorrelator, readInputValues } from '.
 import type { CorrelationLimits, Correlator, CorrelatorStats } from './correlation.js';
 import { wireCorrelations } from './references.js';
 import type { Feed } from './references.js';
-import { createEventView } from './event-view.js';
-import type { FieldAccessor, SigmaEventView } from './event-view.js';
+import { ReusableEventView, inputValue } from './event-view.js';
+import type { SigmaEventView } from './event-view.js';
 import type { FieldMapping, Taxonomy } from './field-mappings.js';
 import { loadSigmaText } from './loader.js';
 import type { Placeholders } from './modifiers.js';
@@ -26,7 +26,7 @@ import {
   LOGSOURCE_TABLE,
   bindingsFor,
   compileFilter,
-  createAccessorFactory,
+  createFieldReaders,
   keywordFieldsFor,
   programOf,
   sourceKeyFactory,
@@ -88,11 +88,17 @@ export interface SigmaEngine {
   /**
    * Stateless half of process(): the detection rules `event` matches, in evaluation order, as
    * indexes into `detectionRules`, each with the values its correlations read (see
-   * feedValues). Safe to run in another thread on an engine built from the same rules.
+   * feedValues). Safe to run in another thread on an engine built from the same rules. The
+   * view is reused for later events: read it during the call.
    */
   matchRules(event: EventRecord, hit: (rule: number, view: SigmaEventView) => void): void;
   /** The values every correlation fed by detection rule `rule` reads from the event, in feed order. */
   feedValues(rule: number, view: SigmaEventView): (string | undefined)[];
+  /**
+   * The fields feedValues() reads for `rule`, in order: its values are
+   * `feedFields(rule).map((f) => inputValue(view.get(f)))` (event-view.ts).
+   */
+  feedFields(rule: number): readonly string[];
   /** Stateful half, per event: move the watermark for an event at `timeMs` (finite). */
   beginEvent(timeMs: number): void;
   /** Stateful half, per hit: alert (to the sink) and feed the rule's correlations. */
@@ -126,9 +132,13 @@ interface DispatchGroup {
   readonly keywordFields: readonly string[];
 }
 
-/** The rules for one kind of event, grouped by taxonomy (one view each), and their prefilter. */
+/**
+ * The rules for one kind of event, grouped by taxonomy, and their prefilter; one view per
+ * group, reused for every event of this kind (`views[slot]`).
+ */
 interface DispatchPlan {
   readonly groups: readonly DispatchGroup[];
+  readonly views: readonly ReusableEventView[];
   readonly prefilter: Prefilter | undefined;
 }
 
@@ -160,12 +170,12 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     if (rows.length === 0) inactive++;
     rowsOfRule.set(r, rows);
   }
-  const accessors = new Map<Taxonomy, (e: EventRecord) => FieldAccessor>();
-  const accessorFor = (t: Taxonomy): ((e: EventRecord) => FieldAccessor) => {
-    let a = accessors.get(t);
+  const readers = new Map<Taxonomy, (field: string) => (e: EventRecord) => unknown>();
+  const readersFor = (t: Taxonomy): ((field: string) => (e: EventRecord) => unknown) => {
+    let a = readers.get(t);
     if (!a) {
-      a = createAccessorFactory(t, opts.fieldMappings?.[t] ?? {});
-      accessors.set(t, a);
+      a = createFieldReaders(t, opts.fieldMappings?.[t] ?? {});
+      readers.set(t, a);
     }
     return a;
   };
@@ -182,14 +192,36 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     if (!k) sourceKeys.set(t, (k = sourceKeyFactory(t, opts.fieldMappings?.[t] ?? {})));
     return k;
   };
+  // The last key and its plan: consecutive events are mostly of one kind.
+  let last1 = '';
+  let last2 = '';
+  let last3 = '';
+  let last4 = '';
+  let lastPlan: DispatchPlan | undefined;
   const dispatchFor = (e: EventRecord): DispatchPlan => {
     // Everything the logsource filters read (see compileFilter) must be part of this key.
     const k1 = String(e['event.name']);
     const k2 = String(e['log.format']);
     const k3 = String(e['event.category']);
     const k4 = programOf(e) ?? '';
+    if (lastPlan !== undefined && k1 === last1 && k2 === last2 && k3 === last3 && k4 === last4)
+      return lastPlan;
     let groups = dispatchCache.get(k1)?.get(k2)?.get(k3)?.get(k4);
-    if (groups) return groups;
+    if (groups === undefined) groups = planFor(e, k1, k2, k3, k4);
+    last1 = k1;
+    last2 = k2;
+    last3 = k3;
+    last4 = k4;
+    lastPlan = groups;
+    return groups;
+  };
+  const planFor = (
+    e: EventRecord,
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+  ): DispatchPlan => {
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
     const byTaxonomy = new Map<Taxonomy, Dispatch[]>();
     for (let index = 0; index < detection.length; index++) {
@@ -215,7 +247,11 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
           keywordFieldsOf: (slot) => list[slot]!.keywordFields,
         })
       : undefined;
-    groups = { groups: list, prefilter };
+    const groups: DispatchPlan = {
+      groups: list,
+      views: list.map((g) => new ReusableEventView(readersFor(g.taxonomy), g.keywordFields)),
+      prefilter,
+    };
     if (cached >= 1024) {
       dispatchCache = new Map();
       cached = 0;
@@ -297,27 +333,25 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     }
   };
 
+  const noView = (): SigmaEventView => {
+    throw new Error('sigma: every view of a plan exists');
+  };
   const matchRules = (
     event: EventRecord,
     hit: (rule: number, view: SigmaEventView) => void,
   ): void => {
     const plan = dispatchFor(event);
     const groups = plan.groups;
-    const views: Array<SigmaEventView | undefined> = new Array<SigmaEventView | undefined>(
-      groups.length,
-    );
-    const makeView = (slot: number): SigmaEventView => {
-      const g = groups[slot]!;
-      return (views[slot] = createEventView(accessorFor(g.taxonomy)(event), g.keywordFields));
-    };
-    const marks = plan.prefilter?.candidates(views, makeView);
+    const views = plan.views;
+    for (let slot = 0; slot < views.length; slot++) views[slot]!.reset(event);
+    const marks = plan.prefilter?.candidates(views, noView);
     let k = 0;
     for (let slot = 0; slot < groups.length; slot++) {
       const entries = groups[slot]!.entries;
+      const view = views[slot]!;
       for (let i = 0; i < entries.length; i++, k++) {
         if (marks !== undefined && marks[k] === 0) continue;
         const d = entries[i]!;
-        const view = views[slot] ?? makeView(slot);
         stats.ruleEvaluations++;
         if (!d.rule.match(view)) continue;
         stats.ruleMatches++;
@@ -328,15 +362,16 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
 
   const feedsOfRule: Array<readonly Feed[]> = detection.map((r) => feedsOf.get(r) ?? []);
   const alertsOfRule: boolean[] = detection.map((r) => alertsOn(r));
+  // The fields each rule's correlations read, all feeds flat, in feed order (see feedFields).
+  const feedFieldsOfRule: Array<readonly string[]> = feedsOfRule.map((feeds) =>
+    feeds.flatMap((f) => f.correlator.inputFields(f.ref)),
+  );
   const noValues: readonly (string | undefined)[] = [];
   const feedValues = (rule: number, view: SigmaEventView): (string | undefined)[] => {
-    const feeds = feedsOfRule[rule]!;
-    if (feeds.length === 0) return noValues as (string | undefined)[];
-    if (feeds.length === 1)
-      return readInputValues(feeds[0]!.correlator.inputFields(feeds[0]!.ref), view.get);
-    const values: (string | undefined)[] = [];
-    for (const f of feeds)
-      for (const v of readInputValues(f.correlator.inputFields(f.ref), view.get)) values.push(v);
+    const fields = feedFieldsOfRule[rule]!;
+    if (fields.length === 0) return noValues as (string | undefined)[];
+    const values = new Array<string | undefined>(fields.length);
+    for (let i = 0; i < fields.length; i++) values[i] = inputValue(view.get(fields[i]!));
     return values;
   };
 
@@ -381,6 +416,7 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     process,
     matchRules,
     feedValues,
+    feedFields: (rule) => feedFieldsOfRule[rule]!,
     beginEvent,
     hitRule,
     detectionRules: detection,

@@ -37,6 +37,66 @@ export function createEventView(
   };
 }
 
+/**
+ * A view reused event after event (the engine keeps one per taxonomy group of a dispatch plan):
+ * `reset(event)` points it at the next event and forgets the lowercased values, without
+ * allocating. A rule's view is only valid until the next reset: read it during the match.
+ */
+export class ReusableEventView implements SigmaEventView {
+  #event: Readonly<Record<string, unknown>> = {};
+  /** Field → slot in the arrays below (assigned on first use, kept across events). */
+  readonly #slots = new Map<string, number>();
+  readonly #readers: Array<(e: Readonly<Record<string, unknown>>) => unknown> = [];
+  readonly #lowered: unknown[] = [];
+  /** Event number each slot's lowered value belongs to. */
+  readonly #stamps: number[] = [];
+  #gen = 0;
+  readonly keywordFields: readonly string[];
+
+  constructor(
+    private readonly readerFor: (
+      field: string,
+    ) => (e: Readonly<Record<string, unknown>>) => unknown,
+    keywordFields: readonly string[],
+  ) {
+    this.keywordFields = keywordFields;
+  }
+
+  reset(event: Readonly<Record<string, unknown>>): void {
+    this.#event = event;
+    this.#gen++;
+  }
+
+  #slot(field: string): number {
+    let i = this.#slots.get(field);
+    if (i === undefined) {
+      i = this.#readers.length;
+      this.#readers.push(this.readerFor(field));
+      this.#lowered.push(undefined);
+      this.#stamps.push(-1);
+      this.#slots.set(field, i);
+    }
+    return i;
+  }
+
+  /** A bound function (callers pass `view.get` around). */
+  readonly get = (field: string): unknown => this.#readers[this.#slot(field)]!(this.#event);
+
+  lower(field: string): unknown {
+    const i = this.#slot(field);
+    if (this.#stamps[i] === this.#gen) return this.#lowered[i];
+    const v = lowerValue(this.#readers[i]!(this.#event));
+    this.#lowered[i] = v;
+    this.#stamps[i] = this.#gen;
+    return v;
+  }
+}
+
+/** What a correlation reads of a field's value: the string form of it (of its first element). */
+export function inputValue(v: unknown): string | undefined {
+  return stringForm(Array.isArray(v) ? v[0] : v);
+}
+
 function lowerValue(v: unknown): unknown {
   if (typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')

@@ -161,10 +161,20 @@ export function compileFilter(f: EventFilter): (e: EventRecord) => boolean {
 
 const PROGRAM_READERS = PROGRAM_FIELDS.map(pathReader);
 
+// The last program name seen and its lowercase form: consecutive events mostly share it.
+let lastProgram = '';
+let lastProgramLower = '';
+
 export function programOf(e: EventRecord): string | undefined {
   for (const read of PROGRAM_READERS) {
     const v = read(e);
-    if (typeof v === 'string' && v !== '') return v.toLowerCase();
+    if (typeof v === 'string' && v !== '') {
+      if (v !== lastProgram) {
+        lastProgram = v;
+        lastProgramLower = v.toLowerCase();
+      }
+      return lastProgramLower;
+    }
   }
   const fmt = e['log.format'];
   return fmt === 'sshd' ? 'sshd' : undefined;
@@ -228,6 +238,15 @@ export function createAccessorFactory(
   taxonomy: Taxonomy,
   overrides: FieldMapping = {},
 ): (event: EventRecord) => FieldAccessor {
+  const readerFor = createFieldReaders(taxonomy, overrides);
+  return (event) => (field) => readerFor(field)(event);
+}
+
+/** The reader of each Sigma field in one taxonomy (resolved on first use, cached). */
+export function createFieldReaders(
+  taxonomy: Taxonomy,
+  overrides: FieldMapping = {},
+): (field: string) => (e: EventRecord) => unknown {
   const mapping: FieldMapping = { ...FIELD_MAPPINGS[taxonomy], ...overrides };
   const readers = new Map<string, (e: EventRecord) => unknown>();
   const readerFor = (field: string): ((e: EventRecord) => unknown) => {
@@ -250,7 +269,7 @@ export function createAccessorFactory(
     readers.set(field, r);
     return r;
   };
-  return (event) => (field) => readerFor(field)(event);
+  return readerFor;
 }
 
 /** The canonical source of a Sigma field in a taxonomy: fields with equal keys read the same text. */
