@@ -6,7 +6,7 @@
  * @example
  * const cursors = openCursors(store); cursors.get('replica-a'); cursors.set('replica-a', 1200);
  */
-import type { LedgerBackingStore } from '../ledger/tiles.js';
+import { type LedgerBackingStore, commitWrites } from '../ledger/tiles.js';
 
 export interface CursorRow {
   readonly next: number;
@@ -45,8 +45,7 @@ export function openCursors(store: LedgerBackingStore): Cursors {
       up.run(name, next, nowMs);
     },
     async setAsync(name, next, nowMs = Date.now()) {
-      if (store.writeWith === undefined) up.run(name, next, nowMs);
-      else await store.writeWith([{ sql: UPSERT, params: [name, next, nowMs] }]);
+      await commitWrites(store, [{ sql: UPSERT, params: [name, next, nowMs] }]);
     },
     list: () =>
       (all.all() as Row[]).map((r) => ({

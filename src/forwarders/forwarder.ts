@@ -76,20 +76,6 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
   const maxMs = o.backoffMaxMs ?? 30_000;
   const pollMs = o.pollMs ?? 1000;
   const random = o.random ?? Math.random;
-  const db = o.ledger.store.db;
-  // The largest checkpoint within one batch of the cursor: fewer entries per request, still a
-  // checkpoint the destination can verify them against.
-  const within = db.prepare(
-    'SELECT id, size, root, note, time_ms FROM ledger_checkpoints WHERE size > ? AND size <= ? ORDER BY size DESC, id DESC LIMIT 1',
-  );
-  type Row = { id: number; size: number; root: Buffer; note: string; time_ms: number };
-  const toCp = (r: Row): StoredCheckpoint => ({
-    id: r.id,
-    size: r.size,
-    root: r.root,
-    note: r.note,
-    timeMs: r.time_ms,
-  });
   const stats: ForwarderStats = { delivered: 0, batches: 0, errors: 0, lastError: undefined };
   let next = o.cursors.get(o.name).next;
   let running = false;
@@ -107,10 +93,11 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       wakeUp = undefined;
     });
 
-  const pick = (from: number): StoredCheckpoint | undefined => {
-    const r = within.get(from, from + batchEntries) as Row | undefined;
-    return r !== undefined ? toCp(r) : o.ledger.checkpoints.covering(from);
-  };
+  // The largest checkpoint within one batch of the cursor: fewer entries per request, still a
+  // checkpoint the destination can verify them against; else the first one past the cursor.
+  const pick = (from: number): StoredCheckpoint | undefined =>
+    o.ledger.checkpoints.latestWithin(from, from + batchEntries) ??
+    o.ledger.checkpoints.covering(from);
 
   const run = async (): Promise<void> => {
     let attempt = 0;

@@ -31,6 +31,8 @@ export interface CheckpointLog {
   allAt(size: number): StoredCheckpoint[];
   /** The smallest checkpoint whose size is > index: the first that covers entry `index`. */
   covering(index: number): StoredCheckpoint | undefined;
+  /** The largest checkpoint with from < size <= to (the newest of that size), if any. */
+  latestWithin(from: number, to: number): StoredCheckpoint | undefined;
   /** In signing order; `afterId` pages. */
   list(afterId?: number, limit?: number): StoredCheckpoint[];
 }
@@ -53,6 +55,9 @@ export function openCheckpointLog(db: Database.Database): CheckpointLog {
   const covering = db.prepare(
     `SELECT ${COLS} FROM ledger_checkpoints WHERE size > ? ORDER BY size, id LIMIT 1`,
   );
+  const within = db.prepare(
+    `SELECT ${COLS} FROM ledger_checkpoints WHERE size > ? AND size <= ? ORDER BY size DESC, id DESC LIMIT 1`,
+  );
   const list = db.prepare(
     `SELECT ${COLS} FROM ledger_checkpoints WHERE id > ? ORDER BY id LIMIT ?`,
   );
@@ -73,6 +78,10 @@ export function openCheckpointLog(db: Database.Database): CheckpointLog {
     allAt: (size) => (at.all(size) as Row[]).map(toCp),
     covering: (index) => {
       const r = covering.get(index) as Row | undefined;
+      return r && toCp(r);
+    },
+    latestWithin: (from, to) => {
+      const r = within.get(from, to) as Row | undefined;
       return r && toCp(r);
     },
     list: (afterId = 0, limit = 1000) => (list.all(afterId, limit) as Row[]).map(toCp),

@@ -23,7 +23,7 @@ import { type Ledger, openLedger } from './ledger.js';
 import { hashLeaf } from './merkle.js';
 import type { NoteSigner } from './note.js';
 import type { SqlWrite } from '../storage/index.js';
-import type { LedgerBackingStore, TileWrite } from './tiles.js';
+import { type LedgerBackingStore, type TileWrite, commitWrites } from './tiles.js';
 import { type TreeBuilder, loadTreeBuilder } from './tree-builder.js';
 
 export interface CheckpointerOptions {
@@ -280,11 +280,10 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
   /**
    * The timer's way: tiles, tree size and checkpoint ride the store's next group commit (one
    * transaction, no extra fsync, no wait for the write lock on the event loop); listeners run once
-   * it is durable. Falls back to sign() on a store without writeWith.
+   * it is durable (on a store without writeWith, one transaction on its connection: commitWrites).
    */
   const signAsync = (limit: number): Promise<void> => {
-    const writeWith = store.writeWith?.bind(store);
-    if (inline || writeWith === undefined) {
+    if (inline) {
       sign(limit);
       return Promise.resolve();
     }
@@ -302,7 +301,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
     } catch (e) {
       throw failed(p.size, e); // the tree in memory went ahead: reloaded
     }
-    writing = writeWith(sql).then(
+    writing = commitWrites(store, sql).then(
       (results) => {
         writing = undefined;
         publish({ id: results[results.length - 1]!.lastInsertRowid, ...cp });

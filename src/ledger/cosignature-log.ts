@@ -14,6 +14,7 @@ import type { StoredCheckpoint } from './checkpoint-log.js';
 import { type CosignatureVerifier, addCosignature, cosignatureTime } from './cosignature.js';
 import type { Ledger } from './ledger.js';
 import { type NoteSignature, parseNote } from './note.js';
+import { commitWrites } from './tiles.js';
 
 export interface CosignatureLog {
   /** Verify `cosig` over the checkpoint with `verifier`, then store it (idempotent). */
@@ -71,10 +72,7 @@ export function openCosignatureLog(ledger: Ledger, now: () => number = Date.now)
       ins.run(...check(cp, cosig, verifier));
     },
     async addAsync(cp, cosig, verifier) {
-      const params = check(cp, cosig, verifier);
-      const store = ledger.store;
-      if (store.writeWith === undefined) ins.run(...params);
-      else await store.writeWith([{ sql: INSERT, params }]);
+      await commitWrites(ledger.store, [{ sql: INSERT, params: check(cp, cosig, verifier) }]);
     },
     forCheckpoint,
     cosignedNote(cp) {

@@ -33,6 +33,27 @@ export interface LedgerBackingStore extends EventStore {
   writeWith?(sql: readonly SqlWrite[]): Promise<SqlResult[]>;
 }
 
+/**
+ * Commit `sql` with the store's next group commit when it offers writeWith, else on its `db` in
+ * one IMMEDIATE transaction (stores without a writer thread); resolves with each statement's
+ * changes and last rowid once durable, rejects if any failed (all or nothing).
+ */
+export async function commitWrites(
+  store: LedgerBackingStore,
+  sql: readonly SqlWrite[],
+): Promise<SqlResult[]> {
+  if (store.writeWith !== undefined) return store.writeWith(sql);
+  const db = store.db;
+  return db
+    .transaction(() =>
+      sql.map((w) => {
+        const r = db.prepare(w.sql).run(...w.params);
+        return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+      }),
+    )
+    .immediate();
+}
+
 export const LEDGER_NAMESPACE = 'ledger';
 export const LEDGER_MIGRATIONS: readonly MigrationStep[] = [
   `CREATE TABLE ledger_tiles (
