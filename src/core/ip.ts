@@ -1,27 +1,37 @@
 /**
- * IP addresses and network addresses: parsing and canonical text (RFC 5952 for IPv6; IPv4-mapped
- * IPv6 shown as IPv4), `ip:port` / `[v6]:port` splitting, host names.
+ * IP addresses and network addresses, parsed in one place for every layer: canonical text of a
+ * logged address (RFC 5952 for IPv6; IPv4-mapped IPv6 shown as IPv4), `ip:port` / `[v6]:port`
+ * splitting and host names (canonicalIp, normalizeAddress: lenient, for data), and addresses and
+ * CIDRs as bytes for filters and configuration (parseIp, parseCidr, inCidr, formatIp: strict,
+ * as node:net's isIP). Pure (no node:net) so every layer can use it.
  */
 import type { Norm } from './norm.js';
 import { describe, fail } from './norm.js';
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function parseIpv4(s: string): number[] | null {
-  // Leading zeros are read as decimal, as glibc inet_pton does ("010" is 10, never octal 8).
+/**
+ * The four octets, or null. Lenient: leading zeros are read as decimal ("010" is 10, never octal
+ * 8), for addresses found in logs. Strict: a leading zero is refused as ambiguous (octal in some
+ * parsers), as node:net's isIP does, for addresses an operator or a query wrote.
+ */
+function parseIpv4(s: string, strict = false): number[] | null {
   const m = IPV4.exec(s);
   if (m === null) return null;
+  if (strict)
+    for (let i = 1; i <= 4; i++) if (m[i]!.length > 1 && m[i]!.startsWith('0')) return null;
   const out = [+m[1]!, +m[2]!, +m[3]!, +m[4]!];
   return out[0]! > 255 || out[1]! > 255 || out[2]! > 255 || out[3]! > 255 ? null : out;
 }
 
-function parseIpv6(input: string): number[] | null {
+/** The eight 16-bit groups, or null (an embedded IPv4 tail parsed as parseIpv4 with `strict`). */
+function parseIpv6(input: string, strict = false): number[] | null {
   let s = input;
   if (s.length < 2 || s.length > 45) return null;
   let tail: number[] = [];
   const lastColon = s.lastIndexOf(':');
   if (s.indexOf('.', lastColon) !== -1) {
-    const v4 = parseIpv4(s.slice(lastColon + 1));
+    const v4 = parseIpv4(s.slice(lastColon + 1), strict);
     if (v4 === null) return null;
     tail = [(v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!];
     // Keep a "::" right before the IPv4 part ("::ffff:1.2.3.4" -> "::ffff"; "1::1.2.3.4" -> "1::").
@@ -167,4 +177,91 @@ export function normalizeAddress(v: string): Norm<{ address: string; port?: numb
   }
   if (isHostname(v)) return { ok: true, value: { address: v.toLowerCase(), ip: false } };
   return fail(`expected an IP address, IP:port or host name, got ${describe(v)}`);
+}
+
+/** An IPv4 (4 bytes) or IPv6 (16 bytes) address. */
+export interface IpAddress {
+  readonly version: 4 | 6;
+  readonly bytes: readonly number[];
+}
+
+/** A network: its address with the host bits zeroed, and the prefix length. */
+export interface IpNetwork extends IpAddress {
+  readonly prefix: number;
+}
+
+/**
+ * Parse an address (no zone id, no brackets, no leading zeros in IPv4 parts): undefined when
+ * it is not one. Accepts exactly what node:net's isIP accepts.
+ *
+ * @example
+ * parseIp('2001:db8::1'); // { version: 6, bytes: [0x20, 0x01, 0x0d, 0xb8, 0, ..., 1] }
+ */
+export function parseIp(text: string): IpAddress | undefined {
+  if (text.indexOf(':') === -1) {
+    const v4 = parseIpv4(text, true);
+    return v4 === null ? undefined : { version: 4, bytes: v4 };
+  }
+  const g = parseIpv6(text, true);
+  if (g === null) return undefined;
+  const bytes: number[] = [];
+  for (const n of g) bytes.push(n >> 8, n & 0xff);
+  return { version: 6, bytes };
+}
+
+/**
+ * Parse `addr/prefix`; host bits are zeroed. Undefined when malformed or the prefix is out of
+ * range (0..32, 0..128).
+ *
+ * @example
+ * inCidr(parseIp('10.1.2.3')!, parseCidr('10.0.0.0/8')!); // true
+ */
+export function parseCidr(text: string): IpNetwork | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const p = text.slice(slash + 1);
+  if (ip === undefined || !/^\d{1,3}$/.test(p)) return undefined;
+  const prefix = Number(p);
+  if (prefix > ip.bytes.length * 8) return undefined;
+  const bytes = ip.bytes.map((b, i) => {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    return b & ((0xff << (8 - keep)) & 0xff);
+  });
+  return { version: ip.version, bytes, prefix };
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d), if it is one. */
+function unmapV4(ip: IpAddress): IpAddress {
+  if (ip.version !== 6) return ip;
+  const b = ip.bytes;
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return ip;
+  if (b[10] !== 0xff || b[11] !== 0xff) return ip;
+  return { version: 4, bytes: b.slice(12) };
+}
+
+/** True when the address is inside the network; IPv4-mapped IPv6 addresses match IPv4 networks. */
+export function inCidr(addr: IpAddress, net: IpNetwork): boolean {
+  const a = net.version === 4 ? unmapV4(addr) : addr;
+  if (a.version !== net.version) return false;
+  let bits = net.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if (((a.bytes[i] as number) & mask) !== (net.bytes[i] as number)) return false;
+  }
+  return true;
+}
+
+/**
+ * RFC 5952 text form; an IPv4-mapped address is written `::ffff:a.b.c.d` (canonicalIp, for
+ * logged addresses, writes it as the IPv4 address instead).
+ */
+export function formatIp(ip: IpAddress): string {
+  if (ip.version === 4) return ip.bytes.join('.');
+  const mapped = unmapV4(ip);
+  if (mapped.version === 4) return `::ffff:${mapped.bytes.join('.')}`;
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2)
+    groups.push(((ip.bytes[i] as number) << 8) | (ip.bytes[i + 1] as number));
+  return formatIpv6(groups);
 }

@@ -11,5 +11,5 @@ export { QUERY_FIELDS, resolveField, fieldKind } from './fields.js';
 export type { QueryField, QueryFieldKind } from './fields.js';
 export { parseQuery, QUERY_LIMITS } from './parse-query.js';
 export type { ParseOptions } from './parse-query.js';
-export { parseIp, parseCidr, inCidr, formatIp } from './ip.js';
-export type { IpAddress, IpNetwork } from './ip.js';
+export { parseIp, parseCidr, inCidr, formatIp } from '../core/ip.js';
+export type { IpAddress, IpNetwork } from '../core/ip.js';

@@ -7,7 +7,7 @@ import type { QueryNode, CompareOp } from './ast.js';
 import { TIME_FIELD } from './ast.js';
 import { resolveField, TIME_SHORTHANDS } from './fields.js';
 import type { QueryField } from './fields.js';
-import { formatIp, parseCidr, parseIp } from './ip.js';
+import { formatIp, parseCidr, parseIp } from '../core/ip.js';
 import type { Token, WordChar } from './lexer.js';
 import { queryError } from './query-error.js';
 

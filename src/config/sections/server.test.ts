@@ -32,12 +32,27 @@ describe('server.trust_proxy', () => {
     const m = errorOf({ trust_proxy: ['10.0.0.0/8', 'proxy.internal', '10.0.0.0/33', '::1/200'] });
     expect(m).toContain('lw.yaml: server.trust_proxy.1: "proxy.internal": expected an IP address');
     expect(m).toContain(
-      'server.trust_proxy.2: "10.0.0.0/33": the prefix length must be a number from 0 to 32',
+      'server.trust_proxy.2: "10.0.0.0/33": the prefix length must be a number from 1 to 32',
     );
     expect(m).toContain(
-      'server.trust_proxy.3: "::1/200": the prefix length must be a number from 0 to 128',
+      'server.trust_proxy.3: "::1/200": the prefix length must be a number from 1 to 128',
     );
     expect(m).not.toContain('trust_proxy.0');
+  });
+
+  it('refuses a /0 prefix as Fastify would when the server starts, and ambiguous addresses', () => {
+    const m = errorOf({
+      trust_proxy: ['0.0.0.0/0', '::/0', '010.0.0.1', 'fe80::1%eth0', '::ffff:10.0.0.0/104'],
+    });
+    expect(m).toContain(
+      'server.trust_proxy.0: "0.0.0.0/0": the prefix length must be a number from 1 to 32',
+    );
+    expect(m).toContain(
+      'server.trust_proxy.1: "::/0": the prefix length must be a number from 1 to 128',
+    );
+    expect(m).toContain('server.trust_proxy.2: "010.0.0.1": expected an IP address');
+    expect(m).toContain('server.trust_proxy.3: "fe80::1%eth0": expected an IP address');
+    expect(m).not.toContain('trust_proxy.4');
   });
 
   it('refuses `true` (trust every peer) with the expected shape', () => {

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr, parseIp } from '../../core/ip.js';
 import { parseListen } from '../listen.js';
 import { defineSection, type ConfigIssue } from './define.js';
 
@@ -90,17 +90,20 @@ export const serverSection = defineSection({
 /** The names proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
 const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-/** Why `entry` is not a server.trust_proxy entry, or undefined when it is one. */
+/**
+ * Why `entry` is not a server.trust_proxy entry, or undefined when it is one. Addresses and
+ * CIDRs are parsed by core/ip.ts (strict: no zone id, no leading zeros). The prefix length
+ * starts at 1: Fastify's proxy-addr refuses /0 (trusting every peer) when the server starts.
+ */
 function trustProxyProblem(entry: string): string | undefined {
   if (TRUST_PROXY_NAMES.has(entry)) return undefined;
-  const expected = `${JSON.stringify(entry)}: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal`;
-  const parts = entry.split('/');
-  const family = parts.length <= 2 && !entry.includes('%') ? isIP(parts[0]!) : 0;
-  if (family === 0) return expected;
-  const prefix = parts[1];
-  if (prefix === undefined) return undefined;
-  const max = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)
-    return `${JSON.stringify(entry)}: the prefix length must be a number from 0 to ${max}`;
+  const slash = entry.indexOf('/');
+  const ip = parseIp(slash < 0 ? entry : entry.slice(0, slash));
+  if (ip === undefined)
+    return `${JSON.stringify(entry)}: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal`;
+  if (slash < 0) return undefined;
+  const net = parseCidr(entry);
+  if (net === undefined || net.prefix === 0)
+    return `${JSON.stringify(entry)}: the prefix length must be a number from 1 to ${ip.version === 4 ? 32 : 128}`;
   return undefined;
 }

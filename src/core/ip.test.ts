@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { formatIp, inCidr, parseCidr, parseIp } from './ip.js';
+import { canonicalIp, formatIp, inCidr, parseCidr, parseIp } from './ip.js';
 
 describe('ip', () => {
-  it('agrees with node:net on what is an address', () => {
+  it('agrees with node:net on what is an address (zone ids aside: not accepted)', () => {
     const samples = [
       '1.2.3.4',
       '255.255.255.255',
@@ -24,6 +24,17 @@ describe('ip', () => {
       'g::1',
       '1:2:3:4:5:6:7::',
       '::2:3:4:5:6:7:8',
+      '::ffff:01.2.3.4',
+      '1::1.2.3.4',
+      '::1.2.3.4',
+      '1:2:3:4:5:6:1.2.3.4',
+      '1:2:3:4:5:6:7:1.2.3.4',
+      '::ffff:1.2.3',
+      ':1::2',
+      ':::',
+      '1::2:',
+      '[::1]',
+      '0000:0000:0000:0000:0000:ffff:255.255.255.255',
     ];
     for (const s of samples) expect(parseIp(s) !== undefined, s).toBe(isIP(s) !== 0);
   });
@@ -52,5 +63,15 @@ describe('ip', () => {
     expect(inCidr(parseIp('1.2.3.4')!, parseCidr('0.0.0.0/0')!)).toBe(true);
     expect(parseCidr('10.0.0.0/33')).toBeUndefined();
     expect(parseCidr('::/129')).toBeUndefined();
+  });
+
+  it('is the parser canonicalIp uses, strict where canonicalIp (for logged data) is lenient', () => {
+    // A leading zero: ambiguous to write (octal in some parsers), read as decimal in logs.
+    expect(parseIp('010.0.0.1')).toBeUndefined();
+    expect(canonicalIp('010.0.0.1')).toBe('10.0.0.1');
+    expect(parseIp('::ffff:010.0.0.1')).toBeUndefined();
+    expect(canonicalIp('::ffff:010.0.0.1')).toBe('10.0.0.1');
+    for (const s of ['2001:DB8::1', '::ffff:192.0.2.7', '1:0:0:2:0:0:0:3', '192.0.2.1'])
+      expect(formatIp(parseIp(s)!).replace(/^::ffff:(?=\d+\.)/, '')).toBe(canonicalIp(s));
   });
 });
