@@ -12,9 +12,11 @@
  *   rejected (the sender must not retry them).
  * - 400 when the body is not an ExportLogsServiceRequest (not JSON or malformed protobuf, not an
  *   object, resourceLogs not an array); 413 over server.max_body_bytes or
- *   server.max_batch_items; 415 for any other Content-Type; 503 while draining or when the store
- *   fails (retryable). To a protobuf request these carry a protobuf google.rpc.Status (code and
- *   message) as the OTLP specification asks; to any other request logwarden's JSON error body.
+ *   server.max_batch_items, or a resource or scope over server.max_fields attributes; 415 for any
+ *   other Content-Type; 429 + Retry-After when the in-flight budget is full (admission shared
+ *   with /v1/events: withAdmission); 503 while draining or when the store fails (retryable).
+ *   To a protobuf request these carry a protobuf google.rpc.Status (code and message) as the
+ *   OTLP specification asks; to any other request logwarden's JSON error body.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

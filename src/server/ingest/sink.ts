@@ -4,7 +4,8 @@
  * promise resolves only after the valid items are committed (ARCHITECTURE §2: acknowledged
  * means durable). Items share the server's in-flight budget: when it is full the sink waits
  * for room instead of growing memory, so the source's own backpressure (TCP pause, file poll
- * delay, HTTP 429 upstream) takes over.
+ * delay) takes over. An HTTP route does not wait: it is admitted by withAdmission (429 when the
+ * budget is full) and stores through ingestReserved.
  *
  * @example
  * const sink = createIngestSink({ store, prepare, metrics, budget, onCommitted });
