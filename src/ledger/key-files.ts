@@ -7,7 +7,8 @@
  * const { signer, created } = ensureSigningKey({ keyPath: 'data/ledger.key', vkeyPath: 'data/ledger.vkey', name: 'logwarden.web1' });
  * if (created) console.log(signer.verifier.vkey);
  */
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LogwardenError } from '../core/errors.js';
 import { SIG_TYPE_ED25519 } from './ed25519.js';
 import { type LedgerSigner, generateKey, readPrivateKeyFile, writePrivateKeyFile } from './keys.js';
@@ -25,6 +26,8 @@ export function ensureSigningKey(f: SigningKeyFiles): { signer: LedgerSigner; cr
   const type = f.type ?? SIG_TYPE_ED25519;
   let created = false;
   if (!existsSync(f.keyPath)) {
+    // `keys generate --data DIR` before DIR exists (like serve, which creates its data dir 0700)
+    mkdirSync(dirname(f.keyPath), { recursive: true, mode: 0o700 });
     writePrivateKeyFile(f.keyPath, generateKey(f.name, type).skey);
     created = true;
   }

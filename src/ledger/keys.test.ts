@@ -10,6 +10,7 @@ import {
   rotateKey,
   writePrivateKeyFile,
 } from './keys.js';
+import { ensureSigningKey } from './key-files.js';
 import { EMPTY_ROOT } from './merkle.js';
 
 const dirs: string[] = [];
@@ -33,6 +34,19 @@ describe('key files', () => {
     expect(() => writePrivateKeyFile(file, generateKey('logs.example/prod').skey)).toThrow(
       /already exists/,
     );
+  });
+  it('ensureSigningKey creates a missing data directory (0700) for the key', () => {
+    const dir = path.join(tmp(), 'data', 'new');
+    const keyPath = path.join(dir, 'ledger.key');
+    const { signer, created } = ensureSigningKey({
+      keyPath,
+      vkeyPath: path.join(dir, 'ledger.vkey'),
+      name: 'logs.example/new',
+    });
+    expect(created).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(readPrivateKeyFile(keyPath).verifier.vkey).toBe(signer.verifier.vkey);
+    expect(readFileSync(path.join(dir, 'ledger.vkey'), 'utf8')).toBe(`${signer.verifier.vkey}\n`);
   });
   it('refuses a private key that others can read', () => {
     const dir = tmp();
