@@ -9,13 +9,41 @@ import type { ParsedEvent } from './types.js';
 type Attrs = Record<string, unknown>;
 const attrs = (ev: ParsedEvent): Attrs => (ev.attributes ??= {});
 
-/** `logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root` into a map (empty values kept). */
-function pamKv(s: string): Record<string, string> {
-  // Split by hand: matchAll's iterator showed in the auth.log profile (bench/parse.mjs).
-  const out: Record<string, string> = {};
-  for (const tok of s.split(' ')) {
-    const eq = tok.indexOf('=');
-    if (eq > 0) out[tok.slice(0, eq)] = tok.slice(eq + 1);
+interface PamKv {
+  user: string | undefined;
+  rhost: string | undefined;
+  ruser: string | undefined;
+  logname: string | undefined;
+  tty: string | undefined;
+}
+
+/**
+ * The keys applyPam reads of `logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root`
+ * (space-separated `key=value` tokens; the last one of a key wins; empty values kept). Scanned
+ * by hand, without splitting or slicing the keys nobody reads (bench/parse.mjs, auth.log).
+ */
+export function pamKv(s: string): PamKv {
+  const out: PamKv = {
+    user: undefined,
+    rhost: undefined,
+    ruser: undefined,
+    logname: undefined,
+    tty: undefined,
+  };
+  const n = s.length;
+  let a = 0;
+  while (a < n) {
+    let b = s.indexOf(' ', a);
+    if (b < 0) b = n;
+    // token s[a..b): its key ends at its first '='
+    if (b > a) {
+      if (s.startsWith('user=', a)) out.user = s.slice(a + 5, b);
+      else if (s.startsWith('rhost=', a)) out.rhost = s.slice(a + 6, b);
+      else if (s.startsWith('ruser=', a)) out.ruser = s.slice(a + 6, b);
+      else if (s.startsWith('logname=', a)) out.logname = s.slice(a + 8, b);
+      else if (s.startsWith('tty=', a)) out.tty = s.slice(a + 4, b);
+    }
+    a = b + 1;
   }
   return out;
 }

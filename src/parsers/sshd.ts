@@ -38,10 +38,32 @@ function setClient(ev: ParsedEvent, host: string | undefined, port?: string): vo
 const FROM_TAIL =
   /^ from (\S+)(?: port (\d+))?(?: on \S+ port \d+)?(?: ssh2?)?(?:[:,] .*)?(?: \[preauth\])?$/;
 
+/** True when s[from..to) is printable ASCII without spaces (so `\S+` matches all of it). */
+function printableAscii(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}
+
 /** The last ` from ADDR [port N]...` of a message: [text before, addr, port]. */
-function fromTail(msg: string): [string, string, string | undefined] | null {
+export function fromTail(msg: string): [string, string, string | undefined] | null {
   const i = msg.lastIndexOf(' from ');
   if (i < 0) return null;
+  // sshd's usual tails, ` from ADDR port N` and ` from ADDR port N ssh2`, read by hand; FROM_TAIL
+  // gives the same for them (bench/parse.mjs, auth.log), and reads every other tail.
+  const a = i + 6;
+  const sp = msg.indexOf(' ', a);
+  if (sp > a && msg.startsWith(' port ', sp) && printableAscii(msg, a, sp)) {
+    let e = sp + 6;
+    while (e < msg.length && msg.charCodeAt(e) >= 48 && msg.charCodeAt(e) <= 57) e++;
+    if (e > sp + 6 && (e === msg.length || (e + 5 === msg.length && msg.endsWith(' ssh2')))) {
+      const last = msg.charCodeAt(sp - 1);
+      const addr = msg.slice(a, last === 58 || last === 44 ? sp - 1 : sp); // a trailing : or ,
+      return [msg.slice(0, i), addr, msg.slice(sp + 6, e)];
+    }
+  }
   const m = FROM_TAIL.exec(msg.slice(i));
   if (m === null) return null;
   return [msg.slice(0, i), m[1]!.replace(/[:,]$/, ''), m[2]];

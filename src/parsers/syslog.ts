@@ -47,7 +47,28 @@ function applyPri(ev: ParsedEvent, pri: number): void {
   ev.severity = SYSLOG_SEVERITY[pri & 7];
 }
 
-const PAM_PREFIX = /^pam_unix\(([\w.-]+):(\w+)\): /;
+const isWord = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * Where the message starts after `pam_unix(SERVICE:TYPE): ` (the service is `[\w.-]+`, the
+ * type `\w+`), or -1. A hand-written `/^pam_unix\(([\w.-]+):(\w+)\): /`.
+ */
+export function pamPrefixEnd(msg: string): number {
+  if (!msg.startsWith('pam_unix(')) return -1;
+  const n = msg.length;
+  let k = 9;
+  while (k < n) {
+    const c = msg.charCodeAt(k);
+    if (!(isWord(c) || c === 46 || c === 45)) break;
+    k++;
+  }
+  if (k === 9 || msg.charCodeAt(k) !== 58 /* : */) return -1;
+  let j = k + 1;
+  while (j < n && isWord(msg.charCodeAt(j))) j++;
+  if (j === k + 1 || !msg.startsWith('): ', j)) return -1;
+  return j + 3;
+}
 
 /** Interpret the message of a known program; leaves a plain `log` otherwise. */
 export function applyProgram(ev: ParsedEvent, program: string, msg: string): void {
@@ -58,9 +79,9 @@ export function applyProgram(ev: ParsedEvent, program: string, msg: string): voi
     applyPam(ev, base, msg);
     return;
   }
-  const pam = msg.startsWith('pam_unix(') ? PAM_PREFIX.exec(msg) : null;
-  if (pam !== null) {
-    applyPam(ev, pam[1], msg.slice(pam[0].length));
+  const pamEnd = pamPrefixEnd(msg);
+  if (pamEnd > 0) {
+    applyPam(ev, msg.slice(9, msg.indexOf(':', 9)), msg.slice(pamEnd));
     return;
   }
   if (base === 'sshd' || base === 'sshd-session' || base === 'sshd-auth') applySshd(ev, msg);
@@ -111,6 +132,19 @@ function readTag(
     }
   }
   return null;
+}
+
+/** `Number(s)`, computed by hand for the usual 1-9 plain digits. */
+function pidNumber(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 9) return Number(s);
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return Number(s);
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** RFC 3164 / file-form syslog. Null when the line has no syslog timestamp. */
@@ -168,7 +202,7 @@ export function parseRfc3164(line: string, ctx: ParseContext): ParsedEvent | nul
   const a = (ev.attributes ??= {});
   a['process.name'] = tag.program;
   if (tag.pid !== undefined) {
-    const pid = Number(tag.pid);
+    const pid = pidNumber(tag.pid);
     a['process.pid'] = Number.isInteger(pid) ? pid : tag.pid;
   }
   applyProgram(ev, tag.program, msg);
