@@ -290,16 +290,23 @@ export function parseIso(
   return r !== null && r.length === s.length ? r : null;
 }
 
-let sysKey = '\u0000'; // never a prefix of a line
+// The first 15 characters of the last timestamp resolved (a 0 never starts a valid one).
+const sysKey = new Uint16Array(15);
 let sysCtx: ParseContext | undefined;
 let sysRes: ResolvedTime | undefined;
+
+/** s[0..15) equals sysKey (compared from the end: the seconds change first). */
+function sameSyslogSecond(s: string): boolean {
+  for (let k = 14; k >= 0; k--) if (s.charCodeAt(k) !== sysKey[k]) return false;
+  return true;
+}
 
 /**
  * Classic syslog `Nov 27 09:00:00` (day space-padded or not; 15 chars) at s[0..]. Cached per
  * (text, ctx): a busy auth.log repeats its second many times.
  */
 export function parseSyslogTime(s: string, ctx: ParseContext): ResolvedTime | undefined {
-  if (ctx === sysCtx && s.length >= 15 && s.startsWith(sysKey)) return sysRes;
+  if (ctx === sysCtx && s.length >= 15 && sameSyslogSecond(s)) return sysRes;
   const mo = monthAt(s, 0);
   const d1 = s.charCodeAt(4) === 32 ? 0 : digitsAt(s, 4, 1);
   const d2 = digitsAt(s, 5, 1);
@@ -316,7 +323,7 @@ export function parseSyslogTime(s: string, ctx: ParseContext): ResolvedTime | un
   )
     return undefined;
   const r = resolveWallClock(undefined, mo, day, h, mi, se, 0, ctx);
-  sysKey = s.slice(0, 15);
+  for (let k = 0; k < 15; k++) sysKey[k] = s.charCodeAt(k);
   sysCtx = ctx;
   sysRes = r;
   return r;

@@ -14,7 +14,7 @@ import { loadRules } from '../engine/load-rules.js';
 import { patternAlerts } from '../engine/pattern-alerts.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import { createSigmaEngine } from '../sigma/engine.js';
-import { inputValue, type SigmaEventView } from '../sigma/event-view.js';
+import { fieldId, inputValue, type SigmaEventView } from '../sigma/event-view.js';
 import { readLines, utf8 } from './lines.js';
 
 /** What a worker needs to do a file's ranges exactly as the main thread would. */
@@ -185,35 +185,34 @@ export function createStage(r: StageRules): Stage {
     }
     codes[nc++] = c;
   };
-  // The two strings coded last: a line's values are mostly the same few strings (its address,
-  // its user), read again for each rule and carried field.
-  let s0: string | undefined;
-  let s1: string | undefined;
-  let id0 = 0;
-  let id1 = 0;
+  // Strings coded lately, in 1024 slots chosen by length and three characters: a line's
+  // values are the same few strings (its address, its user, the host) read again for each rule
+  // and carried field, and a range holds a few hundred distinct ones (auth.log). A hit costs a
+  // string comparison instead of hashing the (fresh) string for the table.
+  const recentStr: Array<string | undefined> = new Array<string | undefined>(1024).fill(undefined);
+  const recentId = new Int32Array(1024);
   const valueCode = (v: unknown): number => {
     if (v === undefined) return -1;
     if (typeof v !== 'string') {
       extra.push(v);
       return -1 - extra.length;
     }
-    if (v === s0) return id0;
-    let id: number | undefined;
-    if (v === s1) id = id1;
-    else {
-      id = strIds.get(v);
-      if (id === undefined) {
-        id = strs.length;
-        strs.push(v);
-        strIds.set(v, id);
-      }
+    const n = v.length;
+    const slot =
+      (n * 31 + v.charCodeAt(n - 1) * 7 + v.charCodeAt(n - 2) * 131 + v.charCodeAt(n >> 1)) & 1023;
+    if (v === recentStr[slot]) return recentId[slot]!;
+    let id = strIds.get(v);
+    if (id === undefined) {
+      id = strs.length;
+      strs.push(v);
+      strIds.set(v, id);
     }
-    s1 = s0;
-    id1 = id0;
-    s0 = v;
-    id0 = id;
+    recentStr[slot] = v;
+    recentId[slot] = id;
     return id;
   };
+  // Per rule, fieldId() of its feedFields.
+  const feedIds: Array<readonly number[] | undefined> = [];
   let lineIndex = 0;
   let recStart = -1;
   let hits = 0;
@@ -224,11 +223,11 @@ export function createStage(r: StageRules): Stage {
       code(0);
     }
     // sigma.feedValues(rule, view), read without building the array
-    const fields = sigma.feedFields(rule);
+    const ids = (feedIds[rule] ??= sigma.feedFields(rule).map(fieldId));
     code(rule);
-    code(fields.length);
-    for (let i = 0; i < fields.length; i++) {
-      const v = view.get(fields[i]!);
+    code(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const v = view.getId(ids[i]!);
       // A small whole number (a pid) is sent as itself: no string made, none in the table.
       if (typeof v === 'number' && v >= 0 && v < SMALL_INT && Number.isInteger(v))
         code(SMALL_INT + v);
@@ -258,7 +257,7 @@ export function createStage(r: StageRules): Stage {
       strs = [];
       strIds = new Map();
       extra = [];
-      s0 = s1 = undefined;
+      recentStr.fill(undefined);
       lineIndex = 0;
       let requests = 0;
       // Consecutive lines mostly share their time string and event name.
@@ -322,8 +321,7 @@ export function createStage(r: StageRules): Stage {
               lineBytes.copy(bigger, 0, 0, nb);
               lineBytes = bigger;
             }
-            if (len <= 256) for (let k = 0; k < len; k++) lineBytes[nb + k] = bytes[from + k]!;
-            else bytes.copy(lineBytes, nb, from, to);
+            lineBytes.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, len), nb);
             nb += len;
             code(len);
             // CARRIED_FIELDS, as named reads

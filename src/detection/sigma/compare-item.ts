@@ -8,7 +8,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { CompileOptions, ViewPredicate } from './compile-item.js';
-import { anyValue, onValues, stringForm } from './event-view.js';
+import { anyValue, fieldId, onValues, stringForm } from './event-view.js';
 import type { SigmaEventView } from './event-view.js';
 import { WILDCARD_MODIFIERS } from './modifiers.js';
 import { compileSigmaRegex } from './regex.js';
@@ -29,8 +29,9 @@ export function compileCompare(
         throw new Error(`'${key}' expects true or false, got '${v}'`);
       if (field === undefined) throw new Error(`'exists' needs a field name`);
       const want = v === 'true';
+      const id = fieldId(field);
       return (view) => {
-        const x = view.get(field);
+        const x = view.getId(id);
         return (x !== undefined && x !== null) === want;
       };
     }
@@ -44,7 +45,7 @@ export function compileCompare(
       const cmp = numericCompare(compare, n);
       return onValues(
         field,
-        (view, f) => view.get(f),
+        (view, id) => view.getId(id),
         (x) => {
           const s = stringForm(x);
           if (s === undefined || s.trim() === '') return false;
@@ -70,7 +71,7 @@ export function compileCompare(
       list.addSubnet(addr, prefix, family === 6 ? 'ipv6' : 'ipv4');
       return onValues(
         field,
-        (view, f) => view.get(f),
+        (view, id) => view.getId(id),
         (x) => {
           const s = stringForm(x);
           if (s === undefined) return false;
@@ -100,7 +101,7 @@ export function compileCompare(
       opts.onRegex?.(re);
       return onValues(
         field,
-        (view, f) => view.get(f),
+        (view, id) => view.getId(id),
         (x) => {
           const s = stringForm(x);
           return s !== undefined && re.test(s);
@@ -120,11 +121,13 @@ export function compileCompare(
               ? (a, b) => a.endsWith(b)
               : (a, b) => a === b;
       const read = cased
-        ? (view: SigmaEventView, f: string) => view.get(f)
-        : (view: SigmaEventView, f: string) => view.lower(f);
+        ? (view: SigmaEventView, id: number) => view.getId(id)
+        : (view: SigmaEventView, id: number) => view.lowerId(id);
+      const fieldNo = fieldId(field);
+      const otherNo = fieldId(other);
       return (view) => {
-        const a = read(view, field);
-        const b = stringForm(read(view, other));
+        const a = read(view, fieldNo);
+        const b = stringForm(read(view, otherNo));
         if (b === undefined) return false;
         return anyValue(a, (x) => {
           const s = stringForm(x);

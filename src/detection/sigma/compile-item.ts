@@ -29,7 +29,7 @@ import {
   withSuffixAny,
   wrapContains,
 } from './sigma-string.js';
-import { onValues, stringForm } from './event-view.js';
+import { fieldId, onValues, stringForm } from './event-view.js';
 import { compileCompare } from './compare-item.js';
 import type { SafeRegex } from './regex.js';
 import type { SigmaEventView } from './event-view.js';
@@ -148,8 +148,9 @@ function compileValue(
       throw new Error(`'${key}' compares with null, which only plain 'field: null' can do`);
     }
     if (field === undefined) throw new Error(`keyword search '${key}' cannot be null`);
+    const id = fieldId(field);
     return (view) => {
-      const x = view.get(field);
+      const x = view.getId(id);
       return x === undefined || x === null;
     };
   }
@@ -171,9 +172,9 @@ function compileStringValue(
   });
 }
 
-const readRaw = (view: SigmaEventView, f: string): unknown => view.get(f);
-const readLower = (view: SigmaEventView, f: string): unknown => view.lower(f);
-function reader(cased: boolean): (view: SigmaEventView, f: string) => unknown {
+const readRaw = (view: SigmaEventView, id: number): unknown => view.getId(id);
+const readLower = (view: SigmaEventView, id: number): unknown => view.lowerId(id);
+function reader(cased: boolean): (view: SigmaEventView, id: number) => unknown {
   return cased ? readRaw : readLower;
 }
 

@@ -15,8 +15,26 @@ export interface SigmaEventView {
   get(field: string): unknown;
   /** The value with every string lowercased (arrays element-wise); cached per event. */
   lower(field: string): unknown;
+  /** get() of the field numbered `fieldId(field)`: compiled rules number their fields once. */
+  getId(id: number): unknown;
+  /** lower() of the field numbered `fieldId(field)`. */
+  lowerId(id: number): unknown;
   /** Field names that keyword (field-less) searches look at, in order. */
   readonly keywordFields: readonly string[];
+}
+
+const FIELD_IDS = new Map<string, number>();
+const FIELD_NAMES: string[] = [];
+
+/** A number for a Sigma field name, the same everywhere in the process (views index by it). */
+export function fieldId(field: string): number {
+  let id = FIELD_IDS.get(field);
+  if (id === undefined) {
+    id = FIELD_NAMES.length;
+    FIELD_NAMES.push(field);
+    FIELD_IDS.set(field, id);
+  }
+  return id;
 }
 
 export function createEventView(
@@ -24,15 +42,18 @@ export function createEventView(
   keywordFields: readonly string[],
 ): SigmaEventView {
   let cache: Map<string, unknown> | undefined;
+  const lower = (field: string): unknown => {
+    cache ??= new Map();
+    if (cache.has(field)) return cache.get(field);
+    const v = lowerValue(accessor(field));
+    cache.set(field, v);
+    return v;
+  };
   return {
     get: accessor,
-    lower(field: string): unknown {
-      cache ??= new Map();
-      if (cache.has(field)) return cache.get(field);
-      const v = lowerValue(accessor(field));
-      cache.set(field, v);
-      return v;
-    },
+    lower,
+    getId: (id) => accessor(FIELD_NAMES[id]!),
+    lowerId: (id) => lower(FIELD_NAMES[id]!),
     keywordFields,
   };
 }
@@ -44,11 +65,12 @@ export function createEventView(
  */
 export class ReusableEventView implements SigmaEventView {
   #event: Readonly<Record<string, unknown>> = {};
-  /** Field → slot in the arrays below (assigned on first use, kept across events). */
-  readonly #slots = new Map<string, number>();
-  readonly #readers: Array<(e: Readonly<Record<string, unknown>>) => unknown> = [];
+  /** By fieldId: the field's reader (resolved on first use, kept across events). */
+  readonly #readers: Array<((e: Readonly<Record<string, unknown>>) => unknown) | undefined> = [];
+  /** By fieldId: the value and the lowered value, and the event number each belongs to. */
+  readonly #values: unknown[] = [];
+  readonly #valueStamps: number[] = [];
   readonly #lowered: unknown[] = [];
-  /** Event number each slot's lowered value belongs to. */
   readonly #stamps: number[] = [];
   #gen = 0;
   readonly keywordFields: readonly string[];
@@ -67,27 +89,42 @@ export class ReusableEventView implements SigmaEventView {
     this.#gen++;
   }
 
-  #slot(field: string): number {
-    let i = this.#slots.get(field);
-    if (i === undefined) {
-      i = this.#readers.length;
-      this.#readers.push(this.readerFor(field));
-      this.#lowered.push(undefined);
-      this.#stamps.push(-1);
-      this.#slots.set(field, i);
+  #reader(id: number): (e: Readonly<Record<string, unknown>>) => unknown {
+    let r = this.#readers[id];
+    if (r === undefined) {
+      while (this.#readers.length <= id) {
+        this.#readers.push(undefined);
+        this.#values.push(undefined);
+        this.#valueStamps.push(-1);
+        this.#lowered.push(undefined);
+        this.#stamps.push(-1);
+      }
+      r = this.#readers[id] = this.readerFor(FIELD_NAMES[id]!);
     }
-    return i;
+    return r;
   }
 
   /** A bound function (callers pass `view.get` around). */
-  readonly get = (field: string): unknown => this.#readers[this.#slot(field)]!(this.#event);
+  readonly get = (field: string): unknown => this.getId(fieldId(field));
 
   lower(field: string): unknown {
-    const i = this.#slot(field);
-    if (this.#stamps[i] === this.#gen) return this.#lowered[i];
-    const v = lowerValue(this.#readers[i]!(this.#event));
-    this.#lowered[i] = v;
-    this.#stamps[i] = this.#gen;
+    return this.lowerId(fieldId(field));
+  }
+
+  getId(id: number): unknown {
+    const read = this.#reader(id);
+    if (this.#valueStamps[id] === this.#gen) return this.#values[id];
+    const v = read(this.#event);
+    this.#values[id] = v;
+    this.#valueStamps[id] = this.#gen;
+    return v;
+  }
+
+  lowerId(id: number): unknown {
+    if (this.#stamps[id] === this.#gen) return this.#lowered[id];
+    const v = lowerValue(this.getId(id));
+    this.#lowered[id] = v;
+    this.#stamps[id] = this.#gen;
     return v;
   }
 }
@@ -112,15 +149,21 @@ export function stringForm(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Apply `test` to the field's value (any array element), or to every keyword field. */
+/**
+ * Apply `test` to the field's value (any array element), or to every keyword field. `read`
+ * gets the field's fieldId.
+ */
 export function onValues(
   field: string | undefined,
-  read: (view: SigmaEventView, f: string) => unknown,
+  read: (view: SigmaEventView, id: number) => unknown,
   test: (x: unknown) => boolean,
 ): (view: SigmaEventView) => boolean {
-  if (field !== undefined) return (view) => anyValue(read(view, field), test);
+  if (field !== undefined) {
+    const id = fieldId(field);
+    return (view) => anyValue(read(view, id), test);
+  }
   return (view) => {
-    for (const f of view.keywordFields) if (anyValue(read(view, f), test)) return true;
+    for (const f of view.keywordFields) if (anyValue(read(view, fieldId(f)), test)) return true;
     return false;
   };
 }

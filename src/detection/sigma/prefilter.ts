@@ -21,6 +21,7 @@ import type { CompileOptions } from './compile-item.js';
 import { stringChain } from './compile-item.js';
 import type { ConditionNode } from './condition.js';
 import { expandPattern } from './condition.js';
+import { fieldId } from './event-view.js';
 import type { SigmaEventView } from './event-view.js';
 import type { YamlValue } from './yaml-source.js';
 
@@ -108,8 +109,18 @@ interface FieldIndex {
   /** Which view (taxonomy slot) and Sigma field to read the text from. */
   readonly slot: number;
   readonly field: string;
+  /** fieldId(field) */
+  readonly id: number;
   readonly bitmap: Uint8Array;
-  readonly byTrigram: Map<number, Array<{ literal: string; rules: number[] }>>;
+  readonly byTrigram: Map<number, Candidate[]>;
+}
+
+interface Candidate {
+  readonly literal: string;
+  /** Its length - 1 and last character code: checked before startsWith. */
+  readonly last: number;
+  readonly lastCode: number;
+  readonly rules: number[];
 }
 
 export interface Prefilter {
@@ -171,15 +182,16 @@ export function createPrefilter(
   const indexes: FieldIndex[] = [];
   for (const { slot, field, lits } of byKey.values()) {
     const bitmap = new Uint8Array(8192); // 65,536 bits
-    const byTrigram = new Map<number, Array<{ literal: string; rules: number[] }>>();
+    const byTrigram = new Map<number, Candidate[]>();
     for (const [literal, rules] of lits) {
       const h = trigram(literal, 0);
       bitmap[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
       const list = byTrigram.get(h) ?? [];
-      list.push({ literal, rules });
+      const last = literal.length - 1;
+      list.push({ literal, last, lastCode: literal.charCodeAt(last), rules });
       byTrigram.set(h, list);
     }
-    indexes.push({ slot, field, bitmap, byTrigram });
+    indexes.push({ slot, field, id: fieldId(field), bitmap, byTrigram });
   }
   const scan = (text: string, ix: FieldIndex, marks: Uint8Array): void => {
     const { bitmap, byTrigram } = ix;
@@ -197,7 +209,8 @@ export function createPrefilter(
       const cands = byTrigram.get(h);
       if (!cands) continue;
       for (const c of cands)
-        if (text.startsWith(c.literal, p)) for (const r of c.rules) marks[r] = 1;
+        if (text.charCodeAt(p + c.last) === c.lastCode && text.startsWith(c.literal, p))
+          for (const r of c.rules) marks[r] = 1;
     }
   };
   const scanValue = (v: unknown, ix: FieldIndex, marks: Uint8Array): void => {
@@ -211,7 +224,7 @@ export function createPrefilter(
       marks.set(base);
       for (const ix of indexes) {
         const view = views[ix.slot] ?? makeView(ix.slot);
-        scanValue(view.lower(ix.field), ix, marks);
+        scanValue(view.lowerId(ix.id), ix, marks);
       }
       return marks;
     },
