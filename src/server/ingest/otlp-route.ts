@@ -152,10 +152,12 @@ function unsupportedMedia(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Check a parsed OTLP/JSON request against max_batch_items (its log records counted) and
- * maxAttributes (resource and scope attributes), before a record is mapped.
+ * Check a decoded request against max_batch_items (its log records counted) and maxAttributes
+ * (resource and scope attributes), before a record is mapped: for JSON the first check, for
+ * protobuf a second one behind the walk on the wire (in case the walk and the decoder ever
+ * disagree on where a malformed body stops).
  */
-function checkJsonRequest(req: Record<string, unknown>, o: OtlpRouteOptions): void {
+function checkDecodedRequest(req: Record<string, unknown>, o: OtlpRouteOptions): void {
   let n = 0;
   const rls = req.resourceLogs;
   if (!Array.isArray(rls)) return;
@@ -195,12 +197,8 @@ async function handle(
     // Protobuf: records counted and attributes bounded on the wire, before anything is decoded
     // (a body of many tiny records or attributes is refused without an object built for each).
     // JSON: checked once parsed, before a record is mapped.
-    let req: Record<string, unknown>;
-    if (protobuf) req = decodeProtobufRequest(body, o);
-    else {
-      req = decodeRequest(body);
-      checkJsonRequest(req, o);
-    }
+    const req = protobuf ? decodeProtobufRequest(body, o) : decodeRequest(body);
+    checkDecodedRequest(req, o);
     const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
       idScope: source,
       maxAttributes: o.maxAttributes,
