@@ -1,12 +1,20 @@
 /**
  * Helpers for the ledger and replica end-to-end tests (real `logwarden serve` processes).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { encodeFrames, frameEntry, scanFrames } from '../../src/ledger/replica-batch.js';
-import { repoRoot, runCli, type CliResult } from './helpers.js';
+import {
+  createToken,
+  repoRoot,
+  runCli,
+  startServe,
+  tempDir,
+  type CliResult,
+  type ServeProcess,
+} from './helpers.js';
 
 /**
  * Environment for serve in these tests: quiet logs, and the dashboard off when this build has
@@ -149,6 +157,79 @@ ${replicas
 
 export function serveArgs(n: Node): string[] {
   return ['--listen', `127.0.0.1:${n.port}`, '--config', n.config];
+}
+
+/** An origin forwarding to two replicas, each a `logwarden serve` process on a fixed port. */
+export interface Cluster {
+  readonly origin: Node;
+  readonly r1: Node;
+  readonly r2: Node;
+  /** The origin's name (its vkey up to the first '+'). */
+  readonly originName: string;
+  /** An ingest token of the origin. */
+  readonly ingestToken: string;
+  /** A read token of each replica, in the order r1, r2. */
+  readonly replicaTokens: readonly [string, string];
+  /** The running process of each node (replaced by serve() on restart). */
+  readonly procs: Map<Node, ServeProcess>;
+  /** Start (or restart on the same address) a node's serve process. */
+  serve(n: Node): Promise<ServeProcess>;
+  /** `--replica URL ... --replica-token T ...` for verify, both replicas. */
+  replicaArgs(): string[];
+}
+
+/** Generate the origin key, start both replicas, then the origin forwarding to them. */
+export async function startCluster(): Promise<Cluster> {
+  const od = tempDir('lw-origin-');
+  const gen = await runCli(['keys', 'generate', '--data', od], { env: serveEnv() });
+  if (gen.code !== 0) throw new Error(`keys generate failed: ${gen.stderr}`);
+  const originVkey = gen.stdout.trim();
+  const r1 = replicaNode(tempDir('lw-r1-'), await freePort(), originVkey, 'replica-1');
+  const r2 = replicaNode(tempDir('lw-r2-'), await freePort(), originVkey, 'replica-2');
+  const replicaTokens = [
+    await createToken(r1.dir, 'auditor', 'read'),
+    await createToken(r2.dir, 'auditor', 'read'),
+  ] as const;
+  const procs = new Map<Node, ServeProcess>();
+  const isReplica = (n: Node) => n === r1 || n === r2;
+  const serve = async (n: Node): Promise<ServeProcess> => {
+    const p = await startServe({
+      dataDir: n.dir,
+      args: [...serveArgs(n), ...(isReplica(n) ? ['--role', 'replica'] : [])],
+      env: serveEnv(),
+    });
+    procs.set(n, p);
+    return p;
+  };
+  await serve(r1);
+  await serve(r2);
+  const vkey = (r: Node) => readFileSync(path.join(r.dir, 'replica.vkey'), 'utf8').trim();
+  const origin = originNode(od, await freePort(), [
+    { name: 'r1', url: r1.url, vkey: vkey(r1) },
+    { name: 'r2', url: r2.url, vkey: vkey(r2) },
+  ]);
+  const ingestToken = await createToken(od, 'web');
+  await serve(origin);
+  return {
+    origin,
+    r1,
+    r2,
+    originName: originVkey.split('+')[0]!,
+    ingestToken,
+    replicaTokens,
+    procs,
+    serve,
+    replicaArgs: () => [
+      '--replica',
+      r1.url,
+      '--replica',
+      r2.url,
+      '--replica-token',
+      replicaTokens[0],
+      '--replica-token',
+      replicaTokens[1],
+    ],
+  };
 }
 
 /** GET a replica's head for `origin`. */

@@ -3,51 +3,26 @@
  * cosignatures, verify --replica --quorum, a rolled-back origin refused by the replicas as a
  * fork, and a tampered replica copy.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTemps, killAllServes, makeEvent, sendBatch, tempDir } from './helpers.js';
 import {
-  cleanupTemps,
-  createToken,
-  killAllServes,
-  makeEvent,
-  runCli,
-  sendBatch,
-  startServe,
-  tempDir,
-  type ServeProcess,
-} from './helpers.js';
-import {
+  type Cluster,
   type Node,
-  freePort,
-  originNode,
+  replicaEntries,
   replicaHead,
-  replicaNode,
-  serveArgs,
-  serveEnv,
   sql,
+  startCluster,
   tamperReplicaEntry,
   verifyJson,
   waitFor,
 } from './ledger-helpers.js';
 
+let c: Cluster;
 let origin: Node;
 let r1: Node;
 let r2: Node;
-let originName: string;
-let ingestToken: string;
-const tokens: string[] = [];
-const procs = new Map<string, ServeProcess>();
-
-async function serve(n: Node, role?: string): Promise<ServeProcess> {
-  const p = await startServe({
-    dataDir: n.dir,
-    args: [...serveArgs(n), ...(role === undefined ? [] : ['--role', role])],
-    env: serveEnv(),
-  });
-  procs.set(n.dir, p);
-  return p;
-}
 
 function signedSize(dir: string): number {
   return sql<{ value: number }>(dir, "SELECT value FROM ledger_state WHERE key = 'tree_size'")[0]!
@@ -61,7 +36,10 @@ async function replicated(min: number): Promise<number> {
     async () => {
       const size = signedSize(origin.dir);
       if (size < min) return undefined;
-      const [a, b] = [await replicaHead(r1.url, originName), await replicaHead(r2.url, originName)];
+      const [a, b] = [
+        await replicaHead(r1.url, c.originName),
+        await replicaHead(r2.url, c.originName),
+      ];
       // >= min, not == the signed size: heartbeats keep the target moving under load.
       return a >= min && b >= min ? Math.min(a, b) : undefined;
     },
@@ -70,24 +48,8 @@ async function replicated(min: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  const od = tempDir('lw-origin-');
-  const gen = await runCli(['keys', 'generate', '--data', od], { env: serveEnv() });
-  expect(gen.code, gen.stderr).toBe(0);
-  const originVkey = gen.stdout.trim();
-  originName = originVkey.split('+')[0]!;
-  r1 = replicaNode(tempDir('lw-r1-'), await freePort(), originVkey, 'replica-1');
-  r2 = replicaNode(tempDir('lw-r2-'), await freePort(), originVkey, 'replica-2');
-  for (const r of [r1, r2]) {
-    tokens.push(await createToken(r.dir, 'auditor', 'read'));
-    await serve(r, 'replica');
-  }
-  const vkey = (r: Node) => readFileSync(path.join(r.dir, 'replica.vkey'), 'utf8').trim();
-  origin = originNode(od, await freePort(), [
-    { name: 'r1', url: r1.url, vkey: vkey(r1) },
-    { name: 'r2', url: r2.url, vkey: vkey(r2) },
-  ]);
-  ingestToken = await createToken(od, 'web');
-  await serve(origin);
+  c = await startCluster();
+  ({ origin, r1, r2 } = c);
 }, 60_000);
 
 afterAll(() => {
@@ -95,37 +57,38 @@ afterAll(() => {
   cleanupTemps();
 });
 
-const replicaArgs = () => [
-  '--replica',
-  r1.url,
-  '--replica',
-  r2.url,
-  '--replica-token',
-  tokens[0]!,
-  '--replica-token',
-  tokens[1]!,
-];
-
 describe('origin and two replicas', () => {
   it('replicates every signed entry to both, cosigned; verify --replica --quorum 2 exits 0', async () => {
-    const p = procs.get(origin.dir)!;
+    const p = c.procs.get(origin)!;
+    const sent: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await sendBatch(
-        p.url,
-        ingestToken,
-        Array.from({ length: 20 }, () => makeEvent()),
-      );
+      const events = Array.from({ length: 20 }, () => makeEvent());
+      const r = await sendBatch(p.url, c.ingestToken, events);
       expect(r.status).toBe(200);
+      sent.push(...events.map((e) => e.id as string));
     }
-    const size = await replicated(100);
-    expect(size).toBeGreaterThanOrEqual(100);
+    await replicated(100);
+    // Each replica holds every event sent, byte for byte the origin's stored body.
+    const originBodies = new Map(
+      sql<{ id: string; body: string }>(origin.dir, 'SELECT id, body FROM events').map((r) => [
+        r.id,
+        r.body,
+      ]),
+    );
+    for (const r of [r1, r2]) {
+      const held = new Map(
+        replicaEntries(r.dir).map((e) => [(JSON.parse(e.body!) as { id: string }).id, e.body]),
+      );
+      for (const id of sent)
+        expect(held.get(id), `${r.url} holds ${id}`).toBe(originBodies.get(id));
+    }
     const { code, report } = await verifyJson([
       '--data',
       origin.dir,
       '--config',
       origin.config,
       '--no-remember',
-      ...replicaArgs(),
+      ...c.replicaArgs(),
       '--quorum',
       '2',
       '--grace', // a heartbeat signed in the last moments may still be on its way
@@ -141,7 +104,7 @@ describe('origin and two replicas', () => {
       '--config',
       origin.config,
       '--no-remember',
-      ...replicaArgs(),
+      ...c.replicaArgs(),
       '--quorum',
       '3',
     ]);
@@ -166,7 +129,7 @@ describe('origin and two replicas', () => {
       '--config',
       origin.config,
       '--no-remember',
-      ...replicaArgs(),
+      ...c.replicaArgs(),
     ]);
     expect(code).toBe(10);
     expect(report.failing_indexes.tamper).toEqual([idx]);
@@ -182,38 +145,49 @@ describe('origin and two replicas', () => {
   }, 30_000);
 
   it('the origin rolled back to an older copy and re-signed: replicas refuse and keep evidence; verify reports a fork (11)', async () => {
-    const p = procs.get(origin.dir)!;
+    const p = c.procs.get(origin)!;
     const old = tempDir('lw-origin-old-');
     // An older copy of the origin's database (taken while stopped, as a backup would be).
     expect((await p.stop()).code).toBe(0);
     cpSync(origin.dir, old, { recursive: true });
-    await serve(origin);
-    for (let i = 0; i < 3; i++)
-      await sendBatch(
-        procs.get(origin.dir)!.url,
-        ingestToken,
+    await c.serve(origin);
+    // The target is read BEFORE sending: read after, it raced with the checkpointer (when the 30
+    // were signed already, it waited for 30 more entries that never came).
+    const target = signedSize(origin.dir) + 30;
+    for (let i = 0; i < 3; i++) {
+      const r = await sendBatch(
+        c.procs.get(origin)!.url,
+        c.ingestToken,
         Array.from({ length: 10 }, () => makeEvent()),
       );
-    await replicated(signedSize(origin.dir) + 30);
-    expect((await procs.get(origin.dir)!.stop()).code).toBe(0);
+      expect(r.status).toBe(200);
+    }
+    await replicated(target);
+    expect((await c.procs.get(origin)!.stop()).code).toBe(0);
     // Roll back and carry on with the real key.
     cpSync(path.join(old, 'logwarden.db'), path.join(origin.dir, 'logwarden.db'));
-    const again = await serve(origin);
+    const again = await c.serve(origin);
     await sendBatch(
       again.url,
-      ingestToken,
+      c.ingestToken,
       Array.from({ length: 40 }, () => makeEvent({ 'user.id': 'after-rollback' })),
     );
     const evidence = await waitFor(
       'fork evidence on both replicas',
       () => {
-        const a = sql(r1.dir, 'SELECT * FROM replica_fork_evidence');
-        const b = sql(r2.dir, 'SELECT * FROM replica_fork_evidence');
-        return a.length > 0 && b.length > 0 ? [a, b] : undefined;
+        const q = 'SELECT origin, reason, offered_note FROM replica_fork_evidence';
+        const a = sql<{ origin: string; reason: string; offered_note: string }>(r1.dir, q);
+        const b = sql<{ origin: string; reason: string; offered_note: string }>(r2.dir, q);
+        return a.length > 0 && b.length > 0 ? [...a, ...b] : undefined;
       },
       40_000,
     );
-    expect(evidence[0]!.length).toBeGreaterThan(0);
+    // The evidence names this origin, a fork reason, and keeps the offending signed note.
+    for (const e of evidence) {
+      expect(e.origin).toBe(c.originName);
+      expect(['conflicting_entry', 'inconsistent_checkpoint', 'rollback']).toContain(e.reason);
+      expect(e.offered_note.startsWith(`${c.originName}\n`)).toBe(true);
+    }
     // Each replica raised a CRITICAL ledger_fork_evidence event in its own store.
     for (const r of [r1, r2]) {
       const alerts = await waitFor(
@@ -235,7 +209,7 @@ describe('origin and two replicas', () => {
       '--config',
       origin.config,
       '--no-remember',
-      ...replicaArgs(),
+      ...c.replicaArgs(),
     ]);
     expect(code).toBe(11);
     expect(report.problems.some((x) => x.kind === 'fork' && x.replica !== undefined)).toBe(true);
