@@ -23,6 +23,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
 import {
+  countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   encodeOtlpLogsResponse,
   encodeRpcStatus,
@@ -157,10 +158,10 @@ function unsupportedMedia(request: FastifyRequest): string | undefined {
  * protobuf a second one behind the walk on the wire (in case the walk and the decoder ever
  * disagree on where a malformed body stops).
  */
-function checkDecodedRequest(req: Record<string, unknown>, o: OtlpRouteOptions): void {
+function checkDecodedRequest(req: Record<string, unknown>, o: OtlpRouteOptions): number {
   let n = 0;
   const rls = req.resourceLogs;
-  if (!Array.isArray(rls)) return;
+  if (!Array.isArray(rls)) return 0;
   const attributes = (x: unknown): number => {
     const a = (x as { attributes?: unknown } | null | undefined)?.attributes;
     return Array.isArray(a) ? a.length : 0;
@@ -184,6 +185,7 @@ function checkDecodedRequest(req: Record<string, unknown>, o: OtlpRouteOptions):
     });
   });
   if (n > o.maxBatchItems) throw tooManyRecords(n, o.maxBatchItems);
+  return n;
 }
 
 async function handle(
@@ -194,19 +196,28 @@ async function handle(
   return withAdmission(request, reply, o, unsupportedMedia, async (admitted) => {
     const { source, body } = admitted;
     const protobuf = OTLP_PROTOBUF_TYPES.has(mediaType(request));
-    // Protobuf: records counted and attributes bounded on the wire, before anything is decoded
-    // (a body of many tiny records or attributes is refused without an object built for each).
-    // JSON: checked once parsed, before a record is mapped.
-    const req = protobuf ? decodeProtobufRequest(body, o) : decodeRequest(body);
-    checkDecodedRequest(req, o);
+    // The records hold the in-flight budget until their commit, asked for as soon as they are
+    // counted: 429 when it is full, before a record is decoded (protobuf) or mapped (JSON).
+    let req: Record<string, unknown>;
+    if (protobuf) {
+      // Counted on the wire first: a body of many tiny records is refused before it is decoded;
+      // the decoder then bounds the attributes on the wire too.
+      const n = countOtlpLogRecords(body, o.maxBatchItems);
+      if (n > o.maxBatchItems)
+        throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
+      admitted.reserveEvents(n);
+      req = decodeProtobufRequest(body, o);
+      checkDecodedRequest(req, o);
+    } else {
+      req = decodeRequest(body);
+      admitted.reserveEvents(checkDecodedRequest(req, o));
+    }
     const mapped = mapOtlpLogs(req.resourceLogs === undefined ? { resourceLogs: [] } : req, {
       idScope: source,
       maxAttributes: o.maxAttributes,
     });
     let badRecords = 0;
     for (const x of mapped.rejected) if (x.record) badRecords++;
-    // What the sink stores holds the in-flight budget until its commit: 429 when it is full.
-    admitted.reserveEvents(mapped.items.length);
     if (badRecords > 0) {
       o.metrics.received.inc({ source }, badRecords);
       o.metrics.rejected.inc({ source, reason: 'otlp_invalid' }, badRecords);
