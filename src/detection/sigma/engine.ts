@@ -192,27 +192,41 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     if (!k) sourceKeys.set(t, (k = sourceKeyFactory(t, opts.fieldMappings?.[t] ?? {})));
     return k;
   };
-  // The last key and its plan: consecutive events are mostly of one kind.
-  let last1 = '';
-  let last2 = '';
-  let last3 = '';
-  let last4 = '';
-  let lastPlan: DispatchPlan | undefined;
+  // The keys and plans of the last MEMO kinds of events: a log alternates between a few kinds,
+  // and comparing the keys (mostly the same strings) costs less than four Map lookups.
+  const MEMO = 8;
+  const memoKeys: string[] = new Array<string>(MEMO * 4).fill('');
+  const memoPlans: Array<DispatchPlan | undefined> = new Array<DispatchPlan | undefined>(MEMO).fill(
+    undefined,
+  );
+  let memoNext = 0;
   const dispatchFor = (e: EventRecord): DispatchPlan => {
     // Everything the logsource filters read (see compileFilter) must be part of this key.
     const k1 = String(e['event.name']);
     const k2 = String(e['log.format']);
     const k3 = String(e['event.category']);
     const k4 = programOf(e) ?? '';
-    if (lastPlan !== undefined && k1 === last1 && k2 === last2 && k3 === last3 && k4 === last4)
-      return lastPlan;
+    for (let m = 0; m < MEMO; m++) {
+      const plan = memoPlans[m];
+      const b = m * 4;
+      if (
+        plan !== undefined &&
+        memoKeys[b] === k1 &&
+        memoKeys[b + 1] === k2 &&
+        memoKeys[b + 2] === k3 &&
+        memoKeys[b + 3] === k4
+      )
+        return plan;
+    }
     let groups = dispatchCache.get(k1)?.get(k2)?.get(k3)?.get(k4);
     if (groups === undefined) groups = planFor(e, k1, k2, k3, k4);
-    last1 = k1;
-    last2 = k2;
-    last3 = k3;
-    last4 = k4;
-    lastPlan = groups;
+    const b = memoNext * 4;
+    memoKeys[b] = k1;
+    memoKeys[b + 1] = k2;
+    memoKeys[b + 2] = k3;
+    memoKeys[b + 3] = k4;
+    memoPlans[memoNext] = groups;
+    memoNext = (memoNext + 1) % MEMO;
     return groups;
   };
   const planFor = (
