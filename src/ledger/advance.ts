@@ -32,9 +32,20 @@ export interface AdvanceInput {
 /** Returns the new checkpoint, or throws: LW_LEDGER_FORK for a rollback or inconsistency. */
 export function verifyAdvance(input: AdvanceInput): Checkpoint {
   const { checkpoint } = openCheckpoint(input.note, input.logKeys, input.origin);
-  const held = input.held;
+  return checkAdvance(checkpoint, input.held, input.proof);
+}
+
+/**
+ * The same checks for a checkpoint whose signature the caller already verified (openCheckpoint):
+ * no shrink, and consistency with the held tree head. Returns it, or throws like verifyAdvance.
+ */
+export function checkAdvance(
+  checkpoint: Checkpoint,
+  held: HeldTreeHead | undefined,
+  proof: readonly Uint8Array[],
+): Checkpoint {
   if (held === undefined || held.size === 0) {
-    if (input.proof.length > 0)
+    if (proof.length > 0)
       throw new LogwardenError(
         'LW_LEDGER_INVALID',
         'advance: a proof was given but nothing is held yet',
@@ -47,6 +58,6 @@ export function verifyAdvance(input: AdvanceInput): Checkpoint {
       `advance: the log now signs size ${checkpoint.size}, below the ${held.size} already held (rollback)`,
     );
   }
-  verifyConsistency(held.size, checkpoint.size, input.proof, held.root, checkpoint.root);
+  verifyConsistency(held.size, checkpoint.size, proof, held.root, checkpoint.root);
   return checkpoint;
 }

@@ -52,9 +52,10 @@ describe('commitWrites', () => {
 
   it('without writeWith: one transaction on the connection, all or nothing', async () => {
     const { store, log } = memoryLedger();
-    const bare: LedgerBackingStore = { ...store, db: store.db, migrate: store.migrate.bind(store) };
-    // a plain object copy has no class methods: no writeWith
+    // the same store seen without writeWith (db and the rest reached through the prototype)
+    const bare = Object.create(store, { writeWith: { value: undefined } }) as LedgerBackingStore;
     expect(bare.writeWith).toBeUndefined();
+    expect(bare.db).toBe(store.db);
     const [r] = await commitWrites(bare, [log.insertWrite(cp(3, 1))]);
     expect(log.latest()).toMatchObject({ id: r?.lastInsertRowid, size: 3 });
     await expect(

@@ -10,7 +10,7 @@
  * 4. the held frontier extended with the new entries' leaf hashes must hash to the signed root —
  *    every entry is checked against the tree, and this is consistency with what it holds (a
  *    shrinking or diverging checkpoint is fork evidence); when `start` is the held size the RFC
- *    9162 consistency proof is also checked (`verifyAdvance`);
+ *    9162 consistency proof is also checked (`checkAdvance`);
  * 5. entries, checkpoint and head are committed in one transaction; only then it cosigns.
  *
  * Two encodings of the same request reach it: the binary replica batch that forwarders send
@@ -18,13 +18,13 @@
  * decoding) and the JSON form (parseReplicationRequest); both become a ReplicationBatch.
  */
 import { LogwardenError } from '../../core/errors.js';
-import { verifyAdvance } from '../../ledger/advance.js';
+import { checkAdvance } from '../../ledger/advance.js';
 import { openCheckpoint } from '../../ledger/checkpoint.js';
 import { compactRangeFromJSON, createCompactRange } from '../../ledger/compact-range.js';
 import { addCosignature } from '../../ledger/cosignature.js';
 import type { LedgerVerifier } from '../../ledger/keys.js';
 import { HASH_SIZE } from '../../ledger/merkle.js';
-import { type NoteSigner, decodeBase64Strict, parseNote } from '../../ledger/note.js';
+import { type NoteSigner, decodeBase64Strict } from '../../ledger/note.js';
 import {
   type DecodedReplicaBatch,
   encodeFrames,
@@ -129,7 +129,7 @@ export function receiveBatch(req: ReplicationBatch, o: ReceiveOptions): ReceiveR
       evidence: [],
     };
   // 1. Signature (throws LW_LEDGER_INVALID / LW_LEDGER_KEY_UNKNOWN).
-  const { checkpoint } = openCheckpoint(req.checkpoint, keys, req.origin);
+  const { checkpoint, note: opened } = openCheckpoint(req.checkpoint, keys, req.origin);
   const head = o.store.head(req.origin);
   const held = head?.size ?? 0;
   const evidence: ForkEvidence[] = [];
@@ -216,20 +216,15 @@ export function receiveBatch(req: ReplicationBatch, o: ReceiveOptions): ReceiveR
     );
   }
   if (req.start === held && head !== undefined && held > 0) {
-    verifyAdvance({
-      note: req.checkpoint,
-      logKeys: keys,
-      origin: req.origin,
-      held: { size: held, root: head.root },
-      proof: req.proof,
-    });
+    // The signature was verified above (step 1): only the consistency proof is left.
+    checkAdvance(checkpoint, { size: held, root: head.root }, req.proof);
   }
   // 5. Store durably, then cosign.
   // A type 0x04 signer signs `cosignature/v1\ntime <now>\n` + the checkpoint text (cosignature.ts).
   const cosig = {
     name: o.cosigner.name,
     keyId: o.cosigner.keyId,
-    sig: o.cosigner.sign(parseNote(req.checkpoint).text),
+    sig: o.cosigner.sign(opened.text),
   };
   const cosigned = addCosignature(req.checkpoint, cosig);
   // Only what is new: the frames from the first entry not held on, stored as received.
