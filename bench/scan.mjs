@@ -22,6 +22,7 @@
 //                 workers' stage (read, parse, Sigma rules, patterns), the structured clone of
 //                 its results both ways (deserialize includes decodeRange), and the main
 //                 thread's ordered stage (correlations, episodes, baselines)
+//   --parts-only  only the --parts table (no scans, no fail2ban-regex, no per-event table)
 // LOGWARDEN_BENCH_DIST=DIR runs the build in DIR instead of ../dist (a private copy for A/B
 // runs; DIR/../node_modules and DIR/../rules must be there as beside dist/).
 //   per-event     N events (default 100,000) parsed in memory first, then the detection engine
@@ -253,7 +254,8 @@ async function main() {
   };
   const auth = path.join(dir, 'auth.log');
   const access = path.join(dir, 'access.log');
-  const scanOnly = args.includes('--scan-only');
+  const partsOnly = args.includes('--parts-only');
+  const scanOnly = args.includes('--scan-only') || partsOnly;
   const f2b = scanOnly ? { skipped: '--scan-only' } : fail2ban(auth);
   if (f2b.skipped) console.log(`fail2ban-regex: ${f2b.skipped}`);
   else
@@ -262,15 +264,18 @@ async function main() {
     );
   const thLabel =
     threads === 'default' ? `${os.availableParallelism()} threads` : `${threads} threads`;
-  const sa = scanRow(`scan auth.log (shipped pack, ${thLabel})`, auth, []);
-  const sx = scanRow(`scan access.log (shipped pack, ${thLabel})`, access, []);
-  const sa1 = scanRow('scan auth.log (shipped pack, --threads 1)', auth, [], 1);
-  const sx1 = scanRow('scan access.log (shipped pack, --threads 1)', access, [], 1);
-  if (sigmaDirs.length > 0 && args.includes('--sigma-scan')) {
+  const none = { rate: NaN };
+  const sa = partsOnly ? none : scanRow(`scan auth.log (shipped pack, ${thLabel})`, auth, []);
+  const sx = partsOnly ? none : scanRow(`scan access.log (shipped pack, ${thLabel})`, access, []);
+  const sa1 = partsOnly ? none : scanRow('scan auth.log (shipped pack, --threads 1)', auth, [], 1);
+  const sx1 = partsOnly
+    ? none
+    : scanRow('scan access.log (shipped pack, --threads 1)', access, [], 1);
+  if (!partsOnly && sigmaDirs.length > 0 && args.includes('--sigma-scan')) {
     scanRow('scan auth.log (+ SigmaHQ web, linux)', auth, sigmaDirs);
     scanRow('scan access.log (+ SigmaHQ web, linux)', access, sigmaDirs);
   }
-  if (big && existsSync(path.join(big, 'auth.log'))) {
+  if (!partsOnly && big && existsSync(path.join(big, 'auth.log'))) {
     scanRow(
       `scan auth.log, larger file (shipped pack, ${thLabel})`,
       path.join(big, 'auth.log'),
@@ -302,7 +307,7 @@ async function main() {
     );
   }
   const parts = [];
-  if (args.includes('--parts'))
+  if (args.includes('--parts') || partsOnly)
     for (const [label, file] of [
       ['auth.log', auth],
       ['access.log', access],
@@ -336,9 +341,10 @@ async function main() {
     console.log(
       `\nscan / fail2ban-regex on auth.log: ${(sa.rate / (f2b.lines / f2b.secs)).toFixed(2)}x (target >= 10x; --threads 1: ${(sa1.rate / (f2b.lines / f2b.secs)).toFixed(2)}x)`,
     );
-  console.log(
-    `scan access.log: ${fmt(sx.rate)} lines/s (target >= 100,000; --threads 1: ${fmt(sx1.rate)})`,
-  );
+  if (!partsOnly)
+    console.log(
+      `scan access.log: ${fmt(sx.rate)} lines/s (target >= 100,000; --threads 1: ${fmt(sx1.rate)})`,
+    );
   if (parts.length > 0) {
     console.log(
       '\n| file | stage (workers) | serialize | deserialize | ordered stage (main) | µs/line |',
