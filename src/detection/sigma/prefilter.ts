@@ -218,14 +218,29 @@ export function createPrefilter(
     else if (Array.isArray(v)) for (const e of v) scanValue(e, ix, marks);
   };
   const marks = new Uint8Array(entries.length);
+  // The texts the marks were computed from: an event whose indexed texts are the same strings
+  // as the previous one's (an sshd log's event names, say) gets the same marks without a scan.
+  const texts: unknown[] = indexes.map(() => undefined);
+  const now: unknown[] = indexes.map(() => undefined);
+  let computed = false;
   return {
     candidates(views, makeView) {
       // One buffer, refilled per event: the marks are read before the next event comes.
-      marks.set(base);
-      for (const ix of indexes) {
+      let same = computed;
+      for (let i = 0; i < indexes.length; i++) {
+        const ix = indexes[i]!;
         const view = views[ix.slot] ?? makeView(ix.slot);
-        scanValue(view.lowerId(ix.id), ix, marks);
+        const v = view.lowerId(ix.id);
+        now[i] = v;
+        if (v !== texts[i]) same = false;
       }
+      if (same) return marks;
+      marks.set(base);
+      for (let i = 0; i < indexes.length; i++) {
+        scanValue(now[i], indexes[i]!, marks);
+        texts[i] = now[i];
+      }
+      computed = true;
       return marks;
     },
   };
