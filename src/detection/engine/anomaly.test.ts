@@ -51,3 +51,22 @@ describe('rate anomalies', () => {
     expect(alerts.map((a) => a.firstSeenMs)).toEqual([...burstAt].map((m) => t0 + m * MIN));
   });
 });
+
+describe('rate anomaly keys', () => {
+  it('an evicted (source, name) starts over when it comes back (no stale cached state)', () => {
+    const d = createAnomalyDetector({
+      ...DEFAULT_ANOMALY,
+      maxKeys: 1,
+      warmupBuckets: 0,
+      minCount: 1,
+    });
+    d.observe('s', 'a', t0);
+    d.observe('s', 'b', t0); // evicts (s, a)
+    expect(d.evicted).toBe(1);
+    d.observe('s', 'a', t0); // a new state for (s, a), evicting (s, b)
+    expect(d.evicted).toBe(2);
+    // its bucket holds the 4 events since it came back (a stale cached state would count 5)
+    for (let i = 0; i < 3; i++) d.observe('s', 'a', t0 + i);
+    expect(d.advanceTo(t0 + MIN).map((a) => a.count)).toEqual([4]);
+  });
+});

@@ -97,6 +97,12 @@ export interface Episode {
   data: unknown;
   /** Order of the latest fold among all folds (which of two episodes with one id is newer). */
   foldSeq: number;
+  /** Still the tracker's episode for its key (false once a new episode took the key, or evicted). */
+  live: boolean;
+  /** Largest numeric key among `keys` (a larger one cannot be a duplicate). */
+  maxNumKey: number;
+  /** Owned by the engine: already in its list of episodes changed since the last take. */
+  touched: boolean;
   /** Neighbours in the tracker's least-recently-folded list. */
   prev: Episode | undefined;
   next: Episode | undefined;
@@ -114,6 +120,22 @@ export interface EpisodeTracker {
     lastSeenMs: number,
     count: number,
     events: readonly Carried[],
+    eventsOmitted: number,
+    gapMs: number,
+    absoluteCount: boolean,
+  ): Episode;
+  /**
+   * fold() into `ep` (which must be live, i.e. what fold(ep.key, ...) would find), without
+   * looking its key up: a quiet gap still starts a new episode, which is returned. The events
+   * are the first `nEvents` of `events`.
+   */
+  refold(
+    ep: Episode,
+    firstSeenMs: number,
+    lastSeenMs: number,
+    count: number,
+    events: readonly Carried[],
+    nEvents: number,
     eventsOmitted: number,
     gapMs: number,
     absoluteCount: boolean,
@@ -143,69 +165,128 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
   const episodes = new Map<string, Episode>();
   const order = new RecencyList<Episode>(); // least recently folded first
   let evicted = 0;
+  const foldInto = (
+    found: Episode | undefined,
+    key: string,
+    firstSeenMs: number,
+    lastSeenMs: number,
+    count: number,
+    events: readonly Carried[],
+    nEvents: number,
+    eventsOmitted: number,
+    gapMs: number,
+    absoluteCount: boolean,
+  ): Episode => {
+    let ep = found;
+    if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) {
+      order.unlink(ep); // a new episode takes its key
+      ep.live = false;
+      ep = undefined;
+    }
+    if (!ep) {
+      ep = {
+        id: alertId(key, firstSeenMs),
+        key,
+        startMs: firstSeenMs,
+        lastMs: lastSeenMs,
+        count: 0,
+        events: [],
+        keys: [],
+        omitted: 0,
+        source: NO_SOURCE,
+        data: undefined,
+        foldSeq: 0,
+        live: true,
+        maxNumKey: -1,
+        touched: false,
+        prev: undefined,
+        next: undefined,
+      };
+      const grew = found === undefined;
+      episodes.set(key, ep);
+      order.append(ep);
+      const oldest = order.head;
+      if (grew && episodes.size > maxEpisodes && oldest !== undefined) {
+        episodes.delete(oldest.key);
+        order.unlink(oldest);
+        oldest.live = false;
+        evicted++;
+      }
+    } else {
+      order.touch(ep);
+    }
+    ep.foldSeq = foldCounter++;
+    ep.count = absoluteCount ? Math.max(ep.count, count) : ep.count + count;
+    if (firstSeenMs < ep.startMs) ep.startMs = firstSeenMs;
+    if (lastSeenMs > ep.lastMs) ep.lastMs = lastSeenMs;
+    // An event already kept is not kept twice (the kept events are few: scanning their keys,
+    // kept in step in a flat array, beats a Set). Numeric keys (scan's lines) are handed out
+    // in increasing order, so one above every kept numeric key needs no scan.
+    const kept = ep.events;
+    const keys = ep.keys;
+    for (let i = 0; i < nEvents; i++) {
+      const e = events[i]!;
+      const k = e.key;
+      if (typeof k === 'number' && k > ep.maxNumKey) ep.maxNumKey = k;
+      else if (keys.includes(k)) continue;
+      kept.push(e);
+      keys.push(k);
+    }
+    if (kept.length > MAX_ALERT_EVENTS) {
+      // Keep the first few (how it started) and the newest (what is happening now).
+      const drop = kept.length - MAX_ALERT_EVENTS;
+      for (let i = 5; i < MAX_ALERT_EVENTS; i++) {
+        kept[i] = kept[i + drop]!;
+        keys[i] = keys[i + drop]!;
+      }
+      // pop(), not `.length =` (a runtime call in V8).
+      for (let i = 0; i < drop; i++) {
+        kept.pop();
+        keys.pop();
+      }
+      ep.omitted += drop;
+    }
+    ep.omitted += eventsOmitted;
+    return ep;
+  };
   return {
     fold(key, firstSeenMs, lastSeenMs, count, events, eventsOmitted, gapMs, absoluteCount) {
-      let ep = episodes.get(key);
-      if (ep && firstSeenMs - ep.lastMs > gapMs && lastSeenMs - ep.lastMs > gapMs) {
-        order.unlink(ep); // a new episode takes its key
-        ep = undefined;
-      }
-      if (!ep) {
-        ep = {
-          id: alertId(key, firstSeenMs),
-          key,
-          startMs: firstSeenMs,
-          lastMs: lastSeenMs,
-          count: 0,
-          events: [],
-          keys: [],
-          omitted: 0,
-          source: NO_SOURCE,
-          data: undefined,
-          foldSeq: 0,
-          prev: undefined,
-          next: undefined,
-        };
-        const grew = !episodes.has(key);
-        episodes.set(key, ep);
-        order.append(ep);
-        const oldest = order.head;
-        if (grew && episodes.size > maxEpisodes && oldest !== undefined) {
-          episodes.delete(oldest.key);
-          order.unlink(oldest);
-          evicted++;
-        }
-      } else {
-        order.touch(ep);
-      }
-      ep.foldSeq = foldCounter++;
-      ep.count = absoluteCount ? Math.max(ep.count, count) : ep.count + count;
-      ep.startMs = Math.min(ep.startMs, firstSeenMs);
-      ep.lastMs = Math.max(ep.lastMs, lastSeenMs);
-      // An event already kept is not kept twice (the kept events are few: scanning their keys,
-      // kept in step in a flat array, beats a Set).
-      const kept = ep.events;
-      const keys = ep.keys;
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        const k = e.key;
-        if (keys.includes(k)) continue;
-        kept.push(e);
-        keys.push(k);
-      }
-      if (kept.length > MAX_ALERT_EVENTS) {
-        // Keep the first few (how it started) and the newest (what is happening now).
-        const drop = kept.length - MAX_ALERT_EVENTS;
-        for (let i = 5; i < MAX_ALERT_EVENTS; i++) {
-          kept[i] = kept[i + drop]!;
-          keys[i] = keys[i + drop]!;
-        }
-        kept.length = MAX_ALERT_EVENTS;
-        keys.length = MAX_ALERT_EVENTS;
-        ep.omitted += drop;
-      }
-      ep.omitted += eventsOmitted;
-      return ep;
+      return foldInto(
+        episodes.get(key),
+        key,
+        firstSeenMs,
+        lastSeenMs,
+        count,
+        events,
+        events.length,
+        eventsOmitted,
+        gapMs,
+        absoluteCount,
+      );
+    },
+    refold(
+      ep,
+      firstSeenMs,
+      lastSeenMs,
+      count,
+      events,
+      nEvents,
+      eventsOmitted,
+      gapMs,
+      absoluteCount,
+    ) {
+      return foldInto(
+        ep,
+        ep.key,
+        firstSeenMs,
+        lastSeenMs,
+        count,
+        events,
+        nEvents,
+        eventsOmitted,
+        gapMs,
+        absoluteCount,
+      );
     },
     get size() {
       return episodes.size;

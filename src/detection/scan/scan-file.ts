@@ -84,33 +84,60 @@ export function scanFileInThread(
   return { lines, format: parser.format, parsed: st.parsed, unparsed: st.unparsed };
 }
 
+/** What the carried lines of one consumer share. */
+interface LineContext {
+  /** Parses a line again, exactly as the worker did. */
+  readonly reparse: (line: string) => Readonly<Record<string, unknown>>;
+}
+
 /**
- * A line an alert may carry, as the main thread keeps it: the line itself and the fields an
- * alert's entity comes from; its event ref is built (by parsing the line again, exactly as the
- * worker did) only if an alert that carries it is built.
+ * A line an alert may carry, as the main thread keeps it: the line itself and the values of
+ * CARRIED_FIELDS (an alert's entity, service, environment and host come from them); its event
+ * ref is built by parsing the line again, only when an alert that carries it is built.
+ *
+ * Lean on purpose: correlation windows keep these for up to a day, and what they hold is what
+ * the young-generation GC copies (the values are fields of the object, not an array of their
+ * own; nothing is cached: fields() and ref() are asked for once or twice per kept event).
  */
 class LineCarried implements Carried {
-  readonly key = anonymousKey();
-  #ref: AlertEventRef | undefined;
-  #fields: Record<string, unknown> | undefined;
+  readonly key: number = anonymousKey();
+  readonly v0: unknown;
+  readonly v1: unknown;
+  readonly v2: unknown;
+  readonly v3: unknown;
+  readonly v4: unknown;
+  readonly v5: unknown;
+  readonly v6: unknown;
+  readonly v7: unknown;
+  /** `values[at...]` are the values of CARRIED_FIELDS, in that order. */
   constructor(
     private readonly line: string,
-    private readonly values: readonly unknown[],
-    private readonly reparse: (line: string) => Readonly<Record<string, unknown>>,
-  ) {}
+    values: readonly unknown[],
+    at: number,
+    private readonly ctx: LineContext,
+  ) {
+    this.v0 = values[at];
+    this.v1 = values[at + 1];
+    this.v2 = values[at + 2];
+    this.v3 = values[at + 3];
+    this.v4 = values[at + 4];
+    this.v5 = values[at + 5];
+    this.v6 = values[at + 6];
+    this.v7 = values[at + 7];
+  }
   fields(): Readonly<Record<string, unknown>> {
-    if (this.#fields === undefined) {
-      const f: Record<string, unknown> = {};
-      for (let i = 0; i < CARRIED_FIELDS.length; i++)
-        if (this.values[i] !== undefined) f[CARRIED_FIELDS[i]!] = this.values[i];
-      this.#fields = f;
-    }
-    return this.#fields;
+    const v = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5, this.v6, this.v7];
+    const f: Record<string, unknown> = {};
+    for (let i = 0; i < CARRIED_FIELDS.length; i++)
+      if (v[i] !== undefined) f[CARRIED_FIELDS[i]!] = v[i];
+    return f;
   }
   ref(): AlertEventRef {
-    return (this.#ref ??= alertEventRef(this.reparse(this.line)));
+    return alertEventRef(this.ctx.reparse(this.line));
   }
 }
+// LineCarried has a field per carried field.
+const CARRIED_COUNT: 8 = CARRIED_FIELDS.length;
 
 interface PoolWorker {
   readonly worker: Worker;
@@ -128,8 +155,9 @@ export function createRangeConsumer(
 ): { consume(r: RangeResult): void; result(): FileScan } {
   // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
   const reparser = createLineParser(o.logFormat, { sample });
-  const reparse = (line: string): Readonly<Record<string, unknown>> =>
-    reparser.parse(line, o.ctx) as Record<string, unknown>;
+  const lineContext: LineContext = {
+    reparse: (line) => reparser.parse(line, o.ctx) as Record<string, unknown>,
+  };
   const format = reparser.format;
   let lines = 0;
   let unparsed = 0;
@@ -144,39 +172,45 @@ export function createRangeConsumer(
     carried: undefined as Carried | undefined,
     patterns: undefined as readonly Alert[] | undefined,
   } satisfies EventSummary;
+  /** The lines of one range, in order (its own function: see consume). */
+  const consumeLines = (r: RangeResult): void => {
+    const { times, nameIds, names, recs } = r;
+    let at = 0;
+    let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
+    for (let i = 0; i < r.lines; i++) {
+      const t = times[i]!;
+      if (!Number.isFinite(t)) {
+        engine.countEventWithoutTime();
+        continue;
+      }
+      summary.timeMs = t;
+      summary.name = names[nameIds[i]!]!;
+      if (i === nextLine) {
+        const hitCount = recs[at + 1] as number;
+        let p = at + 2;
+        for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
+        const pats = recs[p + 1 + CARRIED_COUNT] as readonly Alert[] | 0;
+        summary.hits = recs;
+        summary.hitsFrom = at + 2;
+        summary.hitCount = hitCount;
+        summary.carried = new LineCarried(recs[p] as string, recs, p + 1, lineContext);
+        summary.patterns = pats === 0 ? undefined : pats;
+        at = p + 2 + CARRIED_COUNT;
+        nextLine = at < recs.length ? (recs[at] as number) : -1;
+      } else {
+        summary.hitCount = 0;
+        summary.carried = undefined;
+        summary.patterns = undefined;
+      }
+      engine.processSummary(summary);
+    }
+  };
   return {
     consume(r) {
-      const { times, nameIds, names, recs } = r;
-      let at = 0;
-      let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
-      for (let i = 0; i < r.lines; i++) {
-        const t = times[i]!;
-        if (!Number.isFinite(t)) {
-          engine.countEventWithoutTime();
-          continue;
-        }
-        summary.timeMs = t;
-        summary.name = names[nameIds[i]!]!;
-        if (i === nextLine) {
-          const hitCount = recs[at + 1] as number;
-          let p = at + 2;
-          for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
-          const values = recs.slice(p + 1, p + 1 + CARRIED_FIELDS.length);
-          const pats = recs[p + 1 + CARRIED_FIELDS.length] as readonly Alert[] | 0;
-          summary.hits = recs;
-          summary.hitsFrom = at + 2;
-          summary.hitCount = hitCount;
-          summary.carried = new LineCarried(recs[p] as string, values, reparse);
-          summary.patterns = pats === 0 ? undefined : pats;
-          at = p + 2 + CARRIED_FIELDS.length;
-          nextLine = at < recs.length ? (recs[at] as number) : -1;
-        } else {
-          summary.hitCount = 0;
-          summary.carried = undefined;
-          summary.patterns = undefined;
-        }
-        engine.processSummary(summary);
-      }
+      // The per-line loop is optimized while it runs (on-stack replacement); code after such a
+      // loop in the same function had no type feedback then, and the optimized code was thrown
+      // away at the end of every range (node --trace-deopt).
+      consumeLines(r);
       engine.countPatternRequests(r.requests);
       lines += r.lines;
       unparsed += r.unparsed;

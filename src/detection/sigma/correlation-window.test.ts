@@ -26,4 +26,62 @@ describe('CorrelationWindow', () => {
     expect(holds({ eq: 2 }, 2)).toBe(true);
     expect(holds({ eq: 2 }, 3)).toBe(false);
   });
+
+  it('counts like a Map (values, order) through pushes, shifts, prunes and clears, few or many distinct', () => {
+    // The reference: the entries, and a Map of counts updated as the window did before it
+    // kept small counts in arrays (Map order: a key deleted and added again goes last).
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const spread of [3, 8, 9, 20]) {
+      const w = new CorrelationWindow();
+      let ref: Array<[number, string]> = [];
+      let counts = new Map<string, number>();
+      const refShift = (): void => {
+        const [, v] = ref.shift()!;
+        const n = counts.get(v)! - 1;
+        if (n === 0) counts.delete(v);
+        else counts.set(v, n);
+      };
+      let t = 0;
+      for (let step = 0; step < 3000; step++) {
+        const op = rnd(10);
+        if (op < 6) {
+          const v = `v${rnd(spread)}`;
+          w.push(++t, v);
+          ref.push([t, v]);
+          counts.set(v, (counts.get(v) ?? 0) + 1);
+        } else if (op < 8) {
+          w.shift();
+          if (ref.length > 0) refShift();
+        } else if (op < 9) {
+          const from = t - rnd(20);
+          w.pruneBefore(from);
+          while (ref.length > 0 && ref[0]![0] < from) refShift();
+        } else if (rnd(20) === 0) {
+          w.clear();
+          ref = [];
+          counts = new Map();
+        }
+        expect(w.size).toBe(ref.length);
+        expect(w.distinct).toBe(counts.size);
+        expect([...w.counts]).toEqual([...counts]);
+      }
+    }
+    const w = new CorrelationWindow();
+    for (const v of ['a', 'b', 'c', 'a']) w.push(1, v);
+    w.shift(); // a: 1 left
+    w.shift(); // b gone
+    w.push(2, 'b'); // b back, last
+    expect([...w.counts]).toEqual([
+      ['a', 1],
+      ['c', 1],
+      ['b', 1],
+    ]);
+    for (let i = 0; i < 10; i++) w.push(3, `x${i}`); // beyond the small arrays: a Map
+    expect([...w.counts.keys()].slice(0, 4)).toEqual(['a', 'c', 'b', 'x0']);
+    expect(w.distinct).toBe(13);
+  });
 });

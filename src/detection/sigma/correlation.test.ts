@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createCorrelator } from './correlation.js';
+import type { CorrelationHandler } from './correlation.js';
 import { createSigmaEngine } from './engine.js';
 import type { SigmaEngineOptions } from './engine.js';
 import { loadSigmaText } from './loader.js';
-import type { SigmaMatch } from './types.js';
+import type { SigmaCorrelation, SigmaMatch } from './types.js';
 
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);
 const S = 1000;
@@ -226,5 +228,85 @@ describe('temporal and temporal_ordered', () => {
     expect(h.feed(2 * S, { 'event.name': 'authn_login_success', target: 'bob' })).toMatchObject([
       { groupKey: { who: 'bob' } },
     ]);
+  });
+});
+
+describe('correlator groups after a match (dormant, reused)', () => {
+  const corr = loadSigmaText(
+    `${BASES}---\ntitle: corr\nname: corr\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [client.address]\n  timespan: 1m\n  condition: { gte: 2 }\n`,
+  ).find((r) => r.kind === 'correlation')!;
+  type Seen = { key: unknown; slot: unknown; events: unknown[]; count: number; firstMs: number };
+  const run = (limits = { maxGroups: 10, maxEventsPerGroup: 100, maxEventsPerMatch: 20 }) => {
+    const c = createCorrelator(corr as SigmaCorrelation, limits);
+    const seen: Seen[] = [];
+    const onMatch: CorrelationHandler = (f) => {
+      seen.push({
+        key: f.group.key,
+        slot: f.group.slot,
+        events: f.events.slice(0, f.eventCount),
+        count: f.count,
+        firstMs: f.firstMs,
+      });
+      f.group.slot = seen.length; // what the handler left on the group last time
+    };
+    const feed = (t: number, ip: string, e: unknown) => c.feed('fail', t, [ip], 0, e, onMatch);
+    return { c, seen, feed };
+  };
+
+  it('a group that fired starts afresh with the same key object and the slot its handler set', () => {
+    const h = run();
+    h.feed(0, 'a', 'e1');
+    h.feed(S, 'a', 'e2'); // fires
+    expect(h.c.stats.groups).toBe(0); // a fired group counts for nothing
+    h.feed(2 * S, 'a', 'e3'); // a fresh group: one event, no match
+    expect(h.seen).toHaveLength(1);
+    h.feed(3 * S, 'a', 'e4'); // fires again, with only the events since the last match
+    expect(h.seen).toMatchObject([
+      { events: ['e1', 'e2'], count: 2, firstMs: 0, slot: undefined },
+      { events: ['e3', 'e4'], count: 2, firstMs: 2 * S, slot: 1 },
+    ]);
+    expect(h.seen[1]!.key).toBe(h.seen[0]!.key);
+    expect(h.seen[0]!.key).toEqual({ 'client.address': 'a' });
+  });
+
+  it('dormant groups are not counted against maxGroups nor evicted in place of live ones', () => {
+    const h = run({ maxGroups: 2, maxEventsPerGroup: 100, maxEventsPerMatch: 20 });
+    h.feed(0, 'a', 1);
+    h.feed(0, 'a', 2); // a fires: dormant
+    h.feed(0, 'b', 3);
+    h.feed(0, 'c', 4); // two live groups (b, c): no eviction
+    expect(h.c.stats).toMatchObject({ groups: 2, groupsEvicted: 0 });
+    h.feed(0, 'a', 5); // a comes back: b (least recently updated live group) is evicted
+    expect(h.c.stats).toMatchObject({ groups: 2, groupsEvicted: 1 });
+    h.feed(0, 'c', 6); // c kept its event: fires
+    h.feed(0, 'b', 7); // b starts over
+    expect(h.seen.map((s) => s.events)).toEqual([
+      [1, 2],
+      [4, 6],
+    ]);
+  });
+
+  it('forgets dormant groups once their timespan has passed (a new group, no slot)', () => {
+    const h = run();
+    h.feed(0, 'a', 1);
+    h.feed(S, 'a', 2);
+    h.c.advance(2 * M, () => {});
+    h.feed(2 * M, 'a', 3);
+    h.feed(2 * M + S, 'a', 4);
+    expect(h.seen[1]).toMatchObject({ events: [3, 4], slot: undefined });
+    expect(h.seen[1]!.key).not.toBe(h.seen[0]!.key);
+  });
+
+  it('keeps the newest maxEventsPerMatch events of a group and counts the others', () => {
+    const c = createCorrelator(
+      { ...(corr as SigmaCorrelation), condition: { gte: 5 } },
+      { maxGroups: 10, maxEventsPerGroup: 100, maxEventsPerMatch: 3 },
+    );
+    const out: SigmaMatch[] = [];
+    for (let i = 1; i <= 5; i++) out.push(...c.addValues('fail', i * S, ['a'], i));
+    expect(out).toMatchObject([{ events: [3, 4, 5], eventsDropped: 2, count: 5 }]);
+    // the match's events are its own: the group reusing its storage does not change them
+    for (let i = 6; i <= 8; i++) c.addValues('fail', i * S, ['a'], i);
+    expect(out[0]!.events).toEqual([3, 4, 5]);
   });
 });

@@ -13,8 +13,19 @@
  * for (const e of events) alerts.push(...engine.process(e, Date.parse(e.time)));
  * alerts.push(...engine.advanceTo(endOfInputMs));
  */
-import { DEFAULT_CORRELATION_LIMITS, createCorrelator, readInputValues } from './correlation.js';
-import type { CorrelationLimits, Correlator, CorrelatorStats } from './correlation.js';
+import {
+  DEFAULT_CORRELATION_LIMITS,
+  correlationMatch,
+  createCorrelator,
+  readInputValues,
+} from './correlation.js';
+import type {
+  CorrelationFire,
+  CorrelationHandler,
+  CorrelationLimits,
+  Correlator,
+  CorrelatorStats,
+} from './correlation.js';
 import { wireCorrelations } from './references.js';
 import type { Feed } from './references.js';
 import { ReusableEventView, inputValue } from './event-view.js';
@@ -65,6 +76,12 @@ export interface SigmaSink {
   rule(rule: SigmaRule, timeMs: number, event: unknown, view: SigmaEventView | undefined): void;
   /** A correlation matched and alerts. */
   correlation(m: SigmaMatch): void;
+  /**
+   * Optional, in place of correlation(): a correlation matched and alerts; receives what
+   * correlation() would get as `correlationMatch(c, fire)`, without the object being built.
+   * `fire` is valid during the call only (its `events` array is reused: keep elements only).
+   */
+  correlationFire?(c: SigmaCorrelation, fire: CorrelationFire): void;
 }
 
 export interface SigmaEngineStats {
@@ -101,13 +118,17 @@ export interface SigmaEngine {
   feedFields(rule: number): readonly string[];
   /** Stateful half, per event: move the watermark for an event at `timeMs` (finite). */
   beginEvent(timeMs: number): void;
-  /** Stateful half, per hit: alert (to the sink) and feed the rule's correlations. */
+  /**
+   * Stateful half, per hit: alert (to the sink) and feed the rule's correlations with
+   * `values[at...]` (feedValues' values).
+   */
   hitRule(
     rule: number,
     timeMs: number,
-    values: readonly (string | undefined)[],
+    values: readonly unknown[],
     event: unknown,
     view?: SigmaEventView,
+    at?: number,
   ): void;
   /** The detection rules, in the order matchRules() numbers them. */
   readonly detectionRules: readonly SigmaRule[];
@@ -310,26 +331,45 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   };
   const carry = opts.carry;
 
-  /** Correlation matches feed their own referrers; alert unless suppressed. */
-  const fromCorrelation = (c: SigmaCorrelation, ms: SigmaMatch[]): void => {
-    for (const m of ms) {
+  /**
+   * What happens to a correlation's matches: they alert unless suppressed, and feed the
+   * correlations that reference it. One handler per correlation, made once.
+   */
+  const handlers = new Map<SigmaCorrelation, CorrelationHandler>();
+  const handlerOf = (c: SigmaCorrelation): CorrelationHandler => handlers.get(c)!;
+  for (const c of correlations) {
+    const feeds = feedsOf.get(c);
+    const alerts = alertsOn(c);
+    if (feeds === undefined && sink.correlationFire !== undefined) {
+      // Nothing reads the match object: the sink folds the match straight from `fire`.
+      const fire = sink.correlationFire.bind(sink);
+      handlers.set(c, (f) => {
+        stats.correlationMatches++;
+        if (alerts) fire(c, f);
+      });
+      continue;
+    }
+    const fast = sink.correlationFire?.bind(sink);
+    handlers.set(c, (fire) => {
       stats.correlationMatches++;
-      if (alertsOn(c)) sink.correlation(m);
-      const feeds = feedsOf.get(c);
-      if (feeds === undefined) continue;
+      if (alerts && fast !== undefined) fast(c, fire);
+      const m = correlationMatch(c, fire);
+      if (alerts && fast === undefined) sink.correlation(m);
+      if (feeds === undefined) return;
       const key = m.groupKey ?? {};
       const read = (field: string): unknown => key[field];
       const event = carry ? carry(m) : m;
       for (const f of feeds) {
         const values = readInputValues(f.correlator.inputFields(f.ref), read);
-        fromCorrelation(f.correlation, f.correlator.addValues(f.ref, m.timeMs, values, event));
+        f.correlator.feed(f.ref, m.timeMs, values, 0, event, handlerOf(f.correlation));
       }
-    }
-  };
+    });
+  }
+  const correlatorList = [...correlators].map(([c, k]) => ({ k, onMatch: handlerOf(c) }));
 
   const advance = (timeMs: number): void => {
     if (timeMs > watermark) watermark = timeMs;
-    for (const [c, k] of correlators) fromCorrelation(c, k.advanceTo(watermark));
+    for (const { k, onMatch } of correlatorList) k.advance(watermark, onMatch);
   };
   const advanceTo = (timeMs: number): SigmaMatch[] => {
     out = [];
@@ -389,28 +429,38 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     return values;
   };
 
+  /** Per detection rule, its correlation feeds with what hitRule needs at hand. */
+  interface FeedPlan {
+    readonly correlator: Correlator;
+    readonly ref: string;
+    /** How many of the hit's values are this feed's. */
+    readonly n: number;
+    readonly onMatch: CorrelationHandler;
+  }
+  const plansOfRule: Array<readonly FeedPlan[]> = feedsOfRule.map((feeds) =>
+    feeds.map((f) => ({
+      correlator: f.correlator,
+      ref: f.ref,
+      n: f.correlator.inputFields(f.ref).length,
+      onMatch: handlerOf(f.correlation),
+    })),
+  );
+
   const hitRule = (
     rule: number,
     t: number,
-    values: readonly (string | undefined)[],
+    values: readonly unknown[],
     event: unknown,
     view?: SigmaEventView,
+    at = 0,
   ): void => {
-    const r = detection[rule]!;
-    if (alertsOfRule[rule]) sink.rule(r, t, event, view);
+    if (alertsOfRule[rule]) sink.rule(detection[rule]!, t, event, view);
     else stats.ruleMatchesSuppressed++;
-    const feeds = feedsOfRule[rule]!;
-    if (feeds.length === 1) {
-      const f = feeds[0]!;
-      fromCorrelation(f.correlation, f.correlator.addValues(f.ref, t, values, event));
-      return;
-    }
-    let at = 0;
-    for (const f of feeds) {
-      const n = f.correlator.inputFields(f.ref).length;
-      const mine = values.slice(at, at + n);
-      at += n;
-      fromCorrelation(f.correlation, f.correlator.addValues(f.ref, t, mine, event));
+    const plans = plansOfRule[rule]!;
+    for (let i = 0; i < plans.length; i++) {
+      const f = plans[i]!;
+      f.correlator.feed(f.ref, t, values, at, event, f.onMatch);
+      at += f.n;
     }
   };
 
