@@ -84,4 +84,25 @@ describe('CorrelationWindow', () => {
     expect([...w.counts.keys()].slice(0, 4)).toEqual(['a', 'c', 'b', 'x0']);
     expect(w.distinct).toBe(13);
   });
+
+  it('starts afresh after clear(), small or large, with values or without', () => {
+    for (const n of [3, 500]) {
+      const w = new CorrelationWindow();
+      for (let i = 0; i < n; i++) w.push(i, `u${i % 10}`);
+      w.clear();
+      expect([w.size, w.distinct, w.sum, w.firstTime, [...w.counts]]).toEqual([
+        0,
+        0,
+        0,
+        undefined,
+        [],
+      ]);
+      w.push(1000, 'a');
+      w.push(1001, undefined);
+      w.push(1002, 'a');
+      expect([w.size, w.distinct, w.firstTime, [...w.counts]]).toEqual([3, 1, 1000, [['a', 2]]]);
+      w.pruneBefore(1001);
+      expect([w.size, [...w.counts]]).toEqual([2, [['a', 1]]]);
+    }
+  });
 });

@@ -15,6 +15,8 @@ import type { CorrelationCondition } from './types.js';
 
 /** Distinct values kept in two small arrays before a Map is worth its hashing. */
 const SMALL = 8;
+/** Entries whose storage clear() keeps for reuse; larger arrays are let go. */
+const KEEP_STORAGE = 64;
 
 export class CorrelationWindow {
   /** Entries are [#head, #tail) of these; slots past #tail are stale, reused by push. */
@@ -156,10 +158,18 @@ export class CorrelationWindow {
     while (this.#head < this.#tail && this.#times[this.#head]! < from) this.shift();
   }
 
-  /** Empty the window, keeping its storage for reuse. */
+  /**
+   * Empty the window, keeping its storage for reuse when small (a dormant group must not hold
+   * on to the storage of a large window: see correlation.ts).
+   */
   clear(): void {
     const values = this.#values;
-    if (values !== undefined) for (let i = this.#head; i < this.#tail; i++) values[i] = undefined;
+    if (this.#times.length > KEEP_STORAGE) {
+      this.#times = [];
+      if (values !== undefined) this.#values = [];
+    } else if (values !== undefined) {
+      for (let i = this.#head; i < this.#tail; i++) values[i] = undefined;
+    }
     this.#head = 0;
     this.#tail = 0;
     this.#sum = 0;
