@@ -5,8 +5,8 @@
  * at insert time, and CIDR searches are rare next to inserts.
  */
 import type Database from 'better-sqlite3';
-import { inCidr, parseCidr, parseIp } from '../../search/ip.js';
-import type { IpNetwork } from '../../search/ip.js';
+import { inCidr, parseCidr, parseIp } from '../../core/ip.js';
+import type { IpNetwork } from '../../core/ip.js';
 
 /** Parsed networks, keyed by text: a query names a handful; bounded anyway. */
 const NETWORKS = new Map<string, IpNetwork | null>();
