@@ -53,6 +53,14 @@ describe('parseQuery: fields and aliases', () => {
     });
   });
 
+  it('searches an address field for a host name as written (PAM rhost= names hosts)', () => {
+    expect(strip(p('ip:dsl-23.Example.net'))).toEqual({
+      type: 'match',
+      field: 'client.address',
+      value: 'dsl-23.Example.net',
+    });
+  });
+
   it('folds case where the core normalizes it', () => {
     expect(strip(p('method:post'))).toEqual({
       type: 'match',
@@ -245,6 +253,7 @@ describe('parseQuery: errors point at the token', () => {
     ['a stauts:500', 2, 'stauts:500', /unknown field "stauts"/],
     ['ip:10.0.0.0/33', 0, 'ip:10.0.0.0/33', /not a network/],
     ['ip:hello', 0, 'ip:hello', /expects an IP address/],
+    ['ip:10.0.0.300', 0, 'ip:10.0.0.300', /expects an IP address, a CIDR network, a host name/],
     ['after:yesterday', 0, 'after:yesterday', /not a time/],
     ['a (b', 2, '(', /never closed/],
     ['a )', 2, ')', /unexpected "\)"/],

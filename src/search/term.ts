@@ -192,13 +192,17 @@ function fieldTerm(ctx: Ctx, t: TermToken, typed: string): QueryNode {
         };
       }
       const ip = parseIp(text);
-      if (ip === undefined)
-        fail(
-          ctx,
-          t,
-          `${f.name} expects an IP address, a CIDR network or a wildcard, got "${text}"`,
-        );
-      return { type: 'match', field: f.name, value: formatIp(ip), position: t.pos };
+      if (ip !== undefined)
+        return { type: 'match', field: f.name, value: formatIp(ip), position: t.pos };
+      // an address field holds what the log said, sometimes a host name (PAM's rhost=): a
+      // dotted name whose last label is not a number is searched as written
+      if (HOST_NAME.test(text))
+        return { type: 'match', field: f.name, value: text, position: t.pos };
+      fail(
+        ctx,
+        t,
+        `${f.name} expects an IP address, a CIDR network, a host name or a wildcard, got "${text}"`,
+      );
     }
     default:
       if (hasWildcard) {
@@ -208,6 +212,10 @@ function fieldTerm(ctx: Ctx, t: TermToken, typed: string): QueryNode {
       return { type: 'match', field: f.name, value: fold(f, text), position: t.pos };
   }
 }
+
+/** A dotted DNS name (RFC 1123 labels; the last one not all digits, so 10.0.0.300 stays an error). */
+const HOST_NAME =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 function textTerm(ctx: Ctx, t: TermToken): QueryNode {
   if (t.value.quoted) {

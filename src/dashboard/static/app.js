@@ -952,7 +952,16 @@ async function pageAlert(id) {
               ? '—'
               : h('a', {
                   href: q(
-                    a.entity.type === 'ip' ? 'ip' : a.entity.type === 'user' ? 'user' : 'source',
+                    a.entity.type === 'ip'
+                      ? 'ip'
+                      : a.entity.type === 'user'
+                        ? 'user'
+                        : a.entity.type === 'host'
+                          ? a.groupKey?.['client.address'] === a.entity.value ||
+                            a.events?.[0]?.fields?.['client.address'] === a.entity.value
+                            ? 'client.address'
+                            : 'host.name'
+                          : 'source',
                     a.entity.value,
                   ),
                   text: `${a.entity.type} ${a.entity.value}`,

@@ -72,6 +72,12 @@ describe('alert model', () => {
       type: 'ip',
       value: '198.51.100.1',
     });
+    expect(pickEntity({ 'client.address': '2001:db8::7' }).type).toBe('ip');
+    // an old PAM line's `rhost=` names a host: not an address anything should ban
+    expect(pickEntity({ 'client.address': 'dsl-23.example.net' })).toEqual({
+      type: 'host',
+      value: 'dsl-23.example.net',
+    });
     expect(alertId('a', 1)).toBe(alertId('a', 1));
     expect(alertId('a', 1)).not.toBe(alertId('a', 2));
     expect(alertId('a', 1)).toMatch(

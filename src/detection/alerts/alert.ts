@@ -4,6 +4,7 @@
  * and over what time, the ATT&CK techniques, and the triggering events' key fields — not just
  * their ids.
  */
+import { canonicalIp } from '../../core/ip.js';
 import { createHash } from 'node:crypto';
 
 export type AlertSeverity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
@@ -146,7 +147,9 @@ export function pickEntity(
   // Group-by decides first: a per-user correlation is about the user even if an IP is known.
   if (key['user.id'] !== undefined || key['user.name'] !== undefined)
     return { type: 'user', value: user! };
-  if (ip !== undefined) return { type: 'ip', value: ip };
+  // client.address holds what the log said (ECS: an IP, or a name): `rhost=` of old PAM lines
+  // names hosts; such an entity is a host, so nothing treats the name as an address (ban_ip)
+  if (ip !== undefined) return { type: canonicalIp(ip) === null ? 'host' : 'ip', value: ip };
   if (user !== undefined) return { type: 'user', value: user };
   const source = read('log.source_id') ?? read('log.source');
   if (source !== undefined) return { type: 'source', value: source };

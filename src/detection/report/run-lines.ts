@@ -109,7 +109,8 @@ export function runLines(lines: readonly string[], name: string, opts: RunOption
   const alerts = [...latest.values()];
   const flagged = new Map<string, string[]>();
   for (const a of alerts) {
-    if (a.entity.type !== 'ip') continue;
+    // an address, or the host name PAM's rhost= gave instead (entity type host)
+    if (a.entity.type !== 'ip' && a.entity.type !== 'host') continue;
     const src = tracker.aliases.get(a.entity.value) ?? a.entity.value;
     const rules = flagged.get(src) ?? [];
     const rule = a.rule.name ?? a.rule.title;

@@ -245,6 +245,17 @@ describe('SqliteStore', () => {
     expect(plan.map((p) => p.detail).join(' | ')).toMatch(/USING (COVERING )?INDEX events_client/);
   });
 
+  it('finds a host name stored as the client address (PAM rhost=), and a CIDR does not', async () => {
+    const res = await store.append([
+      ev({ 'client.address': 'dsl-23.example.net' }),
+      ev({ 'client.address': '10.9.9.9' }),
+    ]);
+    const seqs = (q: string): number[] =>
+      store.query({ filter: parseQuery(q), limit: 10 }).map((e) => e.seq);
+    expect(seqs('ip:dsl-23.example.net')).toEqual([res[0]?.seq]);
+    expect(seqs('ip:10.0.0.0/8')).toEqual([res[1]?.seq]);
+  });
+
   it('compiles values into parameters, never into the SQL text', () => {
     const hostile = `x'); DROP TABLE events; --`;
     const f = compileFilter(parseQuery(`user:"${hostile}" path:"${hostile}*" "${hostile}"`));
