@@ -2,7 +2,7 @@
 // Ingest throughput with the ledger and two replicas vs the ledger off, in the same run
 // (issue 7 target: the ledger and replication cost at most 25% of throughput).
 //
-//   npm run build && node bench/replication.mjs [--events 60000] [--batch 1000] [--senders 4] [--rounds 3]
+//   npm run build && node bench/replication.mjs [--events 150000] [--batch 1000] [--senders 4] [--rounds 3]
 //
 // Three configurations of real `logwarden serve` processes on loopback, each fed the same
 // pre-built NDJSON batches by `senders` concurrent clients; detection is off in all three (its
@@ -24,7 +24,7 @@ import { CLI, assertBuilt, createToken } from './lib/serve.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    events: { type: 'string', default: '60000' },
+    events: { type: 'string', default: '150000' },
     batch: { type: 'string', default: '1000' },
     senders: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
