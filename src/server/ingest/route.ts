@@ -81,6 +81,41 @@ function withLimitKey(reason: string): string {
   return key && !reason.includes(key) ? `${reason} (${key})` : reason;
 }
 
+/**
+ * Append prepared events to the store, count them in the metrics and report the commit (the
+ * commit feed): what /v1/events and every other source (the sink) do once items are prepared.
+ */
+export async function storePrepared(
+  o: Pick<IngestRouteOptions, 'store' | 'metrics' | 'onCommitted'>,
+  source: string,
+  prepared: PreparedEvent[],
+): Promise<{ accepted: number; duplicates: number }> {
+  let results;
+  try {
+    results = await o.store.append(prepared);
+  } catch (e) {
+    o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
+    throw e instanceof LogwardenError
+      ? e
+      : new LogwardenError('LW_STORE_FAILED', `store append failed: ${(e as Error).message}`, {
+          cause: e,
+        });
+  }
+  o.metrics.commitBatchSize.observe(prepared.length);
+  let accepted = 0;
+  let duplicates = 0;
+  let maxSeq = -1;
+  for (const r of results) {
+    if (r.duplicate) duplicates++;
+    else accepted++;
+    if (r.seq > maxSeq) maxSeq = r.seq;
+  }
+  o.metrics.stored.inc({ source }, accepted);
+  if (duplicates > 0) o.metrics.duplicates.inc({ source }, duplicates);
+  if (maxSeq >= 0) o.onCommitted(maxSeq);
+  return { accepted, duplicates };
+}
+
 export function registerIngestRoute(app: FastifyInstance, o: IngestRouteOptions): void {
   // The body is read by the handler itself (size cap before and after gzip), not by Fastify.
   app.register(async (scope) => {
@@ -150,27 +185,9 @@ async function handle(
     });
 
     if (prepared.length > 0) {
-      let results;
-      try {
-        results = await o.store.append(prepared);
-      } catch (e) {
-        o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
-        throw e instanceof LogwardenError
-          ? e
-          : new LogwardenError('LW_STORE_FAILED', `store append failed: ${(e as Error).message}`, {
-              cause: e,
-            });
-      }
-      o.metrics.commitBatchSize.observe(prepared.length);
-      let maxSeq = -1;
-      for (const r of results) {
-        if (r.duplicate) answer.duplicates++;
-        else answer.accepted++;
-        if (r.seq > maxSeq) maxSeq = r.seq;
-      }
-      o.metrics.stored.inc({ source }, answer.accepted);
-      if (answer.duplicates > 0) o.metrics.duplicates.inc({ source }, answer.duplicates);
-      if (maxSeq >= 0) o.onCommitted(maxSeq);
+      const r = await storePrepared(o, source, prepared);
+      answer.accepted += r.accepted;
+      answer.duplicates += r.duplicates;
     }
     const stored = answer.accepted + answer.duplicates;
     if (answer.rejected === 0) return reply.code(200).send(answer);

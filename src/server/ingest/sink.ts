@@ -11,12 +11,11 @@
  * const sink = createIngestSink({ store, prepare, metrics, budget, onCommitted });
  * const r = await sink.ingest([{ 'event.name': 'log', message: 'hi' }], 'syslog:192.0.2.7', 'syslog');
  */
-import { LogwardenError } from '../../core/errors.js';
 import type { EventSink, SinkResult } from '../../sources/types.js';
 import type { EventStore, PreparedEvent } from '../../storage/types.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { InflightBudget } from './budget.js';
-import { classify, type PrepareResult } from './route.js';
+import { classify, storePrepared, type PrepareResult } from './route.js';
 
 export interface IngestSinkOptions {
   readonly store: EventStore;
@@ -91,29 +90,7 @@ export function createIngestSink(o: IngestSinkOptions): IngestSink {
       o.metrics.rejected.inc({ source, reason: classify(r.errors[0]?.reason ?? '').label });
       for (const er of r.errors) errors.push({ index: i, field: er.field, reason: er.reason });
     }
-    if (prepared.length > 0) {
-      let stored;
-      try {
-        stored = await o.store.append(prepared);
-      } catch (e) {
-        o.metrics.dropped.inc({ source, reason: 'store_failed' }, prepared.length);
-        throw e instanceof LogwardenError
-          ? e
-          : new LogwardenError('LW_STORE_FAILED', `store append failed: ${(e as Error).message}`, {
-              cause: e,
-            });
-      }
-      o.metrics.commitBatchSize.observe(prepared.length);
-      let maxSeq = -1;
-      for (const r of stored) {
-        if (r.duplicate) duplicates++;
-        else accepted++;
-        if (r.seq > maxSeq) maxSeq = r.seq;
-      }
-      o.metrics.stored.inc({ source }, accepted);
-      if (duplicates > 0) o.metrics.duplicates.inc({ source }, duplicates);
-      if (maxSeq >= 0) o.onCommitted(maxSeq);
-    }
+    if (prepared.length > 0) ({ accepted, duplicates } = await storePrepared(o, source, prepared));
     return { accepted, duplicates, rejected, errors };
   }
 
