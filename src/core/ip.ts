@@ -131,7 +131,7 @@ const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 // A name whose last label is all digits is a malformed IPv4 address, not a host (WHATWG URL
 // "ends in a number"): "256.1.1.1" and "1.2.3" are errors, not host names.
-const isHostname = (s: string): boolean => HOSTNAME.test(s) && !/(?:^|\.)\d+\.?$/.test(s);
+export const isHostname = (s: string): boolean => HOSTNAME.test(s) && !/(?:^|\.)\d+\.?$/.test(s);
 
 /**
  * Normalize a network address: an IP (canonical), `ip:port` or `[v6]:port` (port split out), or

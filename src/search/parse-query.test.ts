@@ -53,11 +53,11 @@ describe('parseQuery: fields and aliases', () => {
     });
   });
 
-  it('searches an address field for a host name as written (PAM rhost= names hosts)', () => {
+  it('searches an address field for a host name, lower-cased as stored (PAM rhost= names hosts)', () => {
     expect(strip(p('ip:dsl-23.Example.net'))).toEqual({
       type: 'match',
       field: 'client.address',
-      value: 'dsl-23.Example.net',
+      value: 'dsl-23.example.net',
     });
   });
 

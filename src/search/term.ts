@@ -7,7 +7,7 @@ import type { QueryNode, CompareOp } from './ast.js';
 import { TIME_FIELD } from './ast.js';
 import { resolveField, TIME_SHORTHANDS } from './fields.js';
 import type { QueryField } from './fields.js';
-import { formatIp, parseCidr, parseIp } from '../core/ip.js';
+import { formatIp, isHostname, parseCidr, parseIp } from '../core/ip.js';
 import type { Token, WordChar } from './lexer.js';
 import { queryError } from './query-error.js';
 
@@ -194,10 +194,10 @@ function fieldTerm(ctx: Ctx, t: TermToken, typed: string): QueryNode {
       const ip = parseIp(text);
       if (ip !== undefined)
         return { type: 'match', field: f.name, value: formatIp(ip), position: t.pos };
-      // an address field holds what the log said, sometimes a host name (PAM's rhost=): a
-      // dotted name whose last label is not a number is searched as written
-      if (HOST_NAME.test(text))
-        return { type: 'match', field: f.name, value: text, position: t.pos };
+      // an address field holds what the log said, sometimes a host name (PAM's rhost=), stored
+      // lower-cased (core normalizeAddress); a dotted one is searched the same way
+      if (text.includes('.') && isHostname(text))
+        return { type: 'match', field: f.name, value: text.toLowerCase(), position: t.pos };
       fail(
         ctx,
         t,
@@ -212,10 +212,6 @@ function fieldTerm(ctx: Ctx, t: TermToken, typed: string): QueryNode {
       return { type: 'match', field: f.name, value: fold(f, text), position: t.pos };
   }
 }
-
-/** A dotted DNS name (RFC 1123 labels; the last one not all digits, so 10.0.0.300 stays an error). */
-const HOST_NAME =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 function textTerm(ctx: Ctx, t: TermToken): QueryNode {
   if (t.value.quoted) {

@@ -253,6 +253,7 @@ describe('SqliteStore', () => {
     const seqs = (q: string): number[] =>
       store.query({ filter: parseQuery(q), limit: 10 }).map((e) => e.seq);
     expect(seqs('ip:dsl-23.example.net')).toEqual([res[0]?.seq]);
+    expect(seqs('ip:DSL-23.Example.NET')).toEqual([res[0]?.seq]);
     expect(seqs('ip:10.0.0.0/8')).toEqual([res[1]?.seq]);
   });
 
