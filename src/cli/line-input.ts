@@ -19,17 +19,21 @@ export interface LineInput {
   lines(): AsyncIterable<string>;
 }
 
+/** Do these bytes start a gzip stream (RFC 1952 magic)? */
+const gzipMagic = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
 function isGzip(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return readSync(fd, b, 0, 2, 0) === 2 && gzipMagic(b);
   } finally {
     closeSync(fd);
   }
 }
 
-export function openLineInput(path: string): LineInput {
+/** `stdin` is what `-` reads (process.stdin; tests pass their own stream). */
+export function openLineInput(path: string, stdin: Readable = process.stdin): LineInput {
   let size: number | undefined;
   let gzip = false;
   if (path !== '-') {
@@ -54,7 +58,7 @@ export function openLineInput(path: string): LineInput {
     bytesRead: () => read,
     lines() {
       const raw: Readable =
-        path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+        path === '-' ? stdin : createReadStream(path, { highWaterMark: 1 << 20 });
       raw.on('data', (c: Buffer | string) => {
         read += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
       });
@@ -77,8 +81,7 @@ function sniffGzip(raw: Readable): Readable {
     started = true;
     raw.pause();
     const b = typeof first === 'string' ? Buffer.from(first) : first;
-    const target: Writable =
-      b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipInto(out) : out;
+    const target: Writable = gzipMagic(b) ? gunzipInto(out) : out;
     target.write(b);
     raw.pipe(target);
     raw.resume();

@@ -114,7 +114,7 @@ export async function auditToReport(
     ...(year ? { year } : {}),
     ...(o.timezone ? { timezone: o.timezone } : {}),
   });
-  const inputs = files.map(openLineInput); // fail on a missing file before reading any
+  const inputs = files.map((f) => openLineInput(f)); // fail on a missing file before reading any
   for (const input of inputs) {
     const bar = progress ? createProgress(`audit ${input.name}`, input.size) : undefined;
     await auditor.addFile(input.name, input.lines(), (n) => bar?.update(input.bytesRead(), n));
