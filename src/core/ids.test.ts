@@ -84,5 +84,6 @@ describe('deterministicIdHasher', () => {
     expect(deterministicIdHasher('ab').id('c')).not.toBe(deterministicIdHasher('a').id('bc'));
     // A lone surrogate at a part's end does not pair with the next part (each is prefixed).
     expect(deterministicIdHasher('\ud83d').id('\udd12')).toBe(deterministicId('\ud83d', '\udd12'));
+    expect(deterministicId('\ud83d', '\udd12')).not.toBe(deterministicId('\ud83d\udd12'));
   });
 });

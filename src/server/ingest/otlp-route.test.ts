@@ -5,7 +5,7 @@
  * of many bad records.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogwardenError } from '../../core/errors.js';
 import { prepareEvent } from '../../core/prepare.js';
 import {
@@ -155,8 +155,7 @@ describe('OTLP admission under a full in-flight budget', () => {
     t.hold();
     // A: 10 records admitted; its commit is held, so it keeps 10 of the 15 events reserved.
     const first = post('/v1/logs', 'application/json', otlpJson('first', 10));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.budget.events).toBe(10);
+    await vi.waitFor(() => expect(t.budget.events).toBe(10));
 
     const json = await within(
       post('/v1/logs', 'application/json', otlpJson('second', 10)),
@@ -220,7 +219,7 @@ describe('OTLP admission under a full in-flight budget', () => {
       headers: { 'content-type': 'application/json' },
       payload: body,
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(t.budget.bytes).toBeGreaterThan(0));
     const second = await within(
       t.app.inject({
         method: 'POST',
