@@ -133,6 +133,17 @@ export function alertId(...parts: readonly (string | number)[]): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
+/**
+ * Whether pickEntity(key, event) gives the same entity whatever the event: a group-by on
+ * user.id, or on client.address without user fields (kept beside pickEntity: the
+ * two must change together; the engine folds matches by it without calling pickEntity).
+ */
+export function keyDecidesEntity(key: Readonly<Record<string, unknown>>): boolean {
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+  if (key['user.id'] !== undefined || key['user.name'] !== undefined) return set(key['user.id']);
+  return set(key['client.address']);
+}
+
 /** The entity an alert is about, from group-by values or the triggering event. */
 export function pickEntity(
   key: Readonly<Record<string, unknown>>,

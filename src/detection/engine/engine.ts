@@ -16,13 +16,14 @@
  */
 import { createSigmaEngine, type SigmaEngine, type SigmaEngineStats } from '../sigma/index.js';
 import type { SigmaSink } from '../sigma/engine.js';
-import type { CorrelationGroup } from '../sigma/correlation.js';
+import type { CorrelationFire } from '../sigma/correlation.js';
 import type { LoadedSigma, SigmaCorrelation, SigmaMatch, SigmaRule } from '../sigma/types.js';
 import type { Placeholders } from '../sigma/modifiers.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import {
   alertEventRef,
   attackTechniques,
+  keyDecidesEntity,
   pickEntity,
   severityFromLevel,
   type Alert,
@@ -200,8 +201,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     return f;
   };
   const allFacts = new Set<RuleFacts>();
-  const ruleFacts = new Map<SigmaRule, RuleFacts>();
-  const ruleFactsOf = (rule: SigmaRule): RuleFacts => {
+  // Per detection or correlation rule (made once, kept: bounded by the rules loaded).
+  const ruleFacts = new Map<SigmaRule | SigmaCorrelation, RuleFacts>();
+  const ruleFactsOf = (rule: SigmaRule | SigmaCorrelation): RuleFacts => {
     let f = ruleFacts.get(rule);
     if (f === undefined) {
       f = makeFacts({
@@ -362,32 +364,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     ep: Episode;
     data: SigmaData;
   }
-  // Per correlation, for matches that come through correlationFire (made once, kept: bounded
-  // by the rules loaded).
-  const fireFacts = new Map<SigmaCorrelation, RuleFacts>();
-  const correlationFire = (
-    c: SigmaCorrelation,
-    group: CorrelationGroup,
-    fire: {
-      readonly count: number;
-      readonly firstMs: number;
-      readonly lastMs: number;
-      readonly events: readonly unknown[];
-      readonly eventCount: number;
-      readonly eventsDropped: number;
-    },
-  ): void => {
-    let f = fireFacts.get(c);
-    if (f === undefined) {
-      f = makeFacts({
-        ruleId: c.id,
-        ruleName: c.name,
-        title: c.title,
-        level: c.level,
-        tags: c.tags,
-      });
-      fireFacts.set(c, f);
-    }
+  const correlationFire = (c: SigmaCorrelation, fire: CorrelationFire): void => {
+    const f = ruleFactsOf(c);
+    const group = fire.group;
     if (f.informational) {
       stats.informational++;
       return;
@@ -467,7 +446,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
       );
     },
     correlationFire(c, fire) {
-      correlationFire(c, fire.group, fire);
+      correlationFire(c, fire);
     },
   };
   // A correlation's matches share its `tags` array: facts are cached per that array and checked.
@@ -649,14 +628,4 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     }),
     silenceStatus: () => silence.status(),
   };
-}
-
-/**
- * Whether pickEntity(key, event) gives the same entity whatever the event: a group-by on
- * user.id, or on client.address without user fields (see pickEntity).
- */
-function keyDecidesEntity(key: Readonly<Record<string, unknown>>): boolean {
-  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
-  if (key['user.id'] !== undefined || key['user.name'] !== undefined) return set(key['user.id']);
-  return set(key['client.address']);
 }

@@ -264,29 +264,8 @@ export function createEpisodeTracker(maxEpisodes = 50_000): EpisodeTracker {
         absoluteCount,
       );
     },
-    refold(
-      ep,
-      firstSeenMs,
-      lastSeenMs,
-      count,
-      events,
-      nEvents,
-      eventsOmitted,
-      gapMs,
-      absoluteCount,
-    ) {
-      return foldInto(
-        ep,
-        ep.key,
-        firstSeenMs,
-        lastSeenMs,
-        count,
-        events,
-        nEvents,
-        eventsOmitted,
-        gapMs,
-        absoluteCount,
-      );
+    refold(ep, ...rest) {
+      return foldInto(ep, ep.key, ...rest);
     },
     get size() {
       return episodes.size;
