@@ -265,10 +265,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     pending() {
       if (stopStep === undefined) return [];
       const out = [stopStep];
-      const writes = (store as { pendingWrites?: () => Record<string, unknown> }).pendingWrites?.();
+      const writes = store.pendingWrites?.();
       if (writes !== undefined)
         out.push(
-          `store writes: ${String(writes.calls)} append calls and ${String(writes.statements)} statement sets queued, a commit ${writes.committing === true ? 'running' : 'not running'}`,
+          `store writes: ${writes.calls} append calls and ${writes.statements} statement sets queued, a commit ${writes.committing ? 'running' : 'not running'}`,
         );
       return out;
     },

@@ -88,6 +88,8 @@ export interface EventStore {
    * them so appends keep committing; resolves to the number of events pruned.
    */
   prune(policy: RetentionPolicy, nowMs: number): Promise<number>;
+  /** What is waiting to be written, for a stop that gives up (logged; optional). */
+  pendingWrites?(): { calls: number; statements: number; committing: boolean };
   /** Flush pending writes and close. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { LogwardenError } from '../../core/errors.js';
-import { createLineParser } from '../../parsers/index.js';
+import { FORMAT_SAMPLE_LINES, createLineParser } from '../../parsers/index.js';
 import { isLoopbackHost } from './plan.js';
 
 export type FlatEvent = Record<string, unknown>;
@@ -114,7 +114,7 @@ export function fileSource(path: string): EvidenceSource {
         }
       }
       const lines = text.split('\n').filter((l) => l.trim() !== '');
-      const parser = createLineParser('auto', { sample: lines.slice(0, 200) });
+      const parser = createLineParser('auto', { sample: lines.slice(0, FORMAT_SAMPLE_LINES) });
       return lines.slice(-MAX_EVENTS).map((l, i) => ({
         ...parser.parse(l, { now: Date.now(), source: `file:${path}` }),
         id: `line:${i + 1}`,

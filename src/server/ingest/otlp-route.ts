@@ -23,7 +23,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LogwardenError } from '../../core/errors.js';
 import { mapOtlpLogs } from '../../sources/otlp/map.js';
 import {
-  countOtlpLogRecords,
   decodeOtlpLogsProtobuf,
   encodeOtlpLogsResponse,
   encodeRpcStatus,
@@ -61,11 +60,16 @@ function malformed(message: string): LogwardenError {
  * Decode a protobuf body to the request object (OTLP/JSON shape), its records counted and its
  * attributes bounded on the wire first; throws 400 when malformed, 413 over a limit.
  */
-function decodeProtobufRequest(body: Buffer, o: OtlpRouteOptions): Record<string, unknown> {
+function decodeProtobufRequest(
+  body: Buffer,
+  o: OtlpRouteOptions,
+  onCounted: (records: number) => void,
+): Record<string, unknown> {
   try {
     return decodeOtlpLogsProtobuf(body, {
       maxRecords: o.maxBatchItems,
       maxAttributes: o.maxAttributes,
+      onCounted,
     });
   } catch (e) {
     if (e instanceof OtlpProtobufError) throw malformed(e.message);
@@ -200,13 +204,9 @@ async function handle(
     // counted: 429 when it is full, before a record is decoded (protobuf) or mapped (JSON).
     let req: Record<string, unknown>;
     if (protobuf) {
-      // Counted on the wire first: a body of many tiny records is refused before it is decoded;
-      // the decoder then bounds the attributes on the wire too.
-      const n = countOtlpLogRecords(body, o.maxBatchItems);
-      if (n > o.maxBatchItems)
-        throw tooManyRecords(`more than ${o.maxBatchItems}`, o.maxBatchItems);
-      admitted.reserveEvents(n);
-      req = decodeProtobufRequest(body, o);
+      // Counted on the wire before anything is decoded (one walk, which also bounds the
+      // attributes): a body of many tiny records is refused, the budget asked for the rest.
+      req = decodeProtobufRequest(body, o, (n) => admitted.reserveEvents(n));
       checkDecodedRequest(req, o);
     } else {
       req = decodeRequest(body);

@@ -162,6 +162,11 @@ export interface OtlpWireLimits {
   readonly maxRecords?: number;
   /** Most attributes of one LogRecord, Resource or InstrumentationScope (server.max_fields). */
   readonly maxAttributes?: number;
+  /**
+   * Called with the number of LogRecords once they are counted on the wire (and within
+   * maxRecords), before anything is decoded: the server reserves its in-flight budget here.
+   */
+  readonly onCounted?: (records: number) => void;
 }
 
 interface WireScan {
@@ -324,6 +329,7 @@ export function decodeOtlpLogsProtobuf(
       throw new OtlpLimitError(
         `request has more than ${maxRecords} log records, over server.max_batch_items (${maxRecords}); lower the exporter's batch size`,
       );
+    limits.onCounted?.(scan.records);
     if (scan.overContainer)
       throw new OtlpLimitError(
         `${scan.overContainer.path} has ${scan.overContainer.count} attributes, over server.max_fields (${limits.maxAttributes})`,
