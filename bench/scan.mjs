@@ -76,7 +76,7 @@ async function childParts(file, ruleDirs) {
   const { serialize, deserialize } = await import('node:v8');
   const { createStage, decodeRange } = await import(path.join(dist, 'detection/scan/stage.js'));
   const { sampleLines, createRangeConsumer } = await import(
-    path.join(dist, 'detection/scan/scan-file.js')
+    path.join(dist, 'detection/scan/index.js')
   );
   const { createDetectionEngine, loadRules } = await import(
     path.join(dist, 'detection/engine/index.js')

@@ -1,10 +1,6 @@
-export {
-  MIN_PARALLEL_BYTES,
-  RANGE_BYTES,
-  createScanPool,
-  ruleFingerprint,
-  sampleLines,
-  scanFileInThread,
-} from './scan-file.js';
-export type { FileScan, FileScanOptions, ScanPool } from './scan-file.js';
+export { MIN_PARALLEL_BYTES, RANGE_BYTES, sampleLines, scanFileInThread } from './scan-file.js';
+export type { FileScan, FileScanOptions } from './scan-file.js';
+export { createRangeConsumer } from './consumer.js';
+export { createScanPool, type ScanPool } from './pool.js';
+export { ruleFingerprint } from './stage.js';
 export { readLines } from './lines.js';
