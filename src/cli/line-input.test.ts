@@ -1,21 +1,26 @@
 // openLineInput: plain and gzip files, and stdin (plain and gzip, recognised by its magic bytes)
-// read through a real pipe stream in this process.
+// read through a stream in this process, and through a real pipe from a child process.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLineInput } from './line-input.js';
+import { openLineInput, type LineInput } from './line-input.js';
 
 const text = 'first line\nsecond line é\r\nthird\n';
 const want = ['first line', 'second line é', 'third'];
 
-async function collect(file: string, stdin?: PassThrough): Promise<string[]> {
+async function collectFrom(input: LineInput): Promise<string[]> {
   const out: string[] = [];
-  for await (const l of openLineInput(file, stdin).lines()) out.push(l);
+  for await (const l of input.lines()) out.push(l);
   return out;
 }
+
+const collect = (file: string, stdin?: PassThrough): Promise<string[]> =>
+  collectFrom(openLineInput(file, stdin));
 
 /** Lines read by openLineInput('-') from a stdin stream given `chunks`, written after a tick. */
 function viaStdin(...chunks: Buffer[]): Promise<string[]> {
@@ -25,6 +30,31 @@ function viaStdin(...chunks: Buffer[]): Promise<string[]> {
     stdin.end();
   });
   return collect('-', stdin);
+}
+
+/**
+ * A child process whose stdout (a real pipe) carries `body`: its first byte alone, the rest only
+ * once we have seen that byte arrive as a chunk of its own and answered on the child's stdin.
+ */
+function pipeFirstByteAlone(body: Buffer) {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const b = Buffer.from(process.argv[1], 'base64');
+       process.stdout.write(b.subarray(0, 1));
+       process.stdin.once('data', () => process.stdout.end(b.subarray(1)));`,
+      body.toString('base64'),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const firstChunk = new Promise<Buffer>((resolve) => {
+    child.stdout.once('data', (c: Buffer) => {
+      resolve(c);
+      child.stdin.end('go');
+    });
+  });
+  return { stdout: child.stdout, firstChunk, exited: once(child, 'exit') };
 }
 
 describe('openLineInput', () => {
@@ -44,6 +74,17 @@ describe('openLineInput', () => {
     const z = gzipSync(text);
     expect(await viaStdin(z.subarray(0, 10), z.subarray(10))).toEqual(want);
     expect(await viaStdin()).toEqual([]);
+  });
+  it('recognises gzip on stdin when a real pipe delivers the first byte alone', async () => {
+    const p = pipeFirstByteAlone(gzipSync(text));
+    const lines = collectFrom(openLineInput('-', p.stdout));
+    // The case under test really happened: the first chunk read was the one byte 0x1f.
+    expect([...(await p.firstChunk)]).toEqual([0x1f]);
+    expect(await lines).toEqual(want);
+    expect((await p.exited)[0]).toBe(0);
+  });
+  it('reads one byte of stdin as one line of text', async () => {
+    expect(await viaStdin(Buffer.from('x'))).toEqual(['x']);
   });
   it('names a missing file', () => {
     expect(() => openLineInput(path.join(dir, 'nope.log'))).toThrow(/nope\.log: cannot read/);

@@ -73,22 +73,34 @@ function gunzip(raw: Readable): Readable {
   return out;
 }
 
-/** stdin: gzip is recognised by the magic bytes of its first chunk, as files are. */
+/**
+ * stdin: gzip is recognised by its first two bytes (RFC 1952 magic), as files are. A pipe may
+ * deliver them in separate chunks, so chunks are held until two bytes (or the end) arrived.
+ */
 function sniffGzip(raw: Readable): Readable {
   const out = new PassThrough();
-  let started = false;
-  raw.once('data', (first: Buffer | string) => {
-    started = true;
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  const onData = (c: Buffer | string): void => {
+    const b = typeof c === 'string' ? Buffer.from(c) : c;
+    held.push(b);
+    heldBytes += b.length;
+    if (heldBytes < 2) return;
+    raw.off('data', onData);
+    raw.off('end', onEnd);
     raw.pause();
-    const b = typeof first === 'string' ? Buffer.from(first) : first;
-    const target: Writable = gzipMagic(b) ? gunzipInto(out) : out;
-    target.write(b);
+    const head = Buffer.concat(held);
+    const target: Writable = gzipMagic(head) ? gunzipInto(out) : out;
+    target.write(head);
     raw.pipe(target);
     raw.resume();
-  });
-  raw.once('end', () => {
-    if (!started) out.end(); // empty input: nothing was piped
-  });
+  };
+  // Ended before two bytes: empty input, or one byte, which cannot be gzip.
+  const onEnd = (): void => {
+    out.end(Buffer.concat(held));
+  };
+  raw.on('data', onData);
+  raw.once('end', onEnd);
   raw.on('error', (e) => out.destroy(e));
   return out;
 }
