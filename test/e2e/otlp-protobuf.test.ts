@@ -238,6 +238,11 @@ describe('OTLP/HTTP protobuf from the OpenTelemetry JS SDK exporter', () => {
     const status = decodeRpcStatus(new Uint8Array(await res.arrayBuffer()));
     expect(status.code).toBe(8); // RESOURCE_EXHAUSTED
     expect(status.message).toContain('more than 10000 log records, over server.max_batch_items');
+    expect(status.errorInfo).toEqual({
+      reason: 'LW_BODY_TOO_LARGE',
+      domain: 'logwarden',
+      metadata: {},
+    });
   });
 
   it('refuses a wrong token with 401 and stores nothing', async () => {

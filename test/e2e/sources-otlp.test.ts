@@ -242,8 +242,17 @@ describe('OTLP/HTTP logs into serve', () => {
     for (const body of ['[{"resourceLogs":[]}]', '{"resourceLogs":', '{"resourceLogs":{}}', '42']) {
       const r = await post(body);
       expect(r.status, body).toBe(400);
-      expect(r.body.code).toBe('LW_BODY_MALFORMED');
-      expect(String(r.body.message)).toContain('ExportLogsServiceRequest');
+      // A google.rpc.Status in the JSON mapping (OTLP/HTTP "Failures").
+      expect(r.body.code, body).toBe(3); // INVALID_ARGUMENT
+      expect(String(r.body.message)).toMatch(/^LW_BODY_MALFORMED: .*ExportLogsServiceRequest/);
+      expect(r.body.details).toEqual([
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'LW_BODY_MALFORMED',
+          domain: 'logwarden',
+          metadata: {},
+        },
+      ]);
     }
     const invalidUtf8 = Buffer.concat([
       Buffer.from('{"resourceLogs":[],"x":"'),

@@ -12,6 +12,7 @@ import {
   decodeOtlpLogsResponse,
   decodeRpcStatus,
   encodeOtlpLogsResponse,
+  ERROR_INFO_TYPE,
 } from '../../sources/otlp/proto.js';
 import type { AppendResult, EventStore, PreparedEvent } from '../../storage/types.js';
 import { createServerMetrics } from '../metrics.js';
@@ -164,7 +165,12 @@ describe('OTLP admission under a full in-flight budget', () => {
     );
     expect(json.statusCode).toBe(429);
     expect(json.headers['retry-after']).toBe('3');
-    expect(json.json()).toMatchObject({ code: 'LW_BACKPRESSURE' });
+    expect(json.headers['content-type']).toContain('application/json');
+    expect(json.json()).toMatchObject({
+      code: 8, // RESOURCE_EXHAUSTED
+      message: expect.stringMatching(/^LW_BACKPRESSURE: server is saturated/),
+      details: [{ '@type': ERROR_INFO_TYPE, reason: 'LW_BACKPRESSURE', domain: 'logwarden' }],
+    });
 
     const pb = await within(
       post('/v1/logs', 'application/x-protobuf', otlpProtobuf('third', 10)),
@@ -177,6 +183,7 @@ describe('OTLP admission under a full in-flight budget', () => {
     const status = decodeRpcStatus(pb.rawPayload);
     expect(status.code).toBe(8); // RESOURCE_EXHAUSTED
     expect(status.message).toMatch(/^LW_BACKPRESSURE: server is saturated/);
+    expect(status.errorInfo?.reason).toBe('LW_BACKPRESSURE');
 
     const events = await within(
       post(
@@ -235,6 +242,41 @@ describe('OTLP admission under a full in-flight budget', () => {
     t.release();
     expect((await first).statusCode).toBe(200);
     expect(t.stored).toHaveLength(10);
+  });
+});
+
+describe('OTLP failures', () => {
+  it('answers a JSON request with a JSON google.rpc.Status, and another Content-Type too', async () => {
+    const t = setup();
+    const post = (type: string, payload: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/logs', headers: { 'content-type': type }, payload });
+    const bad = await post('application/json', '{"resourceLogs":{}}');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/json');
+    expect(bad.json()).toEqual({
+      code: 3, // INVALID_ARGUMENT
+      message:
+        'LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: resourceLogs must be an array',
+      details: [
+        {
+          '@type': ERROR_INFO_TYPE,
+          reason: 'LW_BODY_MALFORMED',
+          domain: 'logwarden',
+          metadata: {},
+        },
+      ],
+    });
+    const other = await post('text/plain', otlpJson('text', 1));
+    expect(other.statusCode).toBe(415);
+    expect(other.headers['content-type']).toContain('application/json');
+    expect(other.json()).toMatchObject({
+      code: 2, // UNKNOWN
+      message: expect.stringMatching(
+        /^LW_UNSUPPORTED_MEDIA: .*application\/x-protobuf or application\/json/,
+      ),
+      details: [{ reason: 'LW_UNSUPPORTED_MEDIA' }],
+    });
+    expect(t.stored).toHaveLength(0);
   });
 });
 
@@ -309,10 +351,11 @@ describe('OTLP limits before decoding or mapping', () => {
     const res = await post(t, 'application/json', otlpJson('many', 6));
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({
-      code: 'LW_BODY_TOO_LARGE',
+      code: 8, // RESOURCE_EXHAUSTED
       message: expect.stringContaining(
-        'request has 6 log records, over server.max_batch_items (5)',
+        'LW_BODY_TOO_LARGE: request has 6 log records, over server.max_batch_items (5)',
       ),
+      details: [{ reason: 'LW_BODY_TOO_LARGE' }],
     });
   });
 
@@ -371,7 +414,7 @@ describe('OTLP limits before decoding or mapping', () => {
     );
     expect(res.statusCode).toBe(413);
     expect(res.json().message).toBe(
-      'resourceLogs[0].resource has 300 attributes, over server.max_fields (256)',
+      'LW_BODY_TOO_LARGE: resourceLogs[0].resource has 300 attributes, over server.max_fields (256)',
     );
   });
 });

@@ -15,8 +15,13 @@
  *   server.max_batch_items, or a resource or scope over server.max_fields attributes; 415 for any
  *   other Content-Type; 429 + Retry-After when the in-flight budget is full (admission shared
  *   with /v1/events: withAdmission); 503 while draining or when the store fails (retryable).
- *   To a protobuf request these carry a protobuf google.rpc.Status (code and message) as the
- *   OTLP specification asks; to any other request logwarden's JSON error body.
+ *   These carry a google.rpc.Status as the OTLP specification asks, binary protobuf to a
+ *   protobuf request and its JSON mapping to any other: `code` the gRPC code, `message`
+ *   logwarden's error code and message, `details` one google.rpc.ErrorInfo (reason: the error
+ *   code, domain "logwarden", metadata: the error's details), e.g.
+ *   `{"code":3,"message":"LW_BODY_MALFORMED: not an OTLP ...","details":[{"@type":
+ *   "type.googleapis.com/google.rpc.ErrorInfo","reason":"LW_BODY_MALFORMED",
+ *   "domain":"logwarden","metadata":{}}]}`.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -29,6 +34,8 @@ import {
   OTLP_PROTOBUF_TYPES,
   OtlpLimitError,
   OtlpProtobufError,
+  rpcStatusJson,
+  type RpcStatus,
 } from '../../sources/otlp/proto.js';
 import { withAdmission, type AdmissionOptions } from './admission.js';
 import { firstInvalidUtf8 } from './decode-items.js';
@@ -104,23 +111,18 @@ export function registerOtlpRoute(app: FastifyInstance, o: OtlpRouteOptions): vo
     // The handler reads the body itself (size cap before and after gzip), as /v1/events does.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    // A failure answered to a protobuf request is a protobuf google.rpc.Status (OTLP/HTTP
-    // "Failures"); the app's error handler has already counted and logged it.
+    // Every failure is a google.rpc.Status in the request's encoding (OTLP/HTTP "Failures"):
+    // binary protobuf to a protobuf request, its JSON mapping to any other (415 included). The
+    // app's error handler has already counted and logged it, and written logwarden's error body.
     scope.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode < 400 || !OTLP_PROTOBUF_TYPES.has(mediaType(request))) return payload;
-      if (typeof payload !== 'string') return payload;
-      let err: { code?: unknown; message?: unknown } = {};
-      try {
-        err = JSON.parse(payload) as typeof err;
-      } catch {
-        // Not our JSON error body: pass the text on as the message.
+      if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+      const status = rpcStatusOf(reply.statusCode, payload);
+      if (OTLP_PROTOBUF_TYPES.has(mediaType(request))) {
+        reply.type('application/x-protobuf');
+        return encodeRpcStatus(status);
       }
-      const message =
-        typeof err.message === 'string'
-          ? `${typeof err.code === 'string' ? `${err.code}: ` : ''}${err.message}`
-          : payload;
-      reply.type('application/x-protobuf');
-      return encodeRpcStatus(grpcCode(reply.statusCode), message);
+      reply.type('application/json');
+      return JSON.stringify(rpcStatusJson(status));
     });
     scope.post('/v1/logs', async (request, reply) => handle(request, reply, o));
   });
@@ -135,6 +137,33 @@ function tooManyRecords(n: number | string, max: number): LogwardenError {
 
 function mediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * The Status for logwarden's JSON error body `{code, message, details?}`: the gRPC code of the
+ * HTTP status, the message prefixed with logwarden's code, and that code with the details (as
+ * strings) in a google.rpc.ErrorInfo of domain "logwarden". Any other body is the message.
+ */
+function rpcStatusOf(http: number, payload: string): RpcStatus {
+  let err: { code?: unknown; message?: unknown; details?: unknown } = {};
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    if (parsed !== null && typeof parsed === 'object') err = parsed as typeof err;
+  } catch {
+    // Not our JSON error body: the text is the message.
+  }
+  const code = grpcCode(http);
+  if (typeof err.message !== 'string') return { code, message: payload };
+  if (typeof err.code !== 'string') return { code, message: err.message };
+  const metadata: Record<string, string> = {};
+  if (err.details !== null && typeof err.details === 'object')
+    for (const [k, v] of Object.entries(err.details))
+      metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return {
+    code,
+    message: `${err.code}: ${err.message}`,
+    errorInfo: { reason: err.code, domain: 'logwarden', metadata },
+  };
 }
 
 /** The gRPC status code for an HTTP status (OTLP specification's mapping, google.rpc.Code). */

@@ -6,6 +6,8 @@ import {
   decodeOtlpLogsResponse,
   decodeRpcStatus,
   encodeOtlpLogsResponse,
+  encodeRpcStatus,
+  rpcStatusJson,
   OtlpLimitError,
   OtlpProtobufError,
 } from './proto.js';
@@ -142,6 +144,46 @@ describe('OTLP protobuf decoding', () => {
     expect(decodeRpcStatus(Buffer.from([...tag(1, 0), 3, ...str(2, 'bad')]))).toEqual({
       code: 3,
       message: 'bad',
+    });
+  });
+
+  it("encodes a Status with logwarden's code in an ErrorInfo detail, in protobuf and in JSON", () => {
+    const status = {
+      code: 8,
+      message: 'LW_BODY_TOO_LARGE: too big',
+      errorInfo: {
+        reason: 'LW_BODY_TOO_LARGE',
+        domain: 'logwarden',
+        metadata: { limit: 'server.max_body_bytes' },
+      },
+    };
+    const b = encodeRpcStatus(status);
+    // Status: code, message, details (an Any: type_url, value = ErrorInfo: reason, domain,
+    // metadata entry {key, value}).
+    const errorInfo = [
+      ...str(1, 'LW_BODY_TOO_LARGE'),
+      ...str(2, 'logwarden'),
+      ...len(3, [...str(1, 'limit'), ...str(2, 'server.max_body_bytes')]),
+    ];
+    const any = [...str(1, 'type.googleapis.com/google.rpc.ErrorInfo'), ...len(2, errorInfo)];
+    expect([...b]).toEqual([...tag(1, 0), 8, ...str(2, status.message), ...len(3, any)]);
+    expect(decodeRpcStatus(b)).toEqual(status);
+    expect(rpcStatusJson(status)).toEqual({
+      code: 8,
+      message: 'LW_BODY_TOO_LARGE: too big',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'LW_BODY_TOO_LARGE',
+          domain: 'logwarden',
+          metadata: { limit: 'server.max_body_bytes' },
+        },
+      ],
+    });
+    expect(rpcStatusJson({ code: 14, message: 'x' })).toEqual({
+      code: 14,
+      message: 'x',
+      details: [],
     });
   });
 

@@ -10,6 +10,8 @@
  *   InstrumentationScope
  * - opentelemetry/proto/resource/v1/resource.proto: Resource
  * - google/rpc/status.proto: Status (the body of 4xx/5xx answers to protobuf requests)
+ * - google/protobuf/any.proto: Any; google/rpc/error_details.proto: ErrorInfo (the one detail
+ *   of such a Status, carrying logwarden's error code)
  *
  * Only the fields logwarden reads are declared; the others (Resource.entity_refs, the schema
  * URLs, LogsData) are skipped as unknown fields, as protobuf decoders do. SeverityNumber is an
@@ -116,6 +118,20 @@ const DESCRIPTOR = {
           fields: {
             code: { type: 'int32', id: 1 },
             message: { type: 'string', id: 2 },
+            details: { type: 'Any', id: 3, rule: 'repeated' },
+          },
+        },
+        Any: {
+          fields: {
+            typeUrl: { type: 'string', id: 1 },
+            value: { type: 'bytes', id: 2 },
+          },
+        },
+        ErrorInfo: {
+          fields: {
+            reason: { type: 'string', id: 1 },
+            domain: { type: 'string', id: 2 },
+            metadata: { keyType: 'string', type: 'string', id: 3 },
           },
         },
       },
@@ -127,6 +143,7 @@ const root = protobuf.Root.fromJSON(DESCRIPTOR);
 const Request = root.lookupType('common.ExportLogsServiceRequest');
 const Response = root.lookupType('common.ExportLogsServiceResponse');
 const Status = root.lookupType('common.Status');
+const ErrorInfo = root.lookupType('common.ErrorInfo');
 
 /** The Content-Types of the OTLP protobuf encoding. */
 export const OTLP_PROTOBUF_TYPES: ReadonlySet<string> = new Set([
@@ -377,23 +394,82 @@ export function encodeOtlpLogsResponse(partial?: {
   return Buffer.from(Response.encode(msg).finish());
 }
 
+/** The type URL of a google.rpc.ErrorInfo packed in a google.protobuf.Any. */
+export const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
+
 /**
- * A google.rpc.Status (code, message): what OTLP/HTTP answers a protobuf request with on 4xx/5xx.
- *
- * @example
- * encodeRpcStatus(3, 'LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: ...');
+ * A google.rpc.Status: what OTLP/HTTP answers a failure (4xx/5xx) with, in the request's
+ * encoding. `errorInfo` is its one detail when present (a google.rpc.ErrorInfo).
  */
-export function encodeRpcStatus(code: number, message: string): Buffer {
-  return Buffer.from(Status.encode(Status.fromObject({ code, message })).finish());
+export interface RpcStatus {
+  /** The gRPC status code (google.rpc.Code). */
+  readonly code: number;
+  readonly message: string;
+  readonly errorInfo?: {
+    readonly reason: string;
+    readonly domain: string;
+    readonly metadata: Readonly<Record<string, string>>;
+  };
 }
 
-/** Decode a google.rpc.Status (for tests and clients). */
-export function decodeRpcStatus(body: Uint8Array): { code: number; message: string } {
+/**
+ * A google.rpc.Status in binary protobuf, its errorInfo packed in an Any.
+ *
+ * @example
+ * encodeRpcStatus({ code: 3, message: 'LW_BODY_MALFORMED: not an OTLP ExportLogsServiceRequest: ...' });
+ */
+export function encodeRpcStatus(s: RpcStatus): Buffer {
+  const details = s.errorInfo
+    ? [
+        {
+          typeUrl: ERROR_INFO_TYPE,
+          value: ErrorInfo.encode(ErrorInfo.fromObject(s.errorInfo)).finish(),
+        },
+      ]
+    : [];
+  return Buffer.from(
+    Status.encode(Status.fromObject({ code: s.code, message: s.message, details })).finish(),
+  );
+}
+
+/**
+ * A google.rpc.Status in the proto3 JSON mapping (what a JSON request is answered with): an Any
+ * is the `@type` URL beside the fields of the message it packs.
+ *
+ * @example
+ * rpcStatusJson({ code: 8, message: 'LW_BACKPRESSURE: ...' }); // { code: 8, message: '...', details: [] }
+ */
+export function rpcStatusJson(s: RpcStatus): {
+  code: number;
+  message: string;
+  details: Record<string, unknown>[];
+} {
+  return {
+    code: s.code,
+    message: s.message,
+    details: s.errorInfo ? [{ '@type': ERROR_INFO_TYPE, ...s.errorInfo }] : [],
+  };
+}
+
+/** Decode a google.rpc.Status (for tests and clients); an ErrorInfo detail is unpacked. */
+export function decodeRpcStatus(body: Uint8Array): RpcStatus {
   const o = Status.toObject(Status.decode(body), { defaults: true }) as {
     code: number;
     message: string;
+    details: { typeUrl: string; value: Uint8Array }[];
   };
-  return { code: o.code, message: o.message };
+  const info = o.details.find((d) => d.typeUrl === ERROR_INFO_TYPE);
+  if (!info) return { code: o.code, message: o.message };
+  const e = ErrorInfo.toObject(ErrorInfo.decode(info.value), { defaults: true }) as {
+    reason: string;
+    domain: string;
+    metadata: Record<string, string>;
+  };
+  return {
+    code: o.code,
+    message: o.message,
+    errorInfo: { reason: e.reason, domain: e.domain, metadata: { ...e.metadata } },
+  };
 }
 
 /** Decode an ExportLogsServiceResponse (for tests and clients). */
