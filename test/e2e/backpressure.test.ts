@@ -95,7 +95,10 @@ describe('backpressure', () => {
     }
   });
 
-  it('answers OTLP/HTTP senders the same way: 429 + Retry-After instead of a wait, every 200 stored', async () => {
+  // That the 429 comes at once, never after a wait for the budget, is asserted where commits
+  // can be held (src/server/ingest/otlp-route.test.ts); here wall-clock time on a shared machine
+  // would prove nothing, so the slowest 429 is only printed.
+  it('answers OTLP/HTTP senders the same way: 429 + Retry-After, every 200 stored', async () => {
     const dir = tempDir('lw-bp-otlp-');
     const token = await createToken(dir, 'otlp-flood');
     const srv = await startServe({

@@ -16,19 +16,45 @@ import {
   ndjson,
   readStored,
   startServe,
+  type ServeProcess,
   tempDir,
 } from './helpers.js';
+import { logLines, waitFor } from './sources-helpers.js';
 
 afterAll(() => {
   killAllServes();
   cleanupTemps();
 });
 
+/** What the tests watch: /metrics read without a token, and the info-level log ('draining'). */
+const OBSERVABLE = {
+  LOGWARDEN_SERVER__METRICS_PUBLIC: 'true',
+  LOGWARDEN_SERVER__LOG_LEVEL: 'info',
+};
+
+/** The value of an unlabelled gauge on `srv`'s /metrics. */
+async function gauge(srv: ServeProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** A request's body is being read: its declared size is reserved in the in-flight budget. */
+const bodyReading = (srv: ServeProcess) =>
+  waitFor(
+    async () => (await gauge(srv, 'logwarden_ingest_inflight_bytes')) > 0,
+    'a request body in flight',
+  );
+
+/** The server logged that the signal started its drain. */
+const draining = (srv: ServeProcess) =>
+  waitFor(() => logLines(srv).some((l) => l.msg === 'draining'), 'the drain to start');
+
 describe('graceful shutdown', () => {
   it('SIGTERM completes the in-flight batch, then exits 0', async () => {
     const dir = tempDir('lw-drain-');
     const token = await createToken(dir, 'drain');
-    const srv = await startServe({ dataDir: dir });
+    const srv = await startServe({ dataDir: dir, env: OBSERVABLE });
     const events = Array.from({ length: 400 }, () => makeEvent());
     const body = Buffer.from(ndjson(events));
     const half = Math.floor(body.length / 2);
@@ -55,11 +81,14 @@ describe('graceful shutdown', () => {
         );
         req.on('error', reject);
         req.write(body.subarray(0, half));
-        // The server has the first half and waits for the rest when SIGTERM lands.
-        setTimeout(() => {
+        // The server reads the body and waits for the rest when SIGTERM lands; the rest is sent
+        // once the server is draining.
+        void (async () => {
+          await bodyReading(srv);
           srv.child.kill('SIGTERM');
-          setTimeout(() => req.end(body.subarray(half)), 300);
-        }, 300);
+          await draining(srv);
+          req.end(body.subarray(half));
+        })().catch(reject);
       },
     );
     const r = await answer;
@@ -76,7 +105,7 @@ describe('graceful shutdown', () => {
   it('readyz answers 503 while draining and healthz stays up until exit', async () => {
     const dir = tempDir('lw-drain2-');
     const token = await createToken(dir, 'drain');
-    const srv = await startServe({ dataDir: dir });
+    const srv = await startServe({ dataDir: dir, env: OBSERVABLE });
     expect((await fetch(`${srv.url}/readyz`)).status).toBe(200);
     // Hold a request open so the server keeps draining long enough to observe it.
     const req = request(`${srv.url}/v1/events`, {
@@ -89,9 +118,9 @@ describe('graceful shutdown', () => {
     });
     req.on('error', () => undefined);
     req.write('{"event.name":"log"}\n');
-    await new Promise((r) => setTimeout(r, 200));
+    await bodyReading(srv);
     srv.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await draining(srv);
     // New connections are refused once the listener closed; either way nothing new is accepted.
     const ready = await fetch(`${srv.url}/readyz`).then(
       (res) => res.status,
@@ -118,6 +147,7 @@ describe('graceful shutdown', () => {
         LOGWARDEN_DETECTION__ENABLED: 'false',
         // its tick would take the lock on the main thread and block the event loop meanwhile
         LOGWARDEN_ALERTING__ENABLED: 'false',
+        ...OBSERVABLE,
       },
     });
     const lock = new Database(path.join(dir, 'logwarden.db'));
@@ -131,8 +161,12 @@ describe('graceful shutdown', () => {
       (r) => r.status,
       () => 'no answer',
     );
-    // The batch reaches the writer thread, which now waits for the lock.
-    await new Promise((r) => setTimeout(r, 500));
+    // The batch was read and handed to the store: its event is in flight until the commit,
+    // which waits for the lock (the gauge drops back to 0 only when the commit ends).
+    await waitFor(
+      async () => (await gauge(srv, 'logwarden_ingest_inflight_events')) === 1,
+      'the batch to await its commit',
+    );
     const release = () => {
       if (lock.inTransaction) lock.exec('ROLLBACK');
       lock.close();
@@ -162,17 +196,21 @@ describe('graceful shutdown', () => {
   }, 60_000);
 
   it('a second SIGTERM exits at once', async () => {
-    const { srv, release } = await blockedServer('lw-drain-twice-');
+    const { srv, answer, release } = await blockedServer('lw-drain-twice-');
     try {
       srv.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 2000)); // past the HTTP drain, into the store close
+      // The HTTP drain ends at its 1 s deadline by closing the held request's connection; the
+      // stop goes on to the store close, which waits for the blocked commit.
+      expect(await answer).toBe('no answer');
       expect(srv.child.exitCode).toBeNull();
       const t0 = Date.now();
       srv.child.kill('SIGTERM');
       const exit = await srv.exited;
       expect(exit.code).toBe(128 + 15);
       expect(Date.now() - t0).toBeLessThan(3000);
-      expect(srv.stderr()).toMatch(/second signal: exiting now/);
+      const second = logLines(srv).find((l) => l.msg === 'second signal: exiting now');
+      // It landed in the store close (what was pending is logged with it).
+      expect(second?.pending).toEqual(['store close', expect.stringMatching(/a commit running$/)]);
     } finally {
       release();
     }
