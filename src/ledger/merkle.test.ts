@@ -13,6 +13,7 @@ import {
 } from './merkle.js';
 import { consistencyProof, inclusionProof, memoryNodeReader } from './proofs.js';
 import { verifySubtreeConsistency, verifySubtreeInclusion } from './subtree.js';
+import { mulberry32 } from '../../test/helpers/prng.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VECTORS = path.resolve(repoRoot, '../shared/vectors/merkle/testdata');
@@ -126,18 +127,6 @@ describe('published RFC 6962 vectors (transparency-dev/merkle)', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so a failing property case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** RFC 6962 §2.1 MTH, literally recursive: the reference the fast code is checked against. */
 function mthReference(leaves: readonly Buffer[]): Buffer {
   if (leaves.length === 0) return EMPTY_ROOT;
@@ -191,7 +180,7 @@ describe('hashing', () => {
 });
 
 describe('property: generated proofs verify, any single-bit mutation fails', () => {
-  const rand = rng(0x10c3a7);
+  const rand = mulberry32(0x10c3a7);
   const leaves = Array.from({ length: 2000 }, (_, i) => hashLeaf(`event ${i}`));
   const read = memoryNodeReader(leaves);
   const roots = new Map<number, Buffer>();

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { pamKv } from './auth-programs.js';
 import { fromTail } from './sshd.js';
 import { pamPrefixEnd } from './syslog.js';
+import { mulberry32 } from '../../test/helpers/prng.js';
 
 const FROM_TAIL =
   /^ from (\S+)(?: port (\d+))?(?: on \S+ port \d+)?(?: ssh2?)?(?:[:,] .*)?(?: \[preauth\])?$/;
@@ -28,15 +29,6 @@ function oldPamKv(s: string): Record<string, string> {
 }
 
 const PAM_PREFIX = /^pam_unix\(([\w.-]+):(\w+)\): /;
-
-/** A deterministic pseudo-random generator (tests must not depend on luck). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x / 0x80000000;
-  };
-}
 
 function randomFrom(parts: readonly string[], n: number, r: () => number): string {
   let s = '';
@@ -65,7 +57,7 @@ describe('parser fast paths', () => {
       'x from',
     ];
     for (const m of fixed) expect(fromTail(m), m).toEqual(oldFromTail(m));
-    const r = rng(5);
+    const r = mulberry32(5);
     const parts = [
       ' from ',
       ' port ',
@@ -101,7 +93,7 @@ describe('parser fast paths', () => {
       '',
     ];
     for (const s of fixed) expect(pick({ ...pamKv(s) }), s).toEqual(pick(oldPamKv(s)));
-    const r = rng(9);
+    const r = mulberry32(9);
     const parts = ['user', 'rhost', 'ruser', 'logname', 'tty', 'uid', '=', ' ', '  ', 'x', '1.2'];
     for (let k = 0; k < 20000; k++) {
       const s = randomFrom(parts, Math.floor(r() * 12), r);
@@ -130,7 +122,7 @@ describe('parser fast paths', () => {
       return e < 0 ? [-1, undefined] : [e, m.slice(9, m.indexOf(':', 9))];
     };
     for (const m of fixed) expect(now(m), m).toEqual(old(m));
-    const r = rng(3);
+    const r = mulberry32(3);
     const parts = ['pam_unix(', 'sshd', ':', 'auth', ')', ': ', '.', '-', ' ', 'é', '_', '9'];
     for (let k = 0; k < 20000; k++) {
       const m = 'pam_unix(' + randomFrom(parts, Math.floor(r() * 8), r);

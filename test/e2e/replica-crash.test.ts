@@ -14,20 +14,9 @@ import {
   verifyJson,
   waitFor,
 } from './ledger-helpers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const SEED = Number(process.env.LW_CRASH_SEED ?? 20261127);
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with LW_CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 afterAll(() => {
   killAllServes();
@@ -37,7 +26,7 @@ afterAll(() => {
 describe('SIGKILL at random moments during a stream', () => {
   it(`every acknowledged event ends up on both replicas exactly once (seed ${SEED})`, async () => {
     console.warn(`replica crash drill: seed ${SEED} (replay with LW_CRASH_SEED=${SEED})`);
-    const random = prng(SEED);
+    const random = mulberry32(SEED); // replay a failing run with LW_CRASH_SEED
     const c = await startCluster();
     const { origin, r1, r2, originName, procs } = c;
     const od = origin.dir;

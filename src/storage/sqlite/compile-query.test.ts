@@ -5,18 +5,7 @@ import { QUERY_FIELDS } from '../../search/fields.js';
 import { parseQuery } from '../../search/parse-query.js';
 import { openSqliteStore } from './index.js';
 import type { SqliteStore } from './index.js';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../test/helpers/prng.js';
 
 const names = QUERY_FIELDS.flatMap((f) => [f.name, ...f.aliases]).concat([
   'after',
@@ -116,7 +105,7 @@ describe('query language fuzz: parse errors are clean, parsed queries always run
 
   it('2,000 random queries', () => {
     const seed = Number(process.env.LW_FUZZ_SEED ?? 20261127);
-    const r = rng(seed);
+    const r = mulberry32(seed);
     let parsed = 0;
     let rejected = 0;
     for (let i = 0; i < 2000; i++) {
