@@ -2,17 +2,16 @@
  * Shared fixtures for alerting tests: a real SQLite store in a temp dir, the real alert store,
  * the alerting service with an injected clock, and loopback HTTP peers that record requests.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { alertingSection } from '../../src/config/sections/alerting.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite/index.js';
 import { createAlertStore, type AlertStore } from '../../src/detection/alerts/alert-store.js';
 import { alertId, type Alert } from '../../src/detection/alerts/alert.js';
 import { createAlerting, type Alerting, type AlertingOptions } from '../../src/alerting/service.js';
 import type { AlertingConfig } from '../../src/alerting/types.js';
+import { startHttpPeer, type HttpPeer } from '../helpers/http-peer.js';
 
 const dirs: string[] = [];
 const closers: (() => Promise<void> | void)[] = [];
@@ -148,56 +147,11 @@ export function makeAlert(
   };
 }
 
-export interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+export type { Received } from '../helpers/http-peer.js';
 
-/** A loopback HTTP peer; `answer` decides each response (default 200). */
-export async function httpPeer(
-  answer: (r: Received) => {
-    status: number;
-    headers?: Record<string, string>;
-    body?: string;
-  } = () => ({ status: 200 }),
-  port = 0,
-): Promise<{
-  url: string;
-  port: number;
-  received: Received[];
-  server: Server;
-  close(): Promise<void>;
-}> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      const a = answer(r);
-      if (a.status >= 200 && a.status < 300) received.push(r);
-      res.writeHead(a.status, a.headers ?? {});
-      res.end(a.body ?? '');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
-  const p = (server.address() as AddressInfo).port;
-  let closed = false;
-  const close = () =>
-    closed
-      ? Promise.resolve()
-      : new Promise<void>((ok) => {
-          closed = true;
-          server.closeAllConnections();
-          server.close(() => ok());
-        });
-  closers.push(close);
-  return { url: `http://127.0.0.1:${p}`, port: p, received, server, close };
+/** A loopback HTTP peer (test/helpers/http-peer.ts), closed by cleanup(). */
+export async function httpPeer(...args: Parameters<typeof startHttpPeer>): Promise<HttpPeer> {
+  const peer = await startHttpPeer(...args);
+  closers.push(peer.close);
+  return peer;
 }

@@ -3,10 +3,9 @@
  * the destinations with their timing, JSON output, and a clear error for bad input.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startHttpPeer } from '../helpers/http-peer.js';
 import { cleanupTemps, runCli, tempDir } from './helpers.js';
 
 afterAll(cleanupTemps);
@@ -88,17 +87,8 @@ describe('logwarden routes test', () => {
 describe('logwarden alerts', () => {
   it('test-receiver sends a sample through a real webhook, and names the failure when it cannot', async () => {
     const dir = tempDir();
-    const bodies: string[] = [];
-    const srv = createServer((req, res) => {
-      let b = '';
-      req.on('data', (d: Buffer) => (b += d.toString('utf8')));
-      req.on('end', () => {
-        bodies.push(b);
-        res.writeHead(req.url === '/deny' ? 401 : 204).end();
-      });
-    });
-    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-    const port = (srv.address() as AddressInfo).port;
+    const peer = await startHttpPeer((r) => ({ status: r.url === '/deny' ? 401 : 204 }));
+    const port = peer.port;
     const config = path.join(dir, 'c.yaml');
     writeFileSync(
       config,
@@ -117,7 +107,7 @@ describe('logwarden alerts', () => {
       });
       expect(ok.code).toBe(0);
       expect(ok.stdout).toBe('sent a test message through ok (webhook)\n');
-      expect(JSON.parse(bodies[0]!)).toMatchObject({
+      expect(JSON.parse(peer.received[0]!.body)).toMatchObject({
         title: 'Test message from logwarden',
         suppressed: 0,
       });
@@ -139,7 +129,7 @@ describe('logwarden alerts', () => {
       ]);
       expect(missing.stderr).toMatch(/alert 00000000-0000-8000-8000-000000000000 does not exist/);
     } finally {
-      await new Promise<void>((ok) => srv.close(() => ok()));
+      await peer.close();
     }
   });
 });

@@ -6,10 +6,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startHttpPeer, type Received } from '../helpers/http-peer.js';
 import {
   cleanupTemps,
   createToken,
@@ -27,30 +26,12 @@ afterAll(() => {
   cleanupTemps();
 });
 
-interface Got {
-  ts: string;
-  sig: string;
-  body: string;
-}
-
-function listen(port: number, got: Got[]): Promise<Server> {
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      got.push({
-        ts: String(req.headers['x-logwarden-timestamp']),
-        sig: String(req.headers['x-logwarden-signature']),
-        body,
-      });
-      res.writeHead(204).end();
-    });
-  });
-  return new Promise((ok, fail) => {
-    srv.once('error', fail);
-    srv.listen(port, '127.0.0.1', () => ok(srv));
-  });
-}
+/** A delivery as the receiver saw it: the signature headers and the body. */
+const signed = (r: Received) => ({
+  ts: String(r.headers['x-logwarden-timestamp']),
+  sig: String(r.headers['x-logwarden-signature']),
+  body: r.body,
+});
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -66,9 +47,9 @@ describe('alert delivery across a receiver outage and a restart', () => {
   it('delivers each alert exactly once after the receiver comes back', async () => {
     const dir = tempDir();
     // Reserve a port, then close it: the receiver is down (connection refused).
-    const probe = await listen(0, []);
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const probe = await startHttpPeer();
+    const port = probe.port;
+    await probe.close();
     const config = path.join(dir, 'logwarden.yaml');
     writeFileSync(
       config,
@@ -145,12 +126,12 @@ describe('alert delivery across a receiver outage and a restart', () => {
     expect(serve.stderr() + serve.stdout()).not.toContain(SECRET);
 
     await serve.stop('SIGTERM');
-    const got: Got[] = [];
-    const receiver = await listen(port, got);
+    const receiver = await startHttpPeer(() => ({ status: 204 }), port);
+    const got = () => receiver.received.map(signed);
     try {
       serve = await startServe({ dataDir: dir, args: ['--config', config], env });
       const alertIdsIn = () =>
-        got.flatMap((g) =>
+        got().flatMap((g) =>
           (JSON.parse(g.body) as { kind: string; alerts: { id: string }[] }).alerts
             .filter(() => true)
             .map((a) => a.id),
@@ -160,7 +141,7 @@ describe('alert delivery across a receiver outage and a restart', () => {
       );
       await new Promise((r) => setTimeout(r, 1500)); // room for any duplicate to show up
       for (const id of ids) expect(alertIdsIn().filter((x) => x === id)).toHaveLength(1);
-      for (const g of got) {
+      for (const g of got()) {
         const expected =
           'sha256=' + createHmac('sha256', SECRET).update(`${g.ts}.${g.body}`).digest('hex');
         expect(g.sig).toBe(expected);
@@ -179,7 +160,7 @@ describe('alert delivery across a receiver outage and a restart', () => {
         failedAttempts += after.deliveries[0]!.log.filter((l) => !l.ok).length;
       }
       expect(failedAttempts).toBeGreaterThanOrEqual(1);
-      const msg = JSON.parse(got.find((g) => g.body.includes(ids[0]!))!.body) as {
+      const msg = JSON.parse(got().find((g) => g.body.includes(ids[0]!))!.body) as {
         alerts: { link: string; events: unknown[] }[];
         suppressed: number;
       };
@@ -188,7 +169,7 @@ describe('alert delivery across a receiver outage and a restart', () => {
       expect(typeof msg.suppressed).toBe('number');
       await serve.stop('SIGTERM');
     } finally {
-      await new Promise<void>((r) => receiver.close(() => r()));
+      await receiver.close();
     }
   }, 60_000);
 });
