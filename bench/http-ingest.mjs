@@ -2,6 +2,8 @@
 // HTTP ingest vs direct store.append, same events, same run (issue 2 target: HTTP >= 50%).
 //
 //   npm run build && node bench/http-ingest.mjs [--events 100000] [--batch 1000] [--senders 4] [--rounds 3]
+//   LOGWARDEN_BENCH_DIST=DIR runs another build (DIR a copy of dist/) for both sides: the serve
+//   child and the in-process store (bench/lib/dist.mjs).
 //
 // Direct: prepareEvent ahead of time (not timed), then store.append of 1,000-event batches with
 // `senders` appends in flight (group commit), synchronous=full like the server's default.
@@ -15,7 +17,8 @@ import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeEvents, ndjsonBatches } from './lib/events.mjs';
-import { assertBuilt, createToken, repoRoot, sampleRss, startServe } from './lib/serve.mjs';
+import { distModule } from './lib/dist.mjs';
+import { assertBuilt, createToken, sampleRss, startServe } from './lib/serve.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,8 +39,8 @@ const ROUNDS = Number(args.rounds);
 const SIZE = Number(args.size);
 
 assertBuilt();
-const { openSqliteStore } = await import(path.join(repoRoot, 'dist/storage/sqlite/index.js'));
-const { prepareEvent } = await import(path.join(repoRoot, 'dist/core/prepare.js'));
+const { openSqliteStore } = await distModule('storage/sqlite/index.js');
+const { prepareEvent } = await distModule('core/prepare.js');
 
 const temps = [];
 const tmp = (p) => {

@@ -10,6 +10,7 @@
 // consistency proofs (no rehash of history), and a full verifyLocal (entries/s).
 //
 // Run: npm run build (or npx tsc -p tsconfig.build.json --noEmitOnError false) && node bench/ledger.mjs [events] [rounds]
+// (LOGWARDEN_BENCH_DIST=DIR runs another build: bench/lib/dist.mjs)
 import { cpus } from 'node:os';
 import { distModule, makeStoreEvents, median, tempStores } from './lib/store.mjs';
 

@@ -3,6 +3,7 @@
 // (issue 7 target: the ledger and replication cost at most 25% of throughput).
 //
 //   npm run build && node bench/replication.mjs [--events 150000] [--batch 1000] [--senders 4] [--rounds 3]
+//   LOGWARDEN_BENCH_DIST=DIR runs another build (DIR a copy of dist/; bench/lib/dist.mjs).
 //
 // Three configurations of real `logwarden serve` processes on loopback, each fed the same
 // pre-built NDJSON batches by `senders` concurrent clients; detection is off in all three (its

@@ -1,6 +1,7 @@
 // Direct insert rate of the embedded store: realistic ~300-byte events appended in batches of
 // 1,000 (one append call per batch, awaited), with the final schema, synchronous=FULL, on a
-// fresh database in a temp dir. Runs the compiled code: `npm run build && node bench/store-insert.mjs [events] [rounds]`.
+// fresh database in a temp dir. Runs the compiled code: `npm run build && node bench/store-insert.mjs [events] [rounds]`,
+// or another build with LOGWARDEN_BENCH_DIST=DIR (bench/lib/dist.mjs).
 //
 // Variants (same run, so compare ratios, not absolute numbers, on a noisy 2-core machine):
 //   default      writer thread, full text inline, one batch at a time

@@ -1,13 +1,10 @@
-// Shared helpers for benchmarks that run the real `logwarden serve` (compiled dist/).
+// Shared helpers for benchmarks that run the real `logwarden serve` (compiled dist/, or the
+// build LOGWARDEN_BENCH_DIST names: bench/lib/dist.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI } from './dist.mjs';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// LOGWARDEN_BENCH_CLI: another build's cli/main.js (e.g. a copy of dist/ that concurrent
-// rebuilds of the work tree cannot change in the middle of a run).
-export const CLI = process.env.LOGWARDEN_BENCH_CLI ?? path.join(repoRoot, 'dist/cli/main.js');
+export { CLI };
 
 export function assertBuilt() {
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run \`npm run build\` first`);

@@ -1,24 +1,13 @@
-// Shared setup of the benchmarks that drive the embedded store directly (compiled dist/):
-// bench/ledger.mjs and bench/store-insert.mjs. Synthetic HTTP-like events as the store's append
-// takes them ({ event, body, source }), temp stores cleaned up at the end, medians.
+// Shared setup of the benchmarks that drive the embedded store directly (compiled dist/, or the
+// build LOGWARDEN_BENCH_DIST names: bench/lib/dist.mjs): bench/ledger.mjs and
+// bench/store-insert.mjs. Synthetic HTTP-like events as the store's append takes them
+// ({ event, body, source }), temp stores cleaned up at the end, medians.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-// LOGWARDEN_BENCH_DIST: another build's dist/ directory (see bench/lib/serve.mjs).
-const dist = process.env.LOGWARDEN_BENCH_DIST
-  ? new URL(`file://${process.env.LOGWARDEN_BENCH_DIST.replace(/\/?$/, '/')}`)
-  : new URL('../../dist/', import.meta.url);
-
-/** Import a compiled module, e.g. distModule('storage/sqlite/index.js'). */
-export async function distModule(rel) {
-  const url = new URL(rel, dist);
-  if (!existsSync(fileURLToPath(url)))
-    throw new Error(`${fileURLToPath(url)} missing: run \`npm run build\` first`);
-  return import(url.href);
-}
+export { distModule } from './dist.mjs';
 
 const PATHS = [
   '/api/items',
