@@ -1,4 +1,11 @@
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,10 +28,17 @@ async function viaReadline(file: string): Promise<string[]> {
 function inTwoRanges(file: string, cut: number): string[] {
   const size = statSync(file).size;
   const out: string[] = [];
-  // Every line comes with its bytes: decoding them gives the line back.
-  const onLine = (l: string, bytes: Buffer, from: number, to: number): void => {
+  const whole = readFileSync(file);
+  // Every line comes with its bytes and their file position: decoding them, or the file's bytes
+  // there, gives the line back.
+  const onLine = (l: string, bytes: Buffer, from: number, to: number, pos: number): void => {
     const back = bytes.toString('utf8', from, to);
-    out.push(back === l ? l : `bytes ${JSON.stringify(back)} for ${JSON.stringify(l)}`);
+    const inFile = whole.toString('utf8', pos + from, pos + to);
+    out.push(
+      back === l && inFile === l
+        ? l
+        : `bytes ${JSON.stringify(back)}, file ${JSON.stringify(inFile)} for ${JSON.stringify(l)}`,
+    );
   };
   readLines(file, 0, cut, onLine);
   readLines(file, cut, size, onLine);

@@ -8,8 +8,9 @@
  * A range [start, end) holds the lines whose first byte lies in it (`\n`-separated segments), so
  * ranges cut anywhere cover every line exactly once; a worker can take any range of a file.
  *
- * `onLine` also gets the line's bytes (`bytes[from..to)`, valid only during the call): a caller
- * that keeps a line for later can copy them instead of keeping the string (scan's workers).
+ * `onLine` also gets the line's bytes (`bytes[from..to)`, valid only during the call) and the file
+ * position of `bytes[0]`: a caller that needs a line later can keep where it is in the file
+ * instead of the string (scan's workers).
  *
  * @example
  * readLines('/var/log/auth.log', 0, size, (line) => parse(line));
@@ -28,8 +29,17 @@ export function utf8(bytes: Buffer, from: number, to: number): string {
   return (bytes as unknown as { utf8Slice(from: number, to: number): string }).utf8Slice(from, to);
 }
 
-/** Receives one line, and its UTF-8 bytes `bytes[from..to)` (reused after the call returns). */
-export type OnLine = (line: string, bytes: Buffer, from: number, to: number) => boolean | void;
+/**
+ * Receives one line, its UTF-8 bytes `bytes[from..to)` (reused after the call returns) and the
+ * file position of `bytes[0]` (the line starts at byte `pos + from` of the file).
+ */
+export type OnLine = (
+  line: string,
+  bytes: Buffer,
+  from: number,
+  to: number,
+  pos: number,
+) => boolean | void;
 
 /**
  * Call `onLine` for every line starting in [start, end) (it may return false to stop early);
@@ -48,7 +58,7 @@ function readRange(fd: number, start: number, end: number, onLine: OnLine): numb
   let stopped = false;
   let buf = Buffer.allocUnsafe(CHUNK);
   const line = (from: number, to: number): void => {
-    if (onLine(utf8(buf, from, to), buf, from, to) === false) stopped = true;
+    if (onLine(utf8(buf, from, to), buf, from, to, pos - len) === false) stopped = true;
   };
   let len = 0; // bytes in buf
   let pos = start; // file position of buf[len]
