@@ -6,19 +6,22 @@ import { createLineParser } from '../../parsers/index.js';
 import { alertEventRef, type AlertEventRef, type Alert } from '../alerts/alert.js';
 import type { DetectionEngine, EventSummary } from '../engine/engine.js';
 import { anonymousKey, type Carried } from '../engine/episodes.js';
+import { createLineReader, type LineReader } from './line-ref.js';
 import type { FileScan, FileScanOptions } from './scan-file.js';
-import { CARRIED_FIELDS, type RangeResult } from './stage.js';
+import { CARRIED_FIELDS, valueOf, type RangeResult } from './stage.js';
 
-/** What the carried lines of one consumer share. */
+/** What the carried lines of one file share. */
 interface LineContext {
+  readonly lines: LineReader;
   /** Parses a line again, exactly as the worker did. */
   readonly reparse: (line: string) => Readonly<Record<string, unknown>>;
 }
 
 /**
- * A line an alert may carry, as the main thread keeps it: the line itself and the values of
- * CARRIED_FIELDS (an alert's entity, service, environment and host come from them); its event
- * ref is built by parsing the line again, only when an alert that carries it is built.
+ * A line an alert may carry, as the main thread keeps it: where the line is in the file (see
+ * line-ref.ts) and the values of CARRIED_FIELDS (an alert's entity, service, environment and
+ * host come from them); its event ref is built by reading and parsing the line again, only when
+ * an alert that carries it is built.
  *
  * Lean on purpose: correlation windows keep these for up to a day, and what they hold is what
  * the young-generation GC copies (the values are fields of the object, not an array of their
@@ -34,21 +37,25 @@ class LineCarried implements Carried {
   readonly v5: unknown;
   readonly v6: unknown;
   readonly v7: unknown;
-  /** `values[at...]` are the values of CARRIED_FIELDS, in that order. */
+  /** `codes[at...]` are the codes of CARRIED_FIELDS' values, in that order (RangeWire.recs). */
   constructor(
-    private readonly line: string,
-    values: readonly unknown[],
+    private readonly offset: number,
+    private readonly length: number,
+    private readonly hash: number,
+    codes: Int32Array,
     at: number,
+    strs: readonly string[],
+    extra: readonly unknown[],
     private readonly ctx: LineContext,
   ) {
-    this.v0 = values[at];
-    this.v1 = values[at + 1];
-    this.v2 = values[at + 2];
-    this.v3 = values[at + 3];
-    this.v4 = values[at + 4];
-    this.v5 = values[at + 5];
-    this.v6 = values[at + 6];
-    this.v7 = values[at + 7];
+    this.v0 = valueOf(codes[at]!, strs, extra);
+    this.v1 = valueOf(codes[at + 1]!, strs, extra);
+    this.v2 = valueOf(codes[at + 2]!, strs, extra);
+    this.v3 = valueOf(codes[at + 3]!, strs, extra);
+    this.v4 = valueOf(codes[at + 4]!, strs, extra);
+    this.v5 = valueOf(codes[at + 5]!, strs, extra);
+    this.v6 = valueOf(codes[at + 6]!, strs, extra);
+    this.v7 = valueOf(codes[at + 7]!, strs, extra);
   }
   fields(): Readonly<Record<string, unknown>> {
     const v = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5, this.v6, this.v7];
@@ -58,11 +65,14 @@ class LineCarried implements Carried {
     return f;
   }
   ref(): AlertEventRef {
-    return alertEventRef(this.ctx.reparse(this.line));
+    const { lines, reparse } = this.ctx;
+    return alertEventRef(reparse(lines.read(this.offset, this.length, this.hash)));
   }
 }
 // LineCarried has a field per carried field.
 const CARRIED_COUNT: 8 = CARRIED_FIELDS.length;
+/** Distinct strings kept by a consumer (see canonical()); the table starts over beyond this. */
+const MAX_INTERNED = 100_000;
 
 /**
  * The ordered stage of a parallel scan on the main thread: feeds the engine every event of a
@@ -75,28 +85,43 @@ export function createRangeConsumer(
 ): { consume(r: RangeResult): void; result(): FileScan } {
   // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
   const reparser = createLineParser(o.logFormat, { sample });
-  const lineContext: LineContext = {
-    reparse: (line) => reparser.parse(line, o.ctx) as Record<string, unknown>,
-  };
+  const reparse = (line: string): Record<string, unknown> =>
+    reparser.parse(line, o.ctx) as Record<string, unknown>;
+  let lineContext: LineContext | undefined;
   const format = reparser.format;
   let lines = 0;
   let unparsed = 0;
   const parsed: Record<string, number> = {};
+  // One string per distinct value across ranges: a range's strings are fresh copies, and the
+  // ones correlation windows, group keys and carried lines keep would each be copied by the
+  // young-generation GC (and hashed again by every Map lookup) where the first copy is old.
+  const interned = new Map<string, string>();
+  const canonical = (strs: string[]): void => {
+    if (interned.size > MAX_INTERNED) interned.clear();
+    for (let i = 0; i < strs.length; i++) {
+      const s = strs[i]!;
+      const c = interned.get(s);
+      if (c === undefined) interned.set(s, s);
+      else strs[i] = c;
+    }
+  };
+  // A line's hits, decoded: what EventSummary.hits points at (reused line after line).
+  const hitValues: unknown[] = [];
   const summary = {
     timeMs: 0,
     source: o.source as string | undefined,
     name: '',
-    hits: [] as readonly unknown[],
+    hits: hitValues as readonly unknown[],
     hitsFrom: 0,
     hitCount: 0,
     carried: undefined as Carried | undefined,
     patterns: undefined as readonly Alert[] | undefined,
   } satisfies EventSummary;
   /** The lines of one range, in order (its own function: see consume). */
-  const consumeLines = (r: RangeResult): void => {
-    const { times, nameIds, names, recs } = r;
+  const consumeLines = (r: RangeResult, ctx: LineContext): void => {
+    const { times, nameIds, names, recs, strs, extra, start } = r;
     let at = 0;
-    let nextLine = recs.length > 0 ? (recs[0] as number) : -1;
+    let nextLine = recs.length > 0 ? recs[0]! : -1;
     for (let i = 0; i < r.lines; i++) {
       const t = times[i]!;
       if (!Number.isFinite(t)) {
@@ -106,17 +131,32 @@ export function createRangeConsumer(
       summary.timeMs = t;
       summary.name = names[nameIds[i]!]!;
       if (i === nextLine) {
-        const hitCount = recs[at + 1] as number;
+        const hitCount = recs[at + 1]!;
         let p = at + 2;
-        for (let h = 0; h < hitCount; h++) p += 2 + (recs[p + 1] as number);
-        const pats = recs[p + 1 + CARRIED_COUNT] as readonly Alert[] | 0;
-        summary.hits = recs;
-        summary.hitsFrom = at + 2;
+        let q = 0;
+        for (let h = 0; h < hitCount; h++) {
+          const n = recs[p + 1]!;
+          hitValues[q] = recs[p];
+          hitValues[q + 1] = n;
+          for (let k = 0; k < n; k++) hitValues[q + 2 + k] = valueOf(recs[p + 2 + k]!, strs, extra);
+          p += 2 + n;
+          q += 2 + n;
+        }
         summary.hitCount = hitCount;
-        summary.carried = new LineCarried(recs[p] as string, recs, p + 1, lineContext);
-        summary.patterns = pats === 0 ? undefined : pats;
-        at = p + 2 + CARRIED_COUNT;
-        nextLine = at < recs.length ? (recs[at] as number) : -1;
+        summary.carried = new LineCarried(
+          start + recs[p]!,
+          recs[p + 1]!,
+          recs[p + 2]!,
+          recs,
+          p + 3,
+          strs,
+          extra,
+          ctx,
+        );
+        const pc = recs[p + 3 + CARRIED_COUNT]!;
+        summary.patterns = pc < 0 ? undefined : (extra[pc] as readonly Alert[]);
+        at = p + 4 + CARRIED_COUNT;
+        nextLine = at < recs.length ? recs[at]! : -1;
       } else {
         summary.hitCount = 0;
         summary.carried = undefined;
@@ -127,10 +167,13 @@ export function createRangeConsumer(
   };
   return {
     consume(r) {
+      // The file's lines are read again from where the workers read them.
+      lineContext ??= { lines: createLineReader(r.file), reparse };
+      canonical(r.strs);
       // The per-line loop is optimized while it runs (on-stack replacement); code after such a
       // loop in the same function had no type feedback then, and the optimized code was thrown
       // away at the end of every range (node --trace-deopt).
-      consumeLines(r);
+      consumeLines(r, lineContext);
       engine.countPatternRequests(r.requests);
       lines += r.lines;
       unparsed += r.unparsed;

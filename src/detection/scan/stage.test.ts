@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLineParser } from '../../parsers/index.js';
 import { loadRules } from '../engine/load-rules.js';
 import { createSigmaEngine } from '../sigma/engine.js';
-import { CARRIED_FIELDS, createStage, decodeRange, type RangeResult } from './stage.js';
+import { createLineReader } from './line-ref.js';
+import { CARRIED_FIELDS, createStage, decodeRange, valueOf, type RangeResult } from './stage.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lw-stage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,25 +63,43 @@ describe('scan stage', () => {
       decodeRange(deserialize(serialize(stage.run(1, cut, size)))),
     ];
     expect(parts.map((p) => p.lines)).toEqual([5, 5]);
+    // The records, decoded as the ordered stage reads them, with each line read back from the
+    // file (line indexes are per range: made file-wide for the comparison).
+    const reader = createLineReader(file);
     const recs: unknown[] = [];
     for (const [k, p] of parts.entries()) {
-      // line indexes are per range: make them file-wide for the comparison
+      const r = p.recs;
+      const value = (c: number): unknown => valueOf(c, p.strs, p.extra);
       let at = 0;
-      const r = [...p.recs];
       while (at < r.length) {
-        const hits = r[at + 1] as number;
-        r[at] = (r[at] as number) + k * 5;
+        const hits = r[at + 1]!;
+        recs.push(r[at]! + k * 5, hits);
         let q = at + 2;
-        for (let h = 0; h < hits; h++) q += 2 + (r[q + 1] as number);
-        at = q + 2 + CARRIED_FIELDS.length;
+        for (let h = 0; h < hits; h++) {
+          recs.push(r[q], r[q + 1], ...Array.from(r.subarray(q + 2, q + 2 + r[q + 1]!), value));
+          q += 2 + r[q + 1]!;
+        }
+        recs.push(reader.read(p.start + r[q]!, r[q + 1]!, r[q + 2]!));
+        q += 3;
+        recs.push(...Array.from(r.subarray(q, q + CARRIED_FIELDS.length), value));
+        q += CARRIED_FIELDS.length;
+        recs.push(r[q]! < 0 ? 0 : p.extra[r[q]!]);
+        at = q + 1;
       }
-      recs.push(...r);
     }
     const want = expected(LINES, ctx);
     expect(want.length).toBeGreaterThan(40); // the lines do hit rules
     expect(recs).toEqual(want);
     expect(recs).toContain(
       'Nov 20 00:00:02 web1 sshd[10006]: Invalid user jürgen€ from 2001:db8::7 port 22',
+    );
+    // A line whose bytes changed since is refused.
+    const first = parts[0]!.recs;
+    let q = 2;
+    for (let h = 0; h < first[1]!; h++) q += 2 + first[q + 1]!;
+    writeFileSync(file, LINES.join('\n').replace('ubuntu', 'ubuntU') + '\n');
+    expect(() => reader.read(parts[0]!.start + first[q]!, first[q + 1]!, first[q + 2]!)).toThrow(
+      /changed while it was scanned/,
     );
     expect(Array.from(parts[1]!.times).map((t) => Number.isNaN(t))).toEqual([
       false,

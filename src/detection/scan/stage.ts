@@ -3,8 +3,8 @@
  * parse them, run the single-event Sigma rules and the request attack patterns, and report
  * compactly what the ordered (stateful) stage on the main thread needs — per line its time and
  * event name; for lines that matched something, the rules hit with the values their
- * correlations read, the line itself (alerts rebuild their event refs from it, on demand) and
- * the few fields an alert's entity comes from. Nothing here depends on other lines, so ranges
+ * correlations read, where the line is in the file (alerts read it again to rebuild their event
+ * refs, on demand: line-ref.ts) and the few fields an alert's entity comes from. Nothing here depends on other lines, so ranges
  * can be done in any order and on any thread with identical results.
  */
 import { createLineParser, type ParseContext, type ParserStats } from '../../parsers/index.js';
@@ -15,7 +15,8 @@ import { patternAlerts } from '../engine/pattern-alerts.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import { createSigmaEngine } from '../sigma/engine.js';
 import { fieldId, inputValue, type SigmaEventView } from '../sigma/event-view.js';
-import { readLines, utf8 } from './lines.js';
+import { lineHash } from './line-ref.js';
+import { readLines } from './lines.js';
 
 /** What a worker needs to do a file's ranges exactly as the main thread would. */
 export interface StageFile {
@@ -44,9 +45,15 @@ export const CARRIED_FIELDS = [
   'deployment.environment',
 ] as const;
 
-/** What the ordered stage reads of a range (decodeRange() of what a worker sends). */
-export interface RangeResult {
+/**
+ * What a worker reports of a range, as it posts it: few objects for the structured clone to
+ * copy, and read in place by the ordered stage (decodeRange() turns nothing into objects).
+ */
+export interface RangeWire {
   readonly id: number;
+  /** The file, and the byte its range starts at: `recs` locates lines relative to it. */
+  readonly file: string;
+  readonly start: number;
   readonly lines: number;
   /** Per line: event time in ms, NaN when the event has none (it is then only counted). */
   readonly times: Float64Array;
@@ -55,10 +62,16 @@ export interface RangeResult {
   readonly names: string[];
   /**
    * Per line with rule hits or pattern alerts, flat: line index, hit count, then per hit the
-   * rule index, the number of values and the values (SigmaEngine.feedValues); then the line,
-   * the values of CARRIED_FIELDS, and the pattern alerts (or 0).
+   * rule index, the number of values and the values (SigmaEngine.feedValues); then the line's
+   * byte offset from `start`, its byte length and lineHash(); the values of CARRIED_FIELDS; and
+   * the pattern alerts: an index into `extra`, or -1. Values are coded as ints (valueOf()):
+   * `>= 0` an index into `strs` (each distinct string once per range), `>= SMALL_INT` the
+   * string form of the whole number `code - SMALL_INT` (hit values only), -1 undefined,
+   * `<= -2` `extra[-2 - code]` (values that are not strings).
    */
-  readonly recs: unknown[];
+  readonly recs: Int32Array;
+  readonly strs: string[];
+  readonly extra: unknown[];
   /** Events the request detectors looked at. */
   readonly requests: number;
   /** Parser counters for this range. */
@@ -66,87 +79,31 @@ export interface RangeResult {
   readonly unparsed: number;
 }
 
-/**
- * A RangeResult as a worker posts it: few objects for the structured clone to copy. `recs` is
- * the same stream as RangeResult.recs with every value coded as an int: `>= 0` an index into
- * `strs` (each distinct string once per range), `>= SMALL_INT` the string form of the whole
- * number `code - SMALL_INT` (hit values only), -1 undefined, `<= -2` `extra[-2 - code]`
- * (values that are not strings); the line is its UTF-8 byte length, its bytes being the next
- * ones of `lineBytes`; the pattern alerts are an index into `extra`, or -1.
- */
-export interface RangeWire {
-  readonly id: number;
-  readonly lines: number;
-  readonly times: Float64Array;
-  readonly nameIds: Uint32Array;
-  readonly names: string[];
-  readonly recs: Int32Array;
-  readonly strs: string[];
-  readonly extra: unknown[];
-  readonly lineBytes: Uint8Array;
-  readonly requests: number;
-  readonly parsed: Record<string, number>;
-  readonly unparsed: number;
-}
+/** What the ordered stage reads of a range: the RangeWire itself, read in place. */
+export type RangeResult = RangeWire;
 
 /** Codes from here on are whole numbers (see RangeWire); string table indexes stay below. */
 const SMALL_INT = 1 << 30;
 
-/** The buffers a RangeWire can hand over to another thread instead of copying them. */
-export function wireTransfers(w: RangeWire): ArrayBuffer[] {
-  return [w.times, w.nameIds, w.recs, w.lineBytes].map((a) => a.buffer as ArrayBuffer);
+/** The value of a RangeWire code (see RangeWire.recs), `strs` being the range's strings. */
+export function valueOf(c: number, strs: readonly string[], extra: readonly unknown[]): unknown {
+  return c >= SMALL_INT
+    ? String(c - SMALL_INT)
+    : c >= 0
+      ? strs[c]
+      : c === -1
+        ? undefined
+        : extra[-2 - c];
 }
 
-/** A worker's RangeWire back into the RangeResult the ordered stage reads. */
+/** The buffers a RangeWire can hand over to another thread instead of copying them. */
+export function wireTransfers(w: RangeWire): ArrayBuffer[] {
+  return [w.times, w.nameIds, w.recs].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** A worker's RangeWire as the ordered stage reads it (in place: see consumer.ts). */
 export function decodeRange(w: RangeWire): RangeResult {
-  const { recs: codes, strs, extra } = w;
-  const bytes = Buffer.from(w.lineBytes.buffer, w.lineBytes.byteOffset, w.lineBytes.byteLength);
-  // One entry per code, so the array is made at its final size.
-  const recs = new Array<unknown>(codes.length);
-  let b = 0;
-  for (let i = 0; i < codes.length;) {
-    const hits = codes[i + 1]!;
-    recs[i] = codes[i];
-    recs[i + 1] = hits;
-    i += 2;
-    for (let h = 0; h < hits; h++) {
-      const n = codes[i + 1]!;
-      recs[i] = codes[i];
-      recs[i + 1] = n;
-      i += 2;
-      for (const e = i + n; i < e; i++) {
-        const c = codes[i]!;
-        recs[i] =
-          c >= SMALL_INT
-            ? String(c - SMALL_INT)
-            : c >= 0
-              ? strs[c]
-              : c === -1
-                ? undefined
-                : extra[-2 - c];
-      }
-    }
-    const len = codes[i]!;
-    recs[i++] = utf8(bytes, b, b + len);
-    b += len;
-    for (const e = i + CARRIED_FIELDS.length; i < e; i++) {
-      const c = codes[i]!;
-      recs[i] = c >= 0 ? strs[c] : c === -1 ? undefined : extra[-2 - c];
-    }
-    const pc = codes[i]!;
-    recs[i++] = pc < 0 ? 0 : extra[pc];
-  }
-  return {
-    id: w.id,
-    lines: w.lines,
-    times: w.times,
-    nameIds: w.nameIds,
-    names: w.names,
-    recs,
-    requests: w.requests,
-    parsed: w.parsed,
-    unparsed: w.unparsed,
-  };
+  return w;
 }
 
 export interface Stage {
@@ -172,8 +129,6 @@ export function createStage(r: StageRules): Stage {
   // The range being done (see RangeWire); the hit callback writes to it (no closure per line).
   let codes = new Int32Array(1 << 16);
   let nc = 0;
-  let lineBytes = Buffer.allocUnsafeSlow(1 << 20);
-  let nb = 0;
   let strs: string[] = [];
   let strIds = new Map<string, number>();
   let extra: unknown[] = [];
@@ -253,7 +208,6 @@ export function createStage(r: StageRules): Stage {
       const names: string[] = [];
       const nameIndex = new Map<string, number>();
       nc = 0;
-      nb = 0;
       strs = [];
       strIds = new Map();
       extra = [];
@@ -265,7 +219,7 @@ export function createStage(r: StageRules): Stage {
       let lastMs = NaN;
       let lastName: unknown = nameIndex; // no event's name
       let lastNameId = 0;
-      readLines(file.file, start, end, (line, bytes, from, to) => {
+      readLines(file.file, start, end, (line, bytes, from, to, pos) => {
         if (lineIndex === times.length) {
           const t2 = new Float64Array(times.length * 2);
           t2.set(times);
@@ -315,15 +269,9 @@ export function createStage(r: StageRules): Stage {
               code(0);
             }
             codes[recStart + 1] = hits;
-            const len = to - from;
-            if (nb + len > lineBytes.length) {
-              const bigger = Buffer.allocUnsafeSlow(Math.max(lineBytes.length * 2, nb + len));
-              lineBytes.copy(bigger, 0, 0, nb);
-              lineBytes = bigger;
-            }
-            lineBytes.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, len), nb);
-            nb += len;
-            code(len);
+            code(pos + from - start);
+            code(to - from);
+            code(lineHash(bytes, from, to));
             // CARRIED_FIELDS, as named reads
             code(valueCode(ev['client.address']));
             code(valueCode(ev['user.id']));
@@ -352,6 +300,8 @@ export function createStage(r: StageRules): Stage {
       before = after;
       const out: RangeWire = {
         id,
+        file: file.file,
+        start,
         lines: lineIndex,
         times: times.slice(0, lineIndex),
         nameIds: nameIds.slice(0, lineIndex),
@@ -359,7 +309,6 @@ export function createStage(r: StageRules): Stage {
         recs: codes.slice(0, nc),
         strs,
         extra,
-        lineBytes: new Uint8Array(lineBytes.subarray(0, nb)),
         requests,
         parsed,
         unparsed,
