@@ -6,13 +6,15 @@
  * caller's connection, for `:memory:` stores (a worker cannot share one) and for comparison.
  *
  * The worker runs the source text of createWriter (writer.ts) — one implementation for both —
- * loaded with `eval`, so it works the same from compiled dist/ and from TypeScript under vitest.
+ * and of writeGroupWaiting (busy-retry.ts), loaded with `eval`, so it works the same from
+ * compiled dist/ and from TypeScript under vitest.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { EventRow } from './event-rows.js';
+import { writeGroupWaiting } from './busy-retry.js';
 import { createWriter } from './writer.js';
 import type { GroupOutcome, SqlWrite, WriterFailure } from './writer.js';
 
@@ -78,21 +80,9 @@ const open = () => {
 };
 open();
 const pause = new Int32Array(new SharedArrayBuffer(4));
-const busy = (o) => 'error' in o && /^SQLITE_BUSY/.test(o.error.sqliteCode || '');
-// Nothing was written and every failure is "another connection holds the write lock".
-const onlyBusy = (o) =>
-  o.calls.every(busy) && (busy(o.sql) || (!('error' in o.sql) && o.sql.ok.length === 0)) &&
-  (o.calls.length > 0 || busy(o.sql));
-// The group, retried while the write lock is held elsewhere, up to busyTimeoutMs (what SQLite's
-// busy handler did, with its back-off, but in Atomics.wait: terminating the thread interrupts it).
-const write = (m) => {
-  const until = Date.now() + workerData.busyTimeoutMs;
-  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
-    const o = writer.writeGroup(m.calls, m.nowMs, m.indexText, m.sql);
-    if (!onlyBusy(o) || Date.now() >= until) return o;
-    Atomics.wait(pause, 0, 0, Math.min(delay, Math.max(1, until - Date.now())));
-  }
-};
+const writeGroupWaiting = ${writeGroupWaiting.toString()};
+const write = (m) =>
+  writeGroupWaiting(writer, m, workerData.busyTimeoutMs, (ms) => Atomics.wait(pause, 0, 0, ms), Date.now);
 parentPort.on('message', (m) => {
   if (m.type === 'write') {
     if (writer === undefined) open();
