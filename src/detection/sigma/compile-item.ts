@@ -11,8 +11,8 @@
  * const p = compileItem('cs-uri-query|contains', ["' or 1=1", 'union select'], {});
  * p(view) // true when the query contains either
  */
-import { compileGlob } from './glob.js';
-import type { StringTest } from './glob.js';
+import { affixAny, compileGlob, containsAny, globShape } from './glob.js';
+import type { GlobShape, StringTest } from './glob.js';
 import {
   COMPARE_MODIFIERS,
   TRANSFORM_MODIFIERS,
@@ -29,7 +29,7 @@ import {
   withSuffixAny,
   wrapContains,
 } from './sigma-string.js';
-import { fieldId, onValues, stringForm } from './event-view.js';
+import { anyValue, fieldId, onValues, stringForm } from './event-view.js';
 import { compileCompare } from './compare-item.js';
 import type { SafeRegex } from './regex.js';
 import type { SigmaEventView } from './event-view.js';
@@ -86,20 +86,7 @@ export function compileItem(key: string, value: YamlValue, opts: CompileOptions)
     // The common case (a list of strings): read and lowercase the field once, then run every
     // value's test on it — one field read per item instead of one per value (bench/sigma.mjs).
     let tests = strings.map((v) => stringTestFor(field, mods, v, cased, opts));
-    if (!all) {
-      // Exact values (no wildcard after modifiers) become one Set lookup: SigmaHQ's user-agent
-      // lists hold a hundred of them (bench/sigma.mjs).
-      const exact = new Set<string>();
-      const rest: StringTest[] = [];
-      strings.forEach((v, i) => {
-        const chain = stringChain(field, mods, v, opts);
-        if (chain.every((c) => c.length === 1 && typeof c[0] === 'string')) {
-          for (const c of chain)
-            exact.add(cased ? (c[0] as string) : (c[0] as string).toLowerCase());
-        } else rest.push(tests[i]!);
-      });
-      if (exact.size > 4) tests = [(s) => exact.has(s), ...rest];
-    }
+    if (!all) tests = groupedTests(strings, tests, (v) => stringChain(field, mods, v, opts), cased);
     const test: StringTest = all
       ? (s) => {
           for (const t of tests) if (!t(s)) return false;
@@ -109,10 +96,7 @@ export function compileItem(key: string, value: YamlValue, opts: CompileOptions)
           for (const t of tests) if (t(s)) return true;
           return false;
         };
-    const stringPred = onValues(field, reader(cased), (x) => {
-      const s = stringForm(x);
-      return s !== undefined && test(s);
-    });
+    const stringPred = onStrings(field, cased, test);
     if (strings.length === values.length) pred = stringPred;
     else {
       const nullPred = compileValue(field, key, mods, compare, null, cased, opts);
@@ -129,6 +113,48 @@ export function compileItem(key: string, value: YamlValue, opts: CompileOptions)
     pred = (view) => !inner(view);
   }
   return pred;
+}
+
+/**
+ * The tests of a list of values (any matches), with the values of one common shape grouped
+ * into one test: exact values into one Set lookup (SigmaHQ's user-agent lists hold a hundred
+ * of them, bench/sigma.mjs) or a loop of comparisons; four or more `contains` values into one
+ * pass over the text (containsAny), `startswith` / `endswith` ones into a lookup by their
+ * first / last character (affixAny).
+ */
+function groupedTests(
+  strings: readonly string[],
+  tests: readonly StringTest[],
+  chainOf: (v: string) => SigmaString[],
+  cased: boolean,
+): StringTest[] {
+  // Per shape, the literals of the values that have only that shape, and those values' tests.
+  const groups = new Map<GlobShape['op'], { lits: string[]; tests: StringTest[] }>();
+  const out: StringTest[] = [];
+  strings.forEach((v, i) => {
+    const shapes = chainOf(v).map((c) => globShape(caseFolded(c, cased)));
+    const op = shapes[0]?.op;
+    const fits = (g: GlobShape | undefined): boolean =>
+      g !== undefined && g.op === op && g.lit.length >= (op === 'contains' ? 2 : 1);
+    if (op === undefined || !shapes.every(fits)) {
+      out.push(tests[i]!);
+      return;
+    }
+    let g = groups.get(op);
+    if (g === undefined) groups.set(op, (g = { lits: [], tests: [] }));
+    for (const x of shapes) g.lits.push(x!.lit);
+    g.tests.push(tests[i]!);
+  });
+  for (const [op, g] of groups) {
+    const lits = g.lits;
+    if (op === 'equals') {
+      const exact = new Set(lits);
+      out.unshift(exact.size > 4 ? (s) => exact.has(s) : (s) => lits.includes(s));
+    } else if (lits.length >= 4)
+      out.unshift(op === 'contains' ? containsAny(lits) : affixAny(op, lits));
+    else out.push(...g.tests);
+  }
+  return out;
 }
 
 function compileValue(
@@ -165,17 +191,59 @@ function compileStringValue(
   cased: boolean,
   opts: CompileOptions,
 ): ViewPredicate {
-  const test = stringTestFor(field, mods, raw, cased, opts);
-  return onValues(field, reader(cased), (x) => {
+  const chain = stringChain(field, mods, raw, opts);
+  const shape = chain.length === 1 ? globShape(caseFolded(chain[0]!, cased)) : undefined;
+  if (field !== undefined && shape?.op === 'equals') {
+    // The commonest item (`event.name: x`): the comparison inline, no test function called.
+    const id = fieldId(field);
+    const lit = shape.lit;
+    const slow = stringTest((s) => s === lit);
+    return cased
+      ? (view) => {
+          const x = view.getId(id);
+          return typeof x === 'string' ? x === lit : anyValue(x, slow);
+        }
+      : (view) => {
+          const x = view.lowerId(id);
+          return typeof x === 'string' ? x === lit : anyValue(x, slow);
+        };
+  }
+  return onStrings(field, cased, chainTest(chain, cased));
+}
+
+/** `test` of the string form of a value (false for values without one). */
+function stringTest(test: StringTest): (x: unknown) => boolean {
+  return (x) => {
     const s = stringForm(x);
     return s !== undefined && test(s);
-  });
+  };
 }
 
 const readRaw = (view: SigmaEventView, id: number): unknown => view.getId(id);
 const readLower = (view: SigmaEventView, id: number): unknown => view.lowerId(id);
-function reader(cased: boolean): (view: SigmaEventView, id: number) => unknown {
-  return cased ? readRaw : readLower;
+
+/**
+ * `test` on the field's text (lowercased unless cased), any array element, or any keyword
+ * field. A string value, the usual case, is tested without going through anyValue and
+ * stringForm (bench/scan.mjs --parts, auth.log).
+ */
+function onStrings(field: string | undefined, cased: boolean, test: StringTest): ViewPredicate {
+  const slow = stringTest(test);
+  if (field === undefined) return onValues(undefined, cased ? readRaw : readLower, slow);
+  const id = fieldId(field);
+  return cased
+    ? (view) => {
+        const x = view.getId(id);
+        return typeof x === 'string' ? test(x) : anyValue(x, slow);
+      }
+    : (view) => {
+        const x = view.lowerId(id);
+        return typeof x === 'string' ? test(x) : anyValue(x, slow);
+      };
+}
+
+function caseFolded(s: SigmaString, cased: boolean): SigmaString {
+  return cased ? s : mapLiterals(s, (t) => t.toLowerCase());
 }
 
 /** One string value through its modifier chain → the Sigma strings it stands for (OR). */
@@ -207,8 +275,11 @@ function stringTestFor(
   cased: boolean,
   opts: CompileOptions,
 ): StringTest {
-  const tests: StringTest[] = stringChain(field, mods, raw, opts).map((s) =>
-    compileGlob(cased ? s : mapLiterals(s, (t) => t.toLowerCase())),
-  );
+  return chainTest(stringChain(field, mods, raw, opts), cased);
+}
+
+/** The test of a value's Sigma strings (any of them matches). */
+function chainTest(chain: readonly SigmaString[], cased: boolean): StringTest {
+  const tests: StringTest[] = chain.map((s) => compileGlob(caseFolded(s, cased)));
   return tests.length === 1 ? tests[0]! : (s) => tests.some((t) => t(s));
 }

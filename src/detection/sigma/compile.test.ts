@@ -64,6 +64,24 @@ describe('values', () => {
     expect(maps({ f: 'y' })).toBe(false);
   });
 
+  it('a long value list matches as its values one by one would (grouped by shape)', () => {
+    // Six values of each shape, so each shape's values are grouped into one test (containsAny,
+    // affixAny, a Set), plus one that stays alone: a one-character contains.
+    const values = ['/.env', '/.GIT', 'id_rsa', '/.hg/', 'wp-config.php.', '~x', 'é'];
+    const yamlList = `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+    const texts = ['', '/a/.ENV', '/id_RSA.pub', 'x~x', '/.hg', 'café', 'wp-config.php', '/.git/'];
+    for (const mod of ['contains', 'startswith', 'endswith', '']) {
+      for (const cased of [false, true]) {
+        const key = `f${mod ? `|${mod}` : ''}${cased ? '|cased' : ''}`;
+        const list = rule(`s: { '${key}': ${yamlList} }\ncondition: s`);
+        const each = values.map((v) => rule(`s: { '${key}': ${JSON.stringify(v)} }\ncondition: s`));
+        for (const f of [...texts, ['/x', '/y/.Env'], 7]) {
+          expect(list({ f }), `${key} on ${JSON.stringify(f)}`).toBe(each.some((r) => r({ f })));
+        }
+      }
+    }
+  });
+
   it('matches any element of an array field', () => {
     const r = rule('sel: { tags|startswith: adm }\ncondition: sel');
     expect(r({ tags: ['user', 'Admin'] })).toBe(true);
