@@ -139,7 +139,16 @@ describe('alert delivery across a receiver outage and a restart', () => {
       await until('all three delivered', async () =>
         ids.every((id) => alertIdsIn().includes(id)) ? true : undefined,
       );
-      await new Promise((r) => setTimeout(r, 1500)); // room for any duplicate to show up
+      // Every delivery recorded as delivered: the outbox sends nothing more, so a duplicate
+      // would already have arrived.
+      await until('every delivery recorded', async () => {
+        const all = await Promise.all(
+          ids.map((id) => get<{ deliveries: { status: string }[] }>(`/v1/alerts/${id}/deliveries`)),
+        );
+        return all.every((d) => d.deliveries.every((x) => x.status === 'delivered'))
+          ? true
+          : undefined;
+      });
       for (const id of ids) expect(alertIdsIn().filter((x) => x === id)).toHaveLength(1);
       for (const g of got()) {
         const expected =
