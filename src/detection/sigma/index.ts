@@ -9,7 +9,7 @@
  * const engine = createSigmaEngine({ rules });
  * const alerts = engine.process(event, Date.parse(event.time));
  */
-export { loadSigmaText } from './loader.js';
+export { buildSigmaRule, loadSigmaText } from './loader.js';
 export type { LoadOptions } from './loader.js';
 export { loadSigmaDirectory, loadSigmaFile } from './load-files.js';
 export type { DirectoryLoad } from './load-files.js';

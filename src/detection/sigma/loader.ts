@@ -69,7 +69,7 @@ export function loadSigmaText(text: string, opts: LoadOptions = {}): LoadedSigma
     if (global) v = deepMerge(global, v);
     previous = v;
     try {
-      out.push(buildRule(v, doc.index + 1, opts));
+      out.push(buildSigmaRule(v, doc.index + 1, opts));
     } catch (e) {
       if (!opts.errors) fail((e as Error).message, e, v);
       try {
@@ -82,7 +82,19 @@ export function loadSigmaText(text: string, opts: LoadOptions = {}): LoadedSigma
   return out;
 }
 
-function buildRule(v: Record<string, YamlValue>, document: number, opts: LoadOptions): LoadedSigma {
+/**
+ * One rule from its YAML map (after `action:` merges): what loadSigmaText does per document, and
+ * what scan's worker threads do with the maps of rules the main thread loaded (LoadedSigma.raw)
+ * instead of parsing the YAML again. Throws a plain Error with the reason.
+ *
+ * @example
+ * const again = buildSigmaRule(rule.raw, rule.document, { file: rule.file });
+ */
+export function buildSigmaRule(
+  v: Readonly<Record<string, YamlValue>>,
+  document: number,
+  opts: LoadOptions,
+): LoadedSigma {
   const title = v['title'];
   if (typeof title !== 'string' || title.trim() === '') throw new Error("missing 'title'");
   const id = optString(v, 'id');

@@ -10,8 +10,15 @@
  * @example
  * parseYamlDocuments('EventID: 00000429\n')[0].value // { EventID: '00000429' }
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+
+// The parser is loaded on first use (synchronously: `yaml` is CommonJS): scan's worker threads
+// build rules from maps the main thread parsed and never parse YAML, and importing `yaml` cost
+// each of them ~45 ms of CPU (bench/scan.mjs, docs/benchmarks.md).
+let yaml: typeof Yaml | undefined;
+const yamlLib = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export type YamlValue = string | null | YamlValue[] | { [key: string]: YamlValue };
 
@@ -25,7 +32,7 @@ export interface YamlDocument {
 
 /** Parse every document of a YAML stream; syntax errors throw an Error naming the line. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  const docs = yamlLib().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: YamlDocument[] = [];
   list.forEach((doc, index) => {
@@ -42,6 +49,7 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
 }
 
 function toValue(node: YamlNode | null, doc: Document, depth: number): YamlValue {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   if (depth > 64) throw new Error('YAML nesting deeper than 64 levels');
   if (node === null || node === undefined) return null;
   if (isAlias(node)) return toValue(node.resolve(doc) as YamlNode, doc, depth + 1);
