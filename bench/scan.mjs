@@ -78,13 +78,18 @@ async function childParts(file, ruleDirs) {
   const { sampleLines, createRangeConsumer } = await import(
     path.join(dist, 'detection/scan/index.js')
   );
-  const { createDetectionEngine, loadRules } = await import(
+  const { createDetectionEngine, loadRules, ruleSources } = await import(
     path.join(dist, 'detection/engine/index.js')
   );
   const size = statSync(file).size;
   const ctx = { now: Date.now(), source: `file:${file}` };
   const sample = sampleLines(file);
-  const stage = createStage({ builtin: true, ruleDirs, patterns: true });
+  // Builds before ruleSources() loaded the rules in createStage themselves.
+  const stage = createStage(
+    ruleSources
+      ? { sources: ruleSources(loadRules({ dirs: ruleDirs }).rules), patterns: true }
+      : { builtin: true, ruleDirs, patterns: true },
+  );
   stage.setFile({ file, logFormat: 'auto', sample, ctx });
   const engine = createDetectionEngine({
     rules: loadRules({ dirs: ruleDirs }).rules,

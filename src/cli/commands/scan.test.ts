@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -69,6 +70,53 @@ describe('scanFiles', () => {
     expect(bf?.entity.value).toBe('203.0.113.6');
     expect(bf!.events.every((e) => !String(e.fields['log.original']).includes('\r'))).toBe(true);
   });
+
+  it.skipIf(!workerBuilt)(
+    'reports a broken --rules rule and runs the others of its directory in the workers' +
+      (workerBuilt ? '' : ' — skipped: dist/detection/scan/worker.js missing, run `npm run build`'),
+    async () => {
+      const rules = path.join(dir, 'rules-mixed');
+      mkdirSync(rules, { recursive: true });
+      writeFileSync(path.join(rules, 'broken.yml'), 'title: broken\ndetection: [unclosed\n');
+      writeFileSync(
+        path.join(rules, 'root-login.yml'),
+        [
+          'title: accepted root login',
+          'name: test_root_login',
+          'logsource: { product: logwarden }',
+          'detection:',
+          '  selection: { event.name: authn_login_success, user.name: root }',
+          '  condition: selection',
+          'level: high',
+          '',
+        ].join('\n'),
+      );
+      const f = path.join(dir, 'root.log');
+      writeFileSync(
+        f,
+        Array.from(
+          { length: 3000 },
+          (_, i) =>
+            `Mar  1 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} web sshd[${1000 + i}]: Accepted password for ${i % 1000 === 7 ? 'root' : 'alice'} from 198.51.100.${i % 200} port ${40000 + i} ssh2`,
+        ).join('\n') + '\n',
+      );
+      const base = { logFormat: 'auto', builtin: true, progress: false, year: 2026 };
+      const two = await scanFiles([f], {
+        ...base,
+        ruleDirs: [rules],
+        threads: 2,
+        rangeBytes: 16 * 1024,
+        minParallelBytes: 0,
+      });
+      expect(two.ruleErrors).toHaveLength(1);
+      expect(two.ruleErrors[0]).toMatch(/broken\.yml/);
+      const hits = two.alerts.filter((a) => a.rule.name === 'test_root_login');
+      expect(hits.reduce((n, a) => n + a.count, 0)).toBe(3);
+      const one = await scanFiles([f], { ...base, ruleDirs: [rules], threads: 1 });
+      expect(JSON.stringify(sortAlerts(two.alerts))).toBe(JSON.stringify(sortAlerts(one.alerts)));
+    },
+    60_000,
+  );
 
   it.skipIf(!workerBuilt)(
     'gives the same alerts with worker threads as on one thread (generated auth and access logs, many small ranges)' +

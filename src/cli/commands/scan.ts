@@ -16,15 +16,14 @@ import {
 import {
   createDetectionEngine,
   loadRules,
+  ruleSources,
   type DetectionEngine,
 } from '../../detection/engine/index.js';
 import {
   MIN_PARALLEL_BYTES,
-  createScanPool,
-  ruleFingerprint,
   scanFileInThread,
+  startScanPool,
   type FileScan,
-  type ScanPool,
 } from '../../detection/scan/index.js';
 import type { CliIO } from '../io.js';
 import { openLineInput, type LineInput } from '../line-input.js';
@@ -75,15 +74,34 @@ export async function scanFiles(
     minParallelBytes?: number;
   },
 ): Promise<{ alerts: Alert[]; summaries: FileSummary[]; ruleErrors: string[] }> {
-  const ruleSet = loadRules({ builtin: o.builtin, dirs: o.ruleDirs });
-  // `collect`: matches fold into episodes and alert objects are built once, at the end.
-  const engine = createDetectionEngine({ rules: ruleSet.rules, collect: true });
   const threads = o.threads ?? defaultThreads();
   const minParallel = o.minParallelBytes ?? MIN_PARALLEL_BYTES;
-  let pool: ScanPool | undefined;
+  /** The size of a file worth workers (regular, not gzip, large enough), else undefined. */
+  const parallelSize = (input: LineInput): number | undefined =>
+    input.size !== undefined && !input.gzip && threads > 1 && input.size >= minParallel
+      ? input.size
+      : undefined;
+  // Workers start first: their start overlaps loading the rules here (a file that cannot be
+  // opened is reported at its turn, as without workers).
+  const pool = files.some((f) => {
+    try {
+      return parallelSize(openLineInput(f)) !== undefined;
+    } catch {
+      return false;
+    }
+  })
+    ? startScanPool(threads, o.rangeBytes === undefined ? {} : { rangeBytes: o.rangeBytes })
+    : undefined;
   const summaries: FileSummary[] = [];
   const now = Date.now();
+  let ruleErrors: string[];
+  let engine: DetectionEngine;
   try {
+    const ruleSet = loadRules({ builtin: o.builtin, dirs: o.ruleDirs });
+    ruleErrors = ruleSet.errors.map((e) => e.message);
+    pool?.setRules({ sources: ruleSources(ruleSet.rules), patterns: true });
+    // `collect`: matches fold into episodes and alert objects are built once, at the end.
+    engine = createDetectionEngine({ rules: ruleSet.rules, collect: true });
     for (const file of files) {
       const input = openLineInput(file);
       const started = Date.now();
@@ -104,14 +122,9 @@ export async function scanFiles(
         onProgress: (bytes: number, lines: number) => progress.update(bytes, lines),
       };
       let r: FileScan;
-      if (input.size !== undefined && !input.gzip && threads > 1 && input.size >= minParallel) {
-        pool ??= await createScanPool(
-          threads,
-          { builtin: o.builtin, ruleDirs: o.ruleDirs, patterns: true },
-          ruleFingerprint(engine.sigma.detectionRules),
-          o.rangeBytes,
-        );
-        r = await pool.scanFile(engine, file, input.size, fileOpts);
+      const size = parallelSize(input);
+      if (pool !== undefined && size !== undefined) {
+        r = await pool.scanFile(engine, file, size, fileOpts);
       } else if (input.size !== undefined && !input.gzip) {
         r = scanFileInThread(engine, file, fileOpts);
       } else {
@@ -131,11 +144,7 @@ export async function scanFiles(
     await pool?.close();
   }
   engine.finish();
-  return {
-    alerts: engine.takeAlerts(),
-    summaries,
-    ruleErrors: ruleSet.errors.map((e) => e.message),
-  };
+  return { alerts: engine.takeAlerts(), summaries, ruleErrors };
 }
 
 /** stdin and gzip files: readline, one thread. */

@@ -5,8 +5,8 @@ export type {
   DetectionStats,
   EventContext,
 } from './engine.js';
-export { loadRules, BUILTIN_RULES_DIR } from './load-rules.js';
-export type { RuleSet } from './load-rules.js';
+export { loadRules, BUILTIN_RULES_DIR, compileRuleSources, ruleSources } from './load-rules.js';
+export type { RuleSet, RuleSources } from './load-rules.js';
 export { DEFAULT_SILENCE, formatDuration } from './silence.js';
 export type { SilenceOptions } from './silence.js';
 export { DEFAULT_ANOMALY } from './anomaly.js';

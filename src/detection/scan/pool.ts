@@ -1,7 +1,11 @@
 /**
  * The worker pool of a parallel scan: workers do the stateless stage (stage.ts, worker.ts) on
- * byte ranges of a file; their results are consumed in range order by the ordered stage
- * (consumer.ts) on the main thread.
+ * byte ranges of a file, taking the ranges themselves (protocol.ts); their results are consumed
+ * in range order by the ordered stage (consumer.ts) on the main thread.
+ *
+ * The workers start before the main thread loads the rules (startScanPool, then setRules): a
+ * worker's start (thread, imports) overlaps the main thread's rule loading, and the workers
+ * build the rules from the maps the main thread parsed, without parsing YAML again.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +13,22 @@ import { Worker } from 'node:worker_threads';
 import { LogwardenError } from '../../core/errors.js';
 import type { DetectionEngine } from '../engine/engine.js';
 import { createRangeConsumer } from './consumer.js';
+import {
+  CONSUMED,
+  CONTROL_SLOTS,
+  STOP,
+  rangeStarts,
+  type FromWorker,
+  type ToWorker,
+} from './protocol.js';
 import { RANGE_BYTES, sampleLines, type FileScan, type FileScanOptions } from './scan-file.js';
 import {
   decodeRange,
-  type RangeResult,
+  ruleFingerprint,
   type RangeWire,
   type StageFile,
   type StageRules,
 } from './stage.js';
-import type { ToWorker } from './worker.js';
-
-interface PoolWorker {
-  readonly worker: Worker;
-  inflight: number;
-}
 
 /** Where the compiled worker is: beside this module in dist/, or dist/ when run from src/. */
 function workerPath(): string {
@@ -38,9 +44,20 @@ function workerPath(): string {
   return js;
 }
 
+/** A worker's failure, with its stack as the cause (the CLI prints it under LW_INTERNAL). */
+const workerFailed = (message: string, stack?: string): LogwardenError =>
+  new LogwardenError('LW_INTERNAL', `scan worker failed: ${message}`, {
+    cause: Object.assign(new Error(message), stack === undefined ? {} : { stack }),
+  });
+
 /** Worker threads for scan, rules loaded once, reused file after file. */
 export interface ScanPool {
   readonly threads: number;
+  /**
+   * Hand the workers the main thread's rules (once, before the first scanFile, whose engine
+   * must have been built from the same rules: the workers' rules are checked against it).
+   */
+  setRules(rules: StageRules): void;
   scanFile(
     engine: DetectionEngine,
     path: string,
@@ -50,108 +67,134 @@ export interface ScanPool {
   close(): Promise<void>;
 }
 
-export async function createScanPool(
-  threads: number,
-  rules: StageRules,
-  expectFingerprint: string,
-  rangeBytes = RANGE_BYTES,
-): Promise<ScanPool> {
+export interface ScanPoolOptions {
+  /** Byte range a worker takes at a time (RANGE_BYTES). */
+  readonly rangeBytes?: number;
+  /** Sizes of the first ranges, as fractions of rangeBytes (see rangeStarts). */
+  readonly warmup?: readonly number[];
+  /** Ranges a worker may be ahead of the main thread's consumption, per worker. */
+  readonly windowPerThread?: number;
+}
+
+/** First ranges: an eighth, a quarter, a half of a range per thread, then whole ones. */
+const WARMUP = [1 / 8, 1 / 8, 1 / 4, 1 / 4, 1 / 2, 1 / 2];
+
+/** The file being scanned, as the workers' messages and failures reach it. */
+interface CurrentScan {
+  onMessage(m: FromWorker): void;
+  fail(e: Error): void;
+}
+
+/**
+ * Start `threads` workers now; they load their code while the caller loads the rules, then
+ * wait for setRules().
+ */
+export function startScanPool(threads: number, opts: ScanPoolOptions = {}): ScanPool {
+  const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
+  const warmup = (opts.warmup ?? WARMUP).slice(0, threads * 3);
+  const window = threads * (opts.windowPerThread ?? 4);
   const file = workerPath();
-  const pool: PoolWorker[] = [];
-  const started = Array.from({ length: threads }, () => {
-    const worker = new Worker(file, { workerData: rules });
-    const w: PoolWorker = { worker, inflight: 0 };
-    pool.push(w);
-    return new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (m: { type: string; fingerprint?: string; message?: string }) => {
-        worker.off('error', reject);
-        if (m.type === 'error') reject(new Error(`scan worker failed to start: ${m.message}`));
-        else if (m.fingerprint !== expectFingerprint)
-          reject(
-            new LogwardenError(
-              'LW_INTERNAL',
-              'scan worker loaded other detection rules than the main thread (stale build?)',
-            ),
-          );
-        else resolve();
-      });
-    });
-  });
-  const close = async (): Promise<void> => {
-    await Promise.all(pool.map((w) => w.worker.terminate()));
+  let rulesSent = false;
+  let closing = false;
+  // The first failure of any worker (start, rules, a crash): reported by the scan running, or
+  // by the next scanFile.
+  let failure: Error | undefined;
+  const fingerprints: string[] = [];
+  let current: CurrentScan | undefined;
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const fail = (e: Error): void => {
+    if (closing) return;
+    failure ??= e;
+    onReady();
+    current?.fail(e);
   };
-  try {
-    await Promise.all(started);
-  } catch (e) {
-    await close();
-    throw e;
-  }
+  const workers = Array.from({ length: threads }, () => {
+    const w = new Worker(file);
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') {
+        fingerprints.push(m.fingerprint);
+        if (fingerprints.length === threads) onReady();
+      } else if (m.type === 'error' && current === undefined)
+        fail(workerFailed(m.message, m.stack));
+      else current?.onMessage(m);
+    });
+    w.on('error', (e) => fail(workerFailed(e.message, e.stack)));
+    w.on('exit', (code) => fail(workerFailed(`exited with code ${code}`)));
+    return w;
+  });
 
   return {
     threads,
-    close,
-    scanFile(engine, path, size, o) {
+    setRules(rules) {
+      rulesSent = true;
+      const m: ToWorker = { type: 'rules', rules };
+      for (const w of workers) w.postMessage(m);
+    },
+    async close() {
+      closing = true;
+      current?.fail(new Error('scan pool closed'));
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+    async scanFile(engine, path, size, o) {
+      if (!rulesSent) throw new Error('scan pool: setRules() before scanFile()');
+      await ready;
+      if (failure !== undefined) throw failure;
+      const own = ruleFingerprint(engine.sigma.detectionRules);
+      if (fingerprints.some((f) => f !== own))
+        throw new LogwardenError(
+          'LW_INTERNAL',
+          'scan worker built other detection rules than the main thread (stale build?)',
+        );
       const sample = sampleLines(path);
       const stageFile: StageFile = { file: path, logFormat: o.logFormat, sample, ctx: o.ctx };
       const consumer = createRangeConsumer(engine, o, sample);
-      const ranges = Math.max(1, Math.ceil(size / rangeBytes));
-      let next = 0;
+      const starts = rangeStarts(size, rangeBytes, warmup);
+      const ranges = starts.length;
+      const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+      const ctl = new Int32Array(control);
       let consumed = 0;
-      const waiting = new Map<number, RangeResult>();
-      const consume = (r: RangeResult): void => {
-        consumer.consume(r);
-        o.onProgress?.(Math.min(size, (r.id + 1) * rangeBytes), consumer.result().lines);
+      // Results that arrived before the one to consume next: fewer than `window`.
+      const waiting = new Map<number, RangeWire>();
+      const onResult = (w: RangeWire): void => {
+        waiting.set(w.id, w);
+        for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
+          waiting.delete(consumed);
+          consumer.consume(decodeRange(r));
+          consumed++;
+          Atomics.store(ctl, CONSUMED, consumed);
+          Atomics.notify(ctl, CONSUMED);
+          o.onProgress?.(starts[consumed] ?? size, consumer.result().lines);
+        }
       };
 
       return new Promise<FileScan>((resolve, reject) => {
-        const listeners: Array<() => void> = [];
-        const finish = (err?: unknown): void => {
-          for (const off of listeners) off();
-          if (err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
-          else resolve(consumer.result());
-        };
-        const send = (w: PoolWorker, m: ToWorker): void => w.worker.postMessage(m);
-        const dispatch = (w: PoolWorker): void => {
-          while (w.inflight < 2 && next < ranges) {
-            const start = next * rangeBytes;
-            send(w, { type: 'range', id: next, start, end: Math.min(size, start + rangeBytes) });
-            w.inflight++;
-            next++;
+        const end = (err?: Error): void => {
+          current = undefined;
+          if (err === undefined) resolve(consumer.result());
+          else {
+            // Wake and release every worker waiting for the main thread.
+            Atomics.store(ctl, STOP, 1);
+            Atomics.store(ctl, CONSUMED, ranges);
+            Atomics.notify(ctl, CONSUMED);
+            reject(err);
           }
         };
-        for (const w of pool) {
-          const onMessage = (m: { type: string; result?: RangeWire; message?: string }): void => {
-            if (m.type === 'error') {
-              finish(new Error(`scan worker: ${m.message}`));
-              return;
-            }
-            if (m.type !== 'result' || m.result === undefined) return;
-            w.inflight--;
-            waiting.set(m.result.id, decodeRange(m.result));
+        current = {
+          fail: end,
+          onMessage(m) {
             try {
-              for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
-                waiting.delete(consumed);
-                consume(r);
-                consumed++;
-              }
+              if (m.type === 'error') throw workerFailed(m.message, m.stack);
+              if (m.type !== 'result') return;
+              onResult(m.result);
+              if (consumed === ranges) end();
             } catch (e) {
-              finish(e);
-              return;
+              end(e instanceof Error ? e : new Error(String(e)));
             }
-            if (consumed === ranges) finish();
-            else dispatch(w);
-          };
-          const onError = (e: Error): void => finish(e);
-          w.worker.on('message', onMessage);
-          w.worker.on('error', onError);
-          listeners.push(() => {
-            w.worker.off('message', onMessage);
-            w.worker.off('error', onError);
-          });
-          send(w, { type: 'file', file: stageFile });
-        }
-        for (const w of pool) dispatch(w);
+          },
+        };
+        const m: ToWorker = { type: 'file', file: stageFile, size, starts, window, control };
+        for (const w of workers) w.postMessage(m);
       });
     },
   };

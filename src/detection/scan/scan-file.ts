@@ -7,8 +7,9 @@
  *   to the range its first byte is in) and do the stateless part (stage.ts: parse, Sigma
  *   single-event rules, request patterns); the main thread consumes their results in range
  *   order and runs the ordered, stateful part (correlations, episodes, silence and rate
- *   baselines) with engine.processSummary(). At most two ranges per worker are in flight, so
- *   memory stays bounded whatever the file size. The ordered stage sees exactly the events, in
+ *   baselines) with engine.processSummary(). Workers take ranges from a shared counter and stay
+ *   within a window of ranges ahead of what the main thread consumed (protocol.ts), so memory
+ *   stays bounded whatever the file size. The ordered stage sees exactly the events, in
  *   exactly the order, that one thread would: the alerts are the same (scan.test.ts).
  *
  * Gzip files and stdin cannot be cut into ranges; they are scanned on one thread.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLineParser } from '../../parsers/index.js';
-import { loadRules } from '../engine/load-rules.js';
+import { loadRules, ruleSources } from '../engine/load-rules.js';
 import { createSigmaEngine } from '../sigma/engine.js';
 import { createLineReader } from './line-ref.js';
 import { CARRIED_FIELDS, createStage, decodeRange, valueOf, type RangeResult } from './stage.js';
@@ -53,7 +53,10 @@ describe('scan stage', () => {
     const file = path.join(dir, 'auth.log');
     writeFileSync(file, LINES.join('\n') + '\n');
     const ctx = { now: Date.parse('2026-11-27T12:00:00Z'), source: `file:${file}` };
-    const stage = createStage({ builtin: true, ruleDirs: [], patterns: true });
+    const stage = createStage({
+      sources: ruleSources(loadRules({ builtin: true, dirs: [] }).rules),
+      patterns: true,
+    });
     stage.setFile({ file, logFormat: 'auto', sample: LINES, ctx });
     const size = statSync(file).size;
     // Two ranges, and the result through a structured clone as between threads.

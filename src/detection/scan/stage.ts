@@ -10,7 +10,7 @@
 import { createLineParser, type ParseContext, type ParserStats } from '../../parsers/index.js';
 import type { Alert } from '../alerts/alert.js';
 import { isRequestLike } from '../engine/engine.js';
-import { loadRules } from '../engine/load-rules.js';
+import { compileRuleSources, type RuleSources } from '../engine/load-rules.js';
 import { patternAlerts } from '../engine/pattern-alerts.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import { createSigmaEngine } from '../sigma/engine.js';
@@ -28,8 +28,8 @@ export interface StageFile {
 }
 
 export interface StageRules {
-  readonly builtin: boolean;
-  readonly ruleDirs: readonly string[];
+  /** The main thread's rules (ruleSources()): built again here, without parsing YAML. */
+  readonly sources: RuleSources;
   readonly patterns: boolean;
 }
 
@@ -120,8 +120,7 @@ export function ruleFingerprint(
 }
 
 export function createStage(r: StageRules): Stage {
-  const { rules } = loadRules({ builtin: r.builtin, dirs: r.ruleDirs });
-  const sigma = createSigmaEngine({ rules });
+  const sigma = createSigmaEngine({ rules: compileRuleSources(r.sources) });
   let file: StageFile | undefined;
   let parser: ReturnType<typeof createLineParser> | undefined;
   let before: ParserStats | undefined;
