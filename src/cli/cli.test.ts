@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { renderCliDocs } from './docs.js';
 import { reportError } from './errors.js';
 import type { CliIO } from './io.js';
 import { ago, parseFormat, renderTable, writeRows } from './output.js';
-import { runCli } from './program.js';
+import { COMMANDS } from './commands/index.js';
+import { createProgram, runCli } from './program.js';
 import { LogwardenError } from '../core/errors.js';
 
 function capture(): CliIO & { stdout: string; stderr: string } {
@@ -93,6 +95,26 @@ describe('errors and exit codes', () => {
   });
 });
 
+describe('command registry', () => {
+  it('loads one command alone exactly as it is in the whole program (a run loads only its command)', async () => {
+    const helpOf = (c: Command): string => {
+      let text = '';
+      c.configureOutput({ writeOut: (t) => (text += t) });
+      c.outputHelp();
+      return text;
+    };
+    const full = await createProgram(capture());
+    expect(full.commands.map((c) => c.name())).toEqual(Object.keys(COMMANDS));
+    for (const name of Object.keys(COMMANDS)) {
+      const alone = await createProgram(capture(), name);
+      expect(alone.commands.map((c) => c.name())).toEqual([name]);
+      expect(helpOf(alone.commands[0]!)).toBe(
+        helpOf(full.commands.find((c) => c.name() === name)!),
+      );
+    }
+  });
+});
+
 describe('docs/cli.md', () => {
   it('is generated from the program and up to date', async () => {
     const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/cli.md');
@@ -100,6 +122,6 @@ describe('docs/cli.md', () => {
     expect(
       await format(readFileSync(file, 'utf8'), options),
       'docs/cli.md is stale: run `npm run build && node dist/cli/docs-main.js > docs/cli.md`',
-    ).toBe(await format(renderCliDocs(), options));
+    ).toBe(await format(await renderCliDocs(), options));
   });
 });

@@ -11,10 +11,10 @@ function walk(cmd: Command, prefix: string[]): { path: string[]; cmd: Command }[
   return [here, ...cmd.commands.flatMap((c) => walk(c, here.path))];
 }
 
-export function renderCliDocs(): string {
+export async function renderCliDocs(): Promise<string> {
   let buffer = '';
   const io: CliIO = { out: (t) => (buffer += t), err: (t) => (buffer += t), columns: 100, env: {} };
-  const program = createProgram(io);
+  const program = await createProgram(io);
   const lines = [
     '# Command-line reference',
     '',

@@ -9,7 +9,11 @@ import type { CliIO } from './io.js';
 
 export const VERSION = '0.1.0';
 
-export function createProgram(io: CliIO): Command {
+/**
+ * The program with every command, or with only the command named `only` (what a run of that
+ * command needs: the others' modules are not loaded, see commands/index.ts).
+ */
+export async function createProgram(io: CliIO, only?: string): Promise<Command> {
   const program = new Command('logwarden')
     .description(
       'Self-hosted security logging and monitoring for web applications and their servers.',
@@ -36,7 +40,9 @@ Examples:
 
 Every config key can be set by environment (LOGWARDEN_SERVER__LISTEN=...): see docs/config.md.`,
     );
-  for (const register of Object.values(COMMANDS)) register(program, io);
+  const names = only === undefined ? Object.keys(COMMANDS) : [only];
+  // Loaded together, added in registry order (the order of the help's command list).
+  for (const register of await Promise.all(names.map((n) => COMMANDS[n]!()))) register(program, io);
   return program;
 }
 
@@ -51,7 +57,13 @@ function wantsJson(argv: readonly string[]): boolean {
  * @example process.exitCode = await runCli(process.argv.slice(2), processIO());
  */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
-  const program = createProgram(io);
+  // A run of a command loads only that command; anything else (help, an unknown command, an
+  // option first) gets the whole program.
+  const first = args[0];
+  const program = await createProgram(
+    io,
+    first !== undefined && Object.hasOwn(COMMANDS, first) ? first : undefined,
+  );
   try {
     await program.parseAsync([...args], { from: 'user' });
     // Commands that finish normally may still set a status (scan --fail-on, rules test failures).
