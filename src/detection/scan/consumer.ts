@@ -23,20 +23,21 @@ interface LineContext {
  * host come from them); its event ref is built by reading and parsing the line again, only when
  * an alert that carries it is built.
  *
- * Lean on purpose: correlation windows keep these for up to a day, and what they hold is what
- * the young-generation GC copies (the values are fields of the object, not an array of their
- * own; nothing is cached: fields() and ref() are asked for once or twice per kept event).
+ * Lean on purpose: correlation windows keep these for up to a day (a brute-forced auth.log has
+ * ~0.7 per line), and what they hold is what the young-generation GC copies. The four values a
+ * syslog line has are fields of the object; the four it has not (user.id, log.source_id,
+ * service.name, deployment.environment) share one field, an array only when one is set.
+ * Nothing is cached: fields() and ref() are asked for once or twice per kept event.
  */
 class LineCarried implements Carried {
   readonly key: number = anonymousKey();
-  readonly v0: unknown;
-  readonly v1: unknown;
-  readonly v2: unknown;
-  readonly v3: unknown;
-  readonly v4: unknown;
-  readonly v5: unknown;
-  readonly v6: unknown;
-  readonly v7: unknown;
+  /** client.address, user.name, log.source, host.name */
+  readonly clientAddress: unknown;
+  readonly user: unknown;
+  readonly source: unknown;
+  readonly host: unknown;
+  /** user.id, log.source_id, service.name, deployment.environment, or undefined: none is set. */
+  readonly rest: readonly unknown[] | undefined;
   /** `codes[at...]` are the codes of CARRIED_FIELDS' values, in that order (RangeWire.recs). */
   constructor(
     private readonly offset: number,
@@ -48,28 +49,43 @@ class LineCarried implements Carried {
     extra: readonly unknown[],
     private readonly ctx: LineContext,
   ) {
-    this.v0 = valueOf(codes[at]!, strs, extra);
-    this.v1 = valueOf(codes[at + 1]!, strs, extra);
-    this.v2 = valueOf(codes[at + 2]!, strs, extra);
-    this.v3 = valueOf(codes[at + 3]!, strs, extra);
-    this.v4 = valueOf(codes[at + 4]!, strs, extra);
-    this.v5 = valueOf(codes[at + 5]!, strs, extra);
-    this.v6 = valueOf(codes[at + 6]!, strs, extra);
-    this.v7 = valueOf(codes[at + 7]!, strs, extra);
+    this.clientAddress = valueOf(codes[at]!, strs, extra);
+    this.user = valueOf(codes[at + 2]!, strs, extra);
+    this.source = valueOf(codes[at + 4]!, strs, extra);
+    this.host = valueOf(codes[at + 5]!, strs, extra);
+    const a = codes[at + 1]!;
+    const b = codes[at + 3]!;
+    const c = codes[at + 6]!;
+    const d = codes[at + 7]!;
+    this.rest =
+      a === -1 && b === -1 && c === -1 && d === -1
+        ? undefined
+        : [
+            valueOf(a, strs, extra),
+            valueOf(b, strs, extra),
+            valueOf(c, strs, extra),
+            valueOf(d, strs, extra),
+          ];
   }
   fields(): Readonly<Record<string, unknown>> {
-    const v = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5, this.v6, this.v7];
+    const r = this.rest ?? NO_REST;
+    // CARRIED_FIELDS' order
+    const v = [this.clientAddress, r[0], this.user, r[1], this.source, this.host, r[2], r[3]];
     const f: Record<string, unknown> = {};
     for (let i = 0; i < CARRIED_FIELDS.length; i++)
       if (v[i] !== undefined) f[CARRIED_FIELDS[i]!] = v[i];
     return f;
+  }
+  address(): unknown {
+    return this.clientAddress;
   }
   ref(): AlertEventRef {
     const { lines, reparse } = this.ctx;
     return alertEventRef(reparse(lines.read(this.offset, this.length, this.hash)));
   }
 }
-// LineCarried has a field per carried field.
+const NO_REST: readonly unknown[] = [];
+// The codes of a record's carried values (see RangeWire.recs).
 const CARRIED_COUNT: 8 = CARRIED_FIELDS.length;
 /** Distinct strings kept by a consumer (see canonical()); the table starts over beyond this. */
 const MAX_INTERNED = 100_000;

@@ -85,15 +85,27 @@ export type RangeResult = RangeWire;
 /** Codes from here on are whole numbers (see RangeWire); string table indexes stay below. */
 const SMALL_INT = 1 << 30;
 
+/**
+ * The string forms of whole numbers decoded lately, by the number's low bits: the same pid is
+ * read by several rules of a line and by the next lines of its connection (an auth.log hit line
+ * has ~1.4 of them), and the strings correlation windows keep are then one old copy rather than
+ * a fresh one per hit.
+ */
+const smallIntNum = new Int32Array(4096).fill(-1);
+const smallIntStr: string[] = new Array<string>(4096).fill('');
+
 /** The value of a RangeWire code (see RangeWire.recs), `strs` being the range's strings. */
 export function valueOf(c: number, strs: readonly string[], extra: readonly unknown[]): unknown {
-  return c >= SMALL_INT
-    ? String(c - SMALL_INT)
-    : c >= 0
-      ? strs[c]
-      : c === -1
-        ? undefined
-        : extra[-2 - c];
+  if (c >= SMALL_INT) {
+    const n = c - SMALL_INT;
+    const slot = n & 4095;
+    if (smallIntNum[slot] === n) return smallIntStr[slot];
+    const s = String(n);
+    smallIntNum[slot] = n;
+    smallIntStr[slot] = s;
+    return s;
+  }
+  return c >= 0 ? strs[c] : c === -1 ? undefined : extra[-2 - c];
 }
 
 /** The buffers a RangeWire can hand over to another thread instead of copying them. */
