@@ -97,6 +97,38 @@ describe('detection engine', () => {
     expect(alerts[0]!.events[0]!.seq).toBe(0);
   });
 
+  it('folds rule matches per address, a quiet gap starting a new alert with the newest host', () => {
+    const engine = createDetectionEngine({ rules, collect: true });
+    const t0 = Date.UTC(2026, 10, 27, 9);
+    const hit = (s: number, address: string | undefined, host: string, user?: string) =>
+      engine.process({
+        time: new Date(t0 + s * 1000).toISOString(),
+        'event.name': 'malicious_attack_tool',
+        'host.name': host,
+        ...(address !== undefined ? { 'client.address': address } : {}),
+        ...(user !== undefined ? { 'user.name': user } : {}),
+      });
+    hit(0, '203.0.113.66', 'h1');
+    hit(1, '198.51.100.7', 'h1');
+    hit(2, '203.0.113.66', 'h2');
+    hit(3, undefined, 'h1', 'eve');
+    hit(4, '', 'h1', 'eve');
+    hit(1200, '203.0.113.66', 'h3'); // 20 minutes later: a new episode
+    hit(1201, '203.0.113.66', 'h4');
+    hit(1202, 'backup.example', 'h1'); // a name, not an IP: the entity is a host
+    const alerts = engine
+      .takeAlerts()
+      .filter((a) => a.rule.name === 'lw_malicious_event')
+      .map((a) => [a.entity.type, a.entity.value, a.count, a.host, a.firstSeenMs - t0]);
+    expect(alerts).toEqual([
+      ['ip', '203.0.113.66', 2, 'h2', 0],
+      ['ip', '198.51.100.7', 1, 'h1', 1000],
+      ['user', 'eve', 2, 'h1', 3000],
+      ['ip', '203.0.113.66', 2, 'h4', 1_200_000],
+      ['host', 'backup.example', 1, 'h1', 1_202_000],
+    ]);
+  });
+
   it('raises attack-pattern alerts with rule, field and excerpt', () => {
     const engine = createDetectionEngine({ rules });
     const out = engine.process({

@@ -172,6 +172,11 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
      * the group key) cost more than the rest of a fold; a reused key string also hashes once.
      */
     readonly keys: Map<string, EpisodeKey[]>;
+    /**
+     * Detection rules: the episode a match folds into, by the event's client.address (which
+     * alone decides the entity of a rule match that has one); see ruleHit.
+     */
+    readonly byAddress: Map<string, GroupFold>;
     readonly informational: boolean;
     readonly rule: Alert['rule'];
     readonly severity: Alert['severity'];
@@ -191,6 +196,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     };
     const f: RuleFacts = {
       keys: new Map(),
+      byAddress: new Map(),
       label: rule.name ?? rule.id ?? rule.title,
       informational: m.level?.toLowerCase() === 'informational',
       rule,
@@ -358,12 +364,50 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
    * What a correlation group remembers (CorrelationGroup.slot) of the episode its matches fold
    * into, when the alert's entity follows from the group key alone: its next match folds
    * straight into that episode, with no entity, key string or lookup (a brute-forced auth.log
-   * has ~0.7 correlation matches per line, nearly all into an open episode).
+   * has ~0.7 correlation matches per line, nearly all into an open episode). Detection rules
+   * keep one per client.address (RuleFacts.byAddress).
    */
   interface GroupFold {
     ep: Episode;
     data: SigmaData;
   }
+  /**
+   * Fold a match into the episode `slot` remembers (its data being the episode's) and keep the
+   * slot up to date: a quiet gap gives the key a new episode, with the same data.
+   */
+  const refoldSlot = (
+    slot: GroupFold,
+    firstMs: number,
+    lastMs: number,
+    count: number,
+    events: readonly Carried[],
+    n: number,
+    omitted: number,
+    correlation: boolean,
+  ): void => {
+    stats.alerts++;
+    const first = n > 0 ? events[0] : undefined;
+    const ep = episodes.refold(
+      slot.ep,
+      firstMs,
+      lastMs,
+      count,
+      events,
+      n,
+      omitted,
+      gapMs,
+      correlation,
+    );
+    if (ep === slot.ep) slot.data.first = first;
+    else {
+      slot.ep = ep;
+      slot.data = { ...slot.data, first };
+      ep.source = SIGMA_SOURCE;
+      ep.data = slot.data;
+    }
+    changed(ep);
+  };
+
   const correlationFire = (c: SigmaCorrelation, fire: CorrelationFire): void => {
     const f = ruleFactsOf(c);
     const group = fire.group;
@@ -373,30 +417,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     }
     const events = fire.events as readonly Carried[];
     const n = fire.eventCount;
-    const first = n > 0 ? events[0] : undefined;
     const slot = group.slot as GroupFold | undefined;
     if (slot !== undefined && slot.ep.live) {
-      stats.alerts++;
-      const ep = episodes.refold(
-        slot.ep,
-        fire.firstMs,
-        fire.lastMs,
-        fire.count,
-        events,
-        n,
-        fire.eventsDropped,
-        gapMs,
-        true,
-      );
-      if (ep === slot.ep) slot.data.first = first;
-      else {
-        // A quiet gap: a new episode took the key.
-        slot.ep = ep;
-        slot.data = { ...slot.data, first };
-        ep.source = SIGMA_SOURCE;
-        ep.data = slot.data;
-      }
-      changed(ep);
+      refoldSlot(slot, fire.firstMs, fire.lastMs, fire.count, events, n, fire.eventsDropped, true);
       return;
     }
     const ep = foldSigma(
@@ -414,16 +437,47 @@ export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEn
     group.slot = keyDecidesEntity(group.key) ? { ep, data: ep.data as SigmaData } : undefined;
   };
 
+  /**
+   * A detection rule's match. With a client.address, the entity is that address whatever else
+   * the event has (pickEntity, no group key), so the match folds into the episode remembered
+   * for (rule, address), as correlationFire does per group: no entity, key string or lookup
+   * (a brute-forced auth.log has ~0.07 such matches per line). The remembered slot is used
+   * only while its data is still its episode's.
+   */
+  let slots = 0;
+  const one: Carried[] = [];
+  const ruleHit = (rule: SigmaRule, t: number, event: Carried): void => {
+    const f = ruleFactsOf(rule);
+    if (f.informational) {
+      stats.informational++;
+      return;
+    }
+    one[0] = event;
+    const address = event.address();
+    if (typeof address !== 'string' || address === '') {
+      foldSigma(f, false, rule.title, rule.tags, {}, one, 1, t, t, 0);
+      return;
+    }
+    const slot = f.byAddress.get(address);
+    if (slot !== undefined && slot.ep.live && slot.ep.data === slot.data) {
+      refoldSlot(slot, t, t, 1, one, 1, 0, false);
+      return;
+    }
+    const ep = foldSigma(f, false, rule.title, rule.tags, {}, one, 1, t, t, 0);
+    // Bounded: dropped wholesale now and then, rebuilt on use.
+    if (slots >= 100_000) {
+      for (const ff of allFacts) ff.byAddress.clear();
+      slots = 0;
+    }
+    if (slot === undefined) slots++;
+    f.byAddress.set(address, { ep, data: ep.data as SigmaData });
+  };
+
   // Sigma spec: `level: informational` rules enrich and feed correlations; "no case or alerting
   // should be triggered by such rules". They are counted, not alerted.
   const sink: SigmaSink = {
     rule(rule, t, event) {
-      const f = ruleFactsOf(rule);
-      if (f.informational) {
-        stats.informational++;
-        return;
-      }
-      foldSigma(f, false, rule.title, rule.tags, {}, [event as Carried], 1, t, t, 0);
+      ruleHit(rule, t, event as Carried);
     },
     correlation(m) {
       const f = correlationFactsOf(m);

@@ -6,6 +6,7 @@ const carried = (key: string | number): Carried => ({
   key,
   ref: () => ({ fields: { key } }),
   fields: () => ({}),
+  address: () => undefined,
 });
 const keysOf = (events: readonly Carried[]) => events.map((e) => e.key);
 const GAP = 600_000;

@@ -23,6 +23,8 @@ export interface Carried {
   ref(): AlertEventRef;
   /** Fields of the event an alert is built from (entity, service, environment, host). */
   fields(): Readonly<Record<string, unknown>>;
+  /** fields()['client.address'], without building fields() (most alerts' entity). */
+  address(): unknown;
 }
 
 let anonymous = 0;
@@ -52,6 +54,9 @@ export class ObjectCarried implements Carried {
   fields(): Readonly<Record<string, unknown>> {
     return this.event;
   }
+  address(): unknown {
+    return this.event['client.address'];
+  }
 }
 
 /** A ready-made ref (pattern alerts carry their findings in it). */
@@ -65,6 +70,9 @@ export class RefCarried implements Carried {
   }
   fields(): Readonly<Record<string, unknown>> {
     return this.r.fields;
+  }
+  address(): unknown {
+    return this.r.fields['client.address'];
   }
 }
 
