@@ -5,7 +5,7 @@ import { serialize, deserialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLineParser } from '../../parsers/index.js';
 import { createDetectionEngine } from '../engine/engine.js';
-import { loadRules } from '../engine/load-rules.js';
+import { loadRules, ruleSources } from '../engine/load-rules.js';
 import { createRangeConsumer } from './consumer.js';
 import { createStage, decodeRange } from './stage.js';
 
@@ -46,7 +46,7 @@ describe('range consumer', () => {
     const want = plain.takeAlerts();
 
     const engine = createDetectionEngine({ rules, collect: true });
-    const stage = createStage({ builtin: true, ruleDirs: [], patterns: true });
+    const stage = createStage({ sources: ruleSources(rules), patterns: true });
     stage.setFile({ file, logFormat: 'auto', sample: LINES, ctx });
     const consumer = createRangeConsumer(engine, o, LINES);
     const size = statSync(file).size;
