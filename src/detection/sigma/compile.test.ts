@@ -82,6 +82,29 @@ describe('values', () => {
     }
   });
 
+  it('specialize decides the items on known fields and keeps the others', () => {
+    const det = parseYamlDocuments(
+      'sel: { kind: login, user: root }\nfilter: { kind: noise }\ncondition: sel and not filter',
+    )[0]!.value;
+    const d = compileDetection(det, {});
+    const known = (f: string): boolean => f === 'kind';
+    const on = (kind: string) => createEventView((f) => (f === 'kind' ? kind : undefined), []);
+    expect(d.specialize(known, on('noise'))).toBe(false);
+    expect(d.specialize(known, on('other'))).toBe(false);
+    const rest = d.specialize(known, on('LOGIN'));
+    expect(typeof rest).toBe('function');
+    // Only `user` is left to test: the view's kind is not read again.
+    const test = rest as (v: ReturnType<typeof on>) => boolean;
+    expect(test(createEventView((f) => (f === 'user' ? 'Root' : 'noise'), []))).toBe(true);
+    expect(test(createEventView((f) => (f === 'user' ? 'bob' : 'login'), []))).toBe(false);
+    expect(
+      d.specialize(
+        () => true,
+        createEventView((f) => ({ kind: 'login', user: 'root' })[f], []),
+      ),
+    ).toBe(true);
+  });
+
   it('matches any element of an array field', () => {
     const r = rule('sel: { tags|startswith: adm }\ncondition: sel');
     expect(r({ tags: ['user', 'Admin'] })).toBe(true);

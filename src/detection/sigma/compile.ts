@@ -7,9 +7,11 @@
  * const d = compileDetection({ selection: { 'cs-method': 'POST' }, condition: 'selection' }, {});
  * d.match(createEventView((f) => (f === 'cs-method' ? 'post' : undefined), ['message'])) // true
  */
-import { compileCondition, parseCondition } from './condition.js';
+import { checkCondition, expandPattern, parseCondition } from './condition.js';
+import type { ConditionNode } from './condition.js';
 import { compileItem } from './compile-item.js';
 import type { CompileOptions, ViewPredicate } from './compile-item.js';
+import { createEventView } from './event-view.js';
 import type { SigmaEventView } from './event-view.js';
 import { isYamlMap } from './yaml-source.js';
 import type { YamlValue } from './yaml-source.js';
@@ -24,6 +26,26 @@ export interface CompiledDetection {
   readonly usesKeywords: boolean;
   /** Literals at least one of which must be present for a match (see prefilter.ts). */
   readonly requirement: Requirement;
+  /**
+   * The detection for the events whose `known` fields hold what they hold in `view`: the
+   * items that read only known fields are decided on `view` and folded away. true or false
+   * when that decides the rule, else the predicate over the other items. The engine's
+   * dispatch plans are per (event.name, log.format, event.category), so their rules need not
+   * test those again per event.
+   */
+  readonly specialize: (known: (field: string) => boolean, view: SigmaEventView) => Folded;
+}
+
+/** A predicate after folding: decided (true / false) or still to evaluate. */
+export type Folded = ViewPredicate | boolean;
+
+/** A selection as compiled: the OR of maps, each the AND of its items. */
+type SelectionItems = ReadonlyArray<readonly ItemNode[]>;
+
+interface ItemNode {
+  readonly match: ViewPredicate;
+  /** The fields the item reads; undefined for a keyword item (the keyword fields). */
+  readonly reads: readonly string[] | undefined;
 }
 
 const NON_SELECTION_KEYS = new Set(['condition', 'timeframe']);
@@ -42,7 +64,7 @@ export function compileDetection(
   }
   const fields = new Set<string>();
   let usesKeywords = false;
-  const selections = new Map<string, ViewPredicate>();
+  const selections = new Map<string, SelectionItems>();
   const selReqs = new Map<string, Requirement>();
   for (const [name, body] of Object.entries(detection)) {
     if (NON_SELECTION_KEYS.has(name)) continue;
@@ -50,32 +72,88 @@ export function compileDetection(
       const r = compileSelection(body, opts);
       r.fields.forEach((f) => fields.add(f));
       usesKeywords ||= r.usesKeywords;
-      selections.set(name, r.match);
+      selections.set(name, r.items);
       selReqs.set(name, r.requirement);
     } catch (e) {
       throw new Error(`selection '${name}': ${(e as Error).message}`, { cause: e });
     }
   }
+  const names = [...selections.keys()];
   const reqs: Requirement[] = [];
-  const preds = (conditions as string[]).map((c) => {
+  const asts = (conditions as string[]).map((c) => {
     try {
       const ast = parseCondition(c);
-      const pred = compileCondition(ast, selections);
+      checkCondition(ast, names);
       reqs.push(conditionRequirement(ast, selReqs));
-      return pred;
+      return ast;
     } catch (e) {
       const msg = (e as Error).message;
       throw new Error(msg.startsWith('condition') ? msg : `condition: ${msg}`, { cause: e });
     }
   });
-  // A list of conditions (Sigma v1) is their OR.
-  const match: ViewPredicate =
-    preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view));
-  return { match, fields: [...fields], usesKeywords, requirement: reqOr(reqs) };
+  const specialize = (known: (field: string) => boolean, view: SigmaEventView): Folded => {
+    const folded = new Map<string, Folded>();
+    for (const [name, items] of selections) folded.set(name, foldSelection(items, known, view));
+    // A list of conditions (Sigma v1) is their OR.
+    return anyOf(asts.map((ast) => foldCondition(ast, names, folded)));
+  };
+  // Nothing known: every item stays, and the view is never read.
+  const whole = specialize(
+    () => false,
+    createEventView(() => undefined, []),
+  );
+  const match = typeof whole === 'boolean' ? () => whole : whole;
+  return { match, fields: [...fields], usesKeywords, requirement: reqOr(reqs), specialize };
+}
+
+/** A selection with the items that read only known fields decided on `view`. */
+function foldSelection(
+  maps: SelectionItems,
+  known: (field: string) => boolean,
+  view: SigmaEventView,
+): Folded {
+  return anyOf(
+    maps.map((items) =>
+      allOf(
+        items.map((it) =>
+          it.reads !== undefined && it.reads.every(known) ? it.match(view) : it.match,
+        ),
+      ),
+    ),
+  );
+}
+
+/** A condition over folded selections, folded in turn (the semantics of compileCondition). */
+function foldCondition(
+  ast: ConditionNode,
+  names: readonly string[],
+  selections: ReadonlyMap<string, Folded>,
+): Folded {
+  const get = (n: string): Folded => selections.get(n)!;
+  const fold = (n: ConditionNode): Folded => {
+    switch (n.type) {
+      case 'ref':
+        // A bare wildcard identifier means "1 of" the matching selections (pySigma).
+        return n.name.includes('*') ? anyOf(expandPattern(n.name, names).map(get)) : get(n.name);
+      case 'of': {
+        const parts = expandPattern(n.pattern, names).map(get);
+        return n.quantifier === 'all' ? allOf(parts) : anyOf(parts);
+      }
+      case 'not': {
+        const p = fold(n.arg);
+        return typeof p === 'boolean' ? !p : (view) => !p(view);
+      }
+      case 'and':
+        return allOf(n.args.map(fold));
+      case 'or':
+        return anyOf(n.args.map(fold));
+    }
+  };
+  return fold(ast);
 }
 
 interface CompiledSelection {
-  readonly match: ViewPredicate;
+  readonly items: SelectionItems;
   readonly fields: string[];
   readonly usesKeywords: boolean;
   readonly requirement: Requirement;
@@ -93,15 +171,14 @@ function compileSelection(body: YamlValue, opts: CompileOptions): CompiledSelect
     if (plain.some((x) => Array.isArray(x))) throw new Error('has a nested list');
     // A list of plain values is a keyword search: any of them in the raw message.
     parts.push({
-      match: compileItem('', plain, opts),
+      items: [[{ match: compileItem('', plain, opts), reads: undefined }]],
       fields: [],
       usesKeywords: true,
       requirement: itemRequirement('', plain, opts),
     });
   }
-  const preds = parts.map((p) => p.match);
   return {
-    match: preds.length === 1 ? preds[0]! : (view) => preds.some((p) => p(view)),
+    items: parts.flatMap((p) => p.items),
     fields: parts.flatMap((p) => p.fields),
     usesKeywords: parts.some((p) => p.usesKeywords),
     requirement: reqOr(parts.map((p) => p.requirement)),
@@ -111,30 +188,36 @@ function compileSelection(body: YamlValue, opts: CompileOptions): CompiledSelect
 function compileMap(map: { [key: string]: YamlValue }, opts: CompileOptions): CompiledSelection {
   const entries = Object.entries(map);
   if (entries.length === 0) throw new Error('is an empty map');
-  const preds: ViewPredicate[] = [];
+  const items: ItemNode[] = [];
   const reqs: Requirement[] = [];
   const fields: string[] = [];
   let usesKeywords = false;
   for (const [key, value] of entries) {
-    preds.push(compileItem(key, value, opts));
-    reqs.push(itemRequirement(key, value, opts));
     const field = key.split('|')[0]!;
+    const reads: string[] = [];
     if (field === '') usesKeywords = true;
     else {
-      fields.push(field);
+      reads.push(field);
       // fieldref reads a second field.
       if (key.split('|').includes('fieldref'))
         for (const v of Array.isArray(value) ? value : [value])
-          if (typeof v === 'string') fields.push(v);
+          if (typeof v === 'string') reads.push(v);
     }
+    items.push({ match: compileItem(key, value, opts), reads: field === '' ? undefined : reads });
+    reqs.push(itemRequirement(key, value, opts));
+    fields.push(...reads);
   }
-  return { match: allOf(preds), fields, usesKeywords, requirement: reqAnd(reqs) };
+  return { items: [items], fields, usesKeywords, requirement: reqAnd(reqs) };
 }
 
-/** AND of a map's items; two and three items, the usual counts, without a loop. */
-function allOf(preds: readonly ViewPredicate[]): ViewPredicate {
+/** AND of folded parts: false if one is, true if all are, else the predicates left (two and three, the usual counts, without a loop). */
+function allOf(parts: readonly Folded[]): Folded {
+  if (parts.includes(false)) return false;
+  const preds = parts.filter((p): p is ViewPredicate => p !== true);
   const [a, b, c] = preds as [ViewPredicate, ViewPredicate, ViewPredicate];
   switch (preds.length) {
+    case 0:
+      return true;
     case 1:
       return a;
     case 2:
@@ -145,6 +228,26 @@ function allOf(preds: readonly ViewPredicate[]): ViewPredicate {
       return (view) => {
         for (const p of preds) if (!p(view)) return false;
         return true;
+      };
+  }
+}
+
+/** OR of folded parts: true if one is, false if all are, else the predicates left. */
+function anyOf(parts: readonly Folded[]): Folded {
+  if (parts.includes(true)) return true;
+  const preds = parts.filter((p): p is ViewPredicate => p !== false);
+  const [a, b] = preds as [ViewPredicate, ViewPredicate];
+  switch (preds.length) {
+    case 0:
+      return false;
+    case 1:
+      return a;
+    case 2:
+      return (view) => a(view) || b(view);
+    default:
+      return (view) => {
+        for (const p of preds) if (p(view)) return true;
+        return false;
       };
   }
 }

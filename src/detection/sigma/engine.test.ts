@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSigmaEngine } from './engine.js';
+import { createEventView } from './event-view.js';
 import { loadSigmaText } from './loader.js';
 import { runRuleTests } from './rule-tests.js';
 
@@ -177,6 +178,59 @@ ${generate}`;
     expect(() => createSigmaEngine({ rules: [{ text, file: 'admins.yml' }] })).toThrow(
       /admins\.yml.*placeholder '%admins%' has no value/s,
     );
+  });
+});
+
+describe('dispatch plans', () => {
+  // Rules over the three dispatch-key fields (decided once per plan) mixed with other fields,
+  // under and/or/not and 1-of/all-of, run through matchRules on events of every kind of key
+  // value (strings, absent, numbers, arrays, null and 'null'): the hits must be what each rule's own
+  // match() says on the event.
+  const RULES = [
+    `sel: { event.name: login_fail, user.name: root }\n  condition: sel`,
+    `sel: { event.name|startswith: login }\n  filter: { log.format: syslog }\n  condition: sel and not filter`,
+    `a: { event.category: authn }\n  b: { client.address|exists: true }\n  condition: a or b`,
+    `s_1: { event.name: [login_fail, LOGIN_OK] }\n  s_2: { log.format: '5' }\n  condition: 1 of s_*`,
+    `s_1: { event.name: login_fail }\n  s_2: { event.category: null }\n  condition: all of s_*`,
+    `sel: { event.name: login_fail, log.format: json, event.category: authn }\n  condition: not sel`,
+    `sel:\n    - { event.name: login_ok }\n    - { user.name|contains: oo }\n  condition: sel`,
+    `sel: { event.name|fieldref: user.name }\n  condition: sel`,
+  ].map(
+    (d, i) => `title: r${i}\nname: r${i}\nlogsource: { product: logwarden }\ndetection:\n  ${d}\n`,
+  );
+
+  it('give the hits of each rule on its own, whatever the key fields hold', () => {
+    const rules = loadSigmaText(RULES.join('---\n'));
+    const engine = createSigmaEngine({ rules });
+    const names = ['login_fail', 'Login_OK', 'other', undefined, 5, ['login_fail'], null];
+    const formats = ['syslog', 'json', 5, '5', undefined];
+    const categories = ['authn', undefined, null, ['authn'], 'null'];
+    const users = ['root', 'login_fail', undefined];
+    let checked = 0;
+    let hits = 0;
+    // Twice over, so that the second pass runs on plans built by the first.
+    for (let pass = 0; pass < 2; pass++)
+      for (const name of names)
+        for (const format of formats)
+          for (const category of categories)
+            for (const user of users) {
+              const ev: Record<string, unknown> = {
+                'event.name': name,
+                'log.format': format,
+                'event.category': category,
+                'user.name': user,
+                ...(user === 'root' ? { 'client.address': '198.51.100.1' } : {}),
+              };
+              const got: number[] = [];
+              engine.matchRules(ev, (r) => got.push(r));
+              const view = createEventView((f) => ev[f], []);
+              const want = engine.detectionRules.flatMap((r, i) => (r.match(view) ? [i] : []));
+              expect(got, JSON.stringify(ev)).toEqual(want);
+              checked++;
+              hits += got.length;
+            }
+    expect(checked).toBe(2 * 7 * 5 * 5 * 3);
+    expect(hits).toBeGreaterThan(checked / 2);
   });
 });
 

@@ -140,6 +140,8 @@ export interface SigmaEngine {
 
 interface Dispatch {
   readonly rule: SigmaRule;
+  /** The rule's detection specialized to the plan (see planFor). */
+  readonly match: (view: SigmaEventView) => boolean;
   /** Index in `detection`. */
   readonly index: number;
   readonly taxonomy: Taxonomy;
@@ -204,7 +206,7 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   // literal prefilter; bounded, cleared when full.
   const usePrefilter = opts.prefilter ?? true;
   // Nested by the four key parts (no key string built per event); `cached` counts the plans.
-  type Level<T> = Map<string, T>;
+  type Level<T> = Map<unknown, T>;
   let dispatchCache: Level<Level<Level<Level<DispatchPlan>>>> = new Map();
   let cached = 0;
   const sourceKeys = new Map<Taxonomy, (field: string) => string>();
@@ -216,16 +218,17 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   // The keys and plans of the last MEMO kinds of events: a log alternates between a few kinds,
   // and comparing the keys (mostly the same strings) costs less than four Map lookups.
   const MEMO = 8;
-  const memoKeys: string[] = new Array<string>(MEMO * 4).fill('');
+  const memoKeys: unknown[] = new Array<unknown>(MEMO * 4).fill(undefined);
   const memoPlans: Array<DispatchPlan | undefined> = new Array<DispatchPlan | undefined>(MEMO).fill(
     undefined,
   );
   let memoNext = 0;
   const dispatchFor = (e: EventRecord): DispatchPlan => {
-    // Everything the logsource filters read (see compileFilter) must be part of this key.
-    const k1 = String(e['event.name']);
-    const k2 = String(e['log.format']);
-    const k3 = String(e['event.category']);
+    // Everything the logsource filters read (see compileFilter) must be part of this key; the
+    // first three are the values themselves, which the plan's rules then take as known.
+    const k1 = keyPart(e['event.name']);
+    const k2 = keyPart(e['log.format']);
+    const k3 = keyPart(e['event.category']);
     const k4 = programOf(e) ?? '';
     for (let m = 0; m < MEMO; m++) {
       const plan = memoPlans[m];
@@ -252,9 +255,9 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
   };
   const planFor = (
     e: EventRecord,
-    k1: string,
-    k2: string,
-    k3: string,
+    k1: unknown,
+    k2: unknown,
+    k3: unknown,
     k4: string,
   ): DispatchPlan => {
     const rowsHit = new Set(rowFilters.flatMap((f, i) => (f(e) ? [i] : [])));
@@ -265,33 +268,83 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
       if (row === undefined) continue;
       const taxonomy = table[row]!.taxonomy;
       const list = byTaxonomy.get(taxonomy) ?? [];
-      list.push({ rule: r, index, taxonomy, alerts: alertsOn(r), feeds: feedsOf.get(r) ?? [] });
+      list.push({
+        rule: r,
+        match: r.match,
+        index,
+        taxonomy,
+        alerts: alertsOn(r),
+        feeds: feedsOf.get(r) ?? [],
+      });
       byTaxonomy.set(taxonomy, list);
     }
-    const list = [...byTaxonomy].map(([taxonomy, entries]) => ({
-      taxonomy,
-      entries,
-      keywordFields: keywordFieldsFor(taxonomy, opts.keywordFields),
-    }));
-    const flat = list.flatMap((g, slot) =>
-      g.entries.map((d) => ({ requirement: d.rule.requirement, slot })),
-    );
-    const prefilter = usePrefilter
-      ? createPrefilter(flat, {
+    // Every event of this plan has e's values in the key fields: a Sigma field read from one
+    // of them alone is known, and the items that read only known fields are decided here,
+    // once, instead of per event (an sshd log's rules all test event.name).
+    const knownValues = new Map<string, unknown>([
+      [JSON.stringify(['event.name']), k1],
+      [JSON.stringify(['log.format']), k2],
+      [JSON.stringify(['event.category']), k3],
+    ]);
+    const knownIn = (t: Taxonomy): ((field: string) => boolean) => {
+      const keyOf = sourceKeyOf(t);
+      return (field) => {
+        const v = knownValues.get(keyOf(field));
+        return v !== undefined ? v !== OBJECT_KEY : knownValues.has(keyOf(field));
+      };
+    };
+    let list = [...byTaxonomy].map(([taxonomy, entries]) => {
+      const keywordFields = keywordFieldsFor(taxonomy, opts.keywordFields);
+      const view = new ReusableEventView(readersFor(taxonomy), keywordFields);
+      view.reset(e);
+      const known = knownIn(taxonomy);
+      const kept: Dispatch[] = [];
+      for (const d of entries) {
+        const m = d.rule.specialize?.(known, view) ?? d.rule.match;
+        if (m !== false) kept.push({ ...d, match: m === true ? always : m });
+      }
+      return { taxonomy, entries: kept, keywordFields, known };
+    });
+    const planViews = (): ReusableEventView[] =>
+      list.map((g) => {
+        const v = new ReusableEventView(readersFor(g.taxonomy), g.keywordFields);
+        v.reset(e);
+        return v;
+      });
+    const prefilterOf = (): Prefilter =>
+      createPrefilter(
+        list.flatMap((g, slot) =>
+          g.entries.map((d) => ({ requirement: d.rule.requirement, slot })),
+        ),
+        {
           keyOf: (slot, field) => sourceKeyOf(list[slot]!.taxonomy)(field),
           keywordFieldsOf: (slot) => list[slot]!.keywordFields,
-        })
-      : undefined;
+        },
+      );
+    const fixedMarks = list.every((g) =>
+      g.entries.every(
+        ({ rule: { requirement: r } }) =>
+          r === 'always' || r.every((a) => a.field !== undefined && g.known(a.field)),
+      ),
+    );
+    if (usePrefilter && fixedMarks) {
+      // Every literal the prefilter would look for is in a known field: its marks are the same
+      // for every event of the plan, so they are taken now and the plan keeps the marked rules.
+      const marks = prefilterOf().candidates(planViews(), noView);
+      let k = 0;
+      list = list.map((g) => ({ ...g, entries: g.entries.filter(() => marks[k++] === 1) }));
+    }
+    list = list.filter((g) => g.entries.length > 0);
     const groups: DispatchPlan = {
       groups: list,
-      views: list.map((g) => new ReusableEventView(readersFor(g.taxonomy), g.keywordFields)),
-      prefilter,
+      views: planViews(),
+      prefilter: usePrefilter && !fixedMarks ? prefilterOf() : undefined,
     };
     if (cached >= 1024) {
       dispatchCache = new Map();
       cached = 0;
     }
-    const at = <T>(m: Level<T>, k: string, make: () => T): T => {
+    const at = <T>(m: Level<T>, k: unknown, make: () => T): T => {
       let v = m.get(k);
       if (v === undefined) m.set(k, (v = make()));
       return v;
@@ -387,9 +440,6 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     }
   };
 
-  const noView = (): SigmaEventView => {
-    throw new Error('sigma: every view of a plan exists');
-  };
   const matchRules = (
     event: EventRecord,
     hit: (rule: number, view: SigmaEventView) => void,
@@ -407,7 +457,7 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
         if (marks !== undefined && marks[k] === 0) continue;
         const d = entries[i]!;
         stats.ruleEvaluations++;
-        if (!d.rule.match(view)) continue;
+        if (!d.match(view)) continue;
         stats.ruleMatches++;
         hit(d.index, view);
       }
@@ -493,6 +543,20 @@ export function createSigmaEngine(opts: SigmaEngineOptions): SigmaEngine {
     },
     rules,
   };
+}
+
+/** The key of all objects (arrays included) in a dispatch key: none of them is ever known. */
+const OBJECT_KEY = Symbol('object');
+
+/** A field's value as part of a dispatch key: itself, or OBJECT_KEY for any object. */
+function keyPart(v: unknown): unknown {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function' ? OBJECT_KEY : v;
+}
+
+const always = (): boolean => true;
+
+function noView(): SigmaEventView {
+  throw new Error('sigma: every view of a plan exists');
 }
 
 function ruleMatch(rule: SigmaRule, view: SigmaEventView | undefined, timeMs: number): SigmaMatch {

@@ -142,6 +142,7 @@ export function buildSigmaRule(
     usesKeywords: det.usesKeywords,
     requirement: det.requirement,
     match: det.match,
+    specialize: det.specialize,
   };
 }
 

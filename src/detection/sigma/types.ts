@@ -6,6 +6,7 @@
 import type { SigmaEventView } from './event-view.js';
 import type { YamlValue } from './yaml-source.js';
 import type { Requirement } from './prefilter.js';
+import type { CompiledDetection } from './compile.js';
 
 export interface SigmaLogsource {
   readonly category?: string;
@@ -44,6 +45,8 @@ export interface SigmaRule extends SigmaRuleMeta {
   readonly requirement: Requirement;
   /** The compiled detection: evaluate on one event view. */
   readonly match: (view: SigmaEventView) => boolean;
+  /** `match` for events whose known fields are fixed (compile.ts); absent: use `match`. */
+  readonly specialize?: CompiledDetection['specialize'];
 }
 
 export type CorrelationType =
