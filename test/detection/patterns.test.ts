@@ -12,6 +12,7 @@ import {
   type Finding,
   type RequestInput,
 } from '../../src/detection/patterns/index.js';
+import { decodeMemo } from '../../src/detection/patterns/fields.js';
 import { Generations } from '../../src/detection/patterns/generations.js';
 import { resultMemo } from '../../src/detection/patterns/inspect.js';
 import { resolveLookups } from '../../src/detection/patterns/log4shell.js';
@@ -385,6 +386,17 @@ describe('memoized results', () => {
     // the same value in another header is reported under that header, not from the cache entry
     const c = inspectRequest({ path: '/', headers: { 'X-Two': "1' or '1'='1" } });
     expect(c.map((x) => x.field)).toEqual(['http.request.headers.x-two']);
+  });
+  it('serves a repeated plain value (nothing to decode) from the decode memo too', () => {
+    // A fresh copy of the same text each time, as a parser slices it from each log line.
+    const ua = () => ['Mozilla/5.0 (X11; Linux x86_64)', ' Firefox/133.0'].join('');
+    const a = requestFields({ path: '/index.html', headers: { 'User-Agent': ua() } });
+    const hits = decodeMemo[0].hits;
+    const b = requestFields({ path: '/index.html', headers: { 'User-Agent': ua() } });
+    expect(b).toEqual(a);
+    expect(decodeMemo[0].hits - hits).toBe(2); // the path and the User-Agent
+    // the very string the result memo was keyed with (its hash already computed)
+    expect(b.fields[1]!.value).toBe('mozilla/5.0 (x11; linux x86_64) firefox/133.0');
   });
   it('keeps two generations: a value stored before the last turnover is still found', () => {
     const g = new Generations<number>(2);
