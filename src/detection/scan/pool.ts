@@ -76,12 +76,12 @@ export interface ScanPoolOptions {
   readonly windowPerThread?: number;
 }
 
-/** First ranges: an eighth, a quarter, a half of a range per thread, then whole ones. */
-const WARMUP = [1 / 8, 1 / 8, 1 / 4, 1 / 4, 1 / 2, 1 / 2];
+/** First ranges: an eighth, a quarter, a half of a range for each worker, then whole ones. */
+const WARMUP_STEPS = [1 / 8, 1 / 4, 1 / 2];
 
-/** The file being scanned, as the workers' messages and failures reach it. */
+/** The file being scanned, as the workers' results and failures reach it. */
 interface CurrentScan {
-  onMessage(m: FromWorker): void;
+  onResult(w: RangeWire): void;
   fail(e: Error): void;
 }
 
@@ -91,7 +91,8 @@ interface CurrentScan {
  */
 export function startScanPool(threads: number, opts: ScanPoolOptions = {}): ScanPool {
   const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
-  const warmup = (opts.warmup ?? WARMUP).slice(0, threads * 3);
+  const warmup =
+    opts.warmup ?? WARMUP_STEPS.flatMap((part) => Array.from({ length: threads }, () => part));
   const window = threads * (opts.windowPerThread ?? 4);
   const file = workerPath();
   let rulesSent = false;
@@ -99,25 +100,33 @@ export function startScanPool(threads: number, opts: ScanPoolOptions = {}): Scan
   // The first failure of any worker (start, rules, a crash): reported by the scan running, or
   // by the next scanFile.
   let failure: Error | undefined;
-  const fingerprints: string[] = [];
-  let current: CurrentScan | undefined;
-  let onReady!: () => void;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
   const fail = (e: Error): void => {
     if (closing) return;
     failure ??= e;
-    onReady();
     current?.fail(e);
   };
+  // Each worker's rules are checked against the engine's as soon as both are known (a worker
+  // answers `ready` before any result, and may start a file before the others are ready).
+  const fingerprints: string[] = [];
+  let expected: string | undefined;
+  const checkRules = (): void => {
+    if (expected !== undefined && fingerprints.some((f) => f !== expected))
+      fail(
+        new LogwardenError(
+          'LW_INTERNAL',
+          'scan worker built other detection rules than the main thread (stale build?)',
+        ),
+      );
+  };
+  let current: CurrentScan | undefined;
   const workers = Array.from({ length: threads }, () => {
     const w = new Worker(file);
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
         fingerprints.push(m.fingerprint);
-        if (fingerprints.length === threads) onReady();
-      } else if (m.type === 'error' && current === undefined)
-        fail(workerFailed(m.message, m.stack));
-      else current?.onMessage(m);
+        checkRules();
+      } else if (m.type === 'error') fail(workerFailed(m.message, m.stack));
+      else current?.onResult(m.result);
     });
     w.on('error', (e) => fail(workerFailed(e.message, e.stack)));
     w.on('exit', (code) => fail(workerFailed(`exited with code ${code}`)));
@@ -138,14 +147,9 @@ export function startScanPool(threads: number, opts: ScanPoolOptions = {}): Scan
     },
     async scanFile(engine, path, size, o) {
       if (!rulesSent) throw new Error('scan pool: setRules() before scanFile()');
-      await ready;
+      expected ??= ruleFingerprint(engine.sigma.detectionRules);
+      checkRules();
       if (failure !== undefined) throw failure;
-      const own = ruleFingerprint(engine.sigma.detectionRules);
-      if (fingerprints.some((f) => f !== own))
-        throw new LogwardenError(
-          'LW_INTERNAL',
-          'scan worker built other detection rules than the main thread (stale build?)',
-        );
       const sample = sampleLines(path);
       const stageFile: StageFile = { file: path, logFormat: o.logFormat, sample, ctx: o.ctx };
       const consumer = createRangeConsumer(engine, o, sample);
@@ -156,7 +160,7 @@ export function startScanPool(threads: number, opts: ScanPoolOptions = {}): Scan
       let consumed = 0;
       // Results that arrived before the one to consume next: fewer than `window`.
       const waiting = new Map<number, RangeWire>();
-      const onResult = (w: RangeWire): void => {
+      const consume = (w: RangeWire): void => {
         waiting.set(w.id, w);
         for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
           waiting.delete(consumed);
@@ -182,11 +186,9 @@ export function startScanPool(threads: number, opts: ScanPoolOptions = {}): Scan
         };
         current = {
           fail: end,
-          onMessage(m) {
+          onResult(w) {
             try {
-              if (m.type === 'error') throw workerFailed(m.message, m.stack);
-              if (m.type !== 'result') return;
-              onResult(m.result);
+              consume(w);
               if (consumed === ranges) end();
             } catch (e) {
               end(e instanceof Error ? e : new Error(String(e)));
