@@ -8,6 +8,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -25,16 +26,6 @@ afterAll(() => {
   killAllServes();
   cleanupTemps();
 });
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('decisions', () => {
   it('a brute-force alert blocks the source; the app refuses it (403) until the block expires', async () => {
@@ -92,8 +83,10 @@ describe('decisions', () => {
       );
     expect((await sendBatch(serve.url, ingest, failures('carol'))).status).toBe(200);
 
-    const blockedAt = await until('403 from the app', async () =>
-      (await status()) === 403 ? Date.now() : undefined,
+    const blockedAt = await waitFor(
+      async () => ((await status()) === 403 ? Date.now() : undefined),
+      '403 from the app',
+      20_000,
     );
     const body = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
@@ -112,23 +105,19 @@ describe('decisions', () => {
       duration_secs: 3,
       origin: 'route:root.0',
     });
-    await until('the firewall command', async () =>
-      existsSync(fwLog) && readFileSync(fwLog, 'utf8').includes('add ban_ip 127.0.0.1 3')
-        ? true
-        : undefined,
+    await waitFor(
+      () => existsSync(fwLog) && readFileSync(fwLog, 'utf8').includes('add ban_ip 127.0.0.1 3'),
+      'the firewall command',
+      20_000,
     );
 
     // The block expires: the app answers again without anyone revoking it.
-    await until(
-      'the block to expire',
-      async () => ((await status()) === 200 ? true : undefined),
-      15_000,
-    );
+    await waitFor(async () => (await status()) === 200, 'the block to expire', 15_000);
     expect(Date.now() - blockedAt).toBeGreaterThanOrEqual(1000);
 
     // A second offence (another account from the same address): a longer block (3 s × 2).
     expect((await sendBatch(serve.url, ingest, failures('dave'))).status).toBe(200);
-    await until('403 again', async () => ((await status()) === 403 ? true : undefined));
+    await waitFor(async () => (await status()) === 403, '403 again', 20_000);
     const again = JSON.parse(
       (await runCli(['decisions', 'list', '--data', dir, '--format', 'json'])).stdout,
     ) as { id: string; duration_secs: number; offense: number }[];
@@ -144,9 +133,11 @@ describe('decisions', () => {
     ]);
     expect(revoked.code).toBe(0);
     expect(revoked.stderr).toMatch(/revoked decision .*\nqueued for receivers: firewall/);
-    await until('200 after revoke', async () => ((await status()) === 200 ? true : undefined));
-    await until('the firewall told of the revoke', async () =>
-      readFileSync(fwLog, 'utf8').includes('delete ban_ip 127.0.0.1') ? true : undefined,
+    await waitFor(async () => (await status()) === 200, '200 after revoke', 20_000);
+    await waitFor(
+      () => readFileSync(fwLog, 'utf8').includes('delete ban_ip 127.0.0.1'),
+      'the firewall told of the revoke',
+      20_000,
     );
 
     // Every decision change is an event in the store (and so in the ledger).

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHttpPeer, type Received } from '../helpers/http-peer.js';
+import { waitFor } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -32,16 +33,6 @@ const signed = (r: Received) => ({
   sig: String(r.headers['x-logwarden-signature']),
   body: r.body,
 });
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('alert delivery across a receiver outage and a restart', () => {
   it('delivers each alert exactly once after the receiver comes back', async () => {
@@ -93,28 +84,39 @@ describe('alert delivery across a receiver outage and a restart', () => {
       (await (
         await fetch(serve.url + p, { headers: { authorization: `Bearer ${reader}` } })
       ).json()) as T;
-    const ids = await until('three alerts', async () => {
-      const { alerts } = await get<{ alerts: { id: string; rule: { name: string } }[] }>(
-        '/v1/alerts',
-      );
-      const bf = alerts.filter((a) => a.rule.name === 'lw_bruteforce_user').map((a) => a.id);
-      return bf.length === 3 ? bf : undefined;
-    });
+    // Polls that query serve's API go every 200 ms (serve shares two cores with this suite).
+    const ids = await waitFor(
+      async () => {
+        const { alerts } = await get<{ alerts: { id: string; rule: { name: string } }[] }>(
+          '/v1/alerts',
+        );
+        const bf = alerts.filter((a) => a.rule.name === 'lw_bruteforce_user').map((a) => a.id);
+        return bf.length === 3 ? bf : undefined;
+      },
+      'three alerts',
+      30_000,
+      200,
+    );
     // Queued and failing: the delivery log shows refused attempts.
-    await until(`failed attempts`, async () => {
-      const all = await Promise.all(
-        ids.map((id) =>
-          get<{ deliveries: { status: string; attempts: number; last_error: string }[] }>(
-            `/v1/alerts/${id}/deliveries`,
+    await waitFor(
+      async () => {
+        const all = await Promise.all(
+          ids.map((id) =>
+            get<{ deliveries: { status: string; attempts: number; last_error: string }[] }>(
+              `/v1/alerts/${id}/deliveries`,
+            ),
           ),
-        ),
-      );
-      // One queue per receiver, in order: the head is retried, the others wait behind it.
-      return all.every((d) => d.deliveries[0]?.status === 'pending') &&
-        all.some((d) => d.deliveries[0]!.attempts >= 1)
-        ? true
-        : undefined;
-    });
+        );
+        // One queue per receiver, in order: the head is retried, the others wait behind it.
+        return (
+          all.every((d) => d.deliveries[0]?.status === 'pending') &&
+          all.some((d) => d.deliveries[0]!.attempts >= 1)
+        );
+      },
+      'failed attempts',
+      30_000,
+      200,
+    );
     const before = await Promise.all(
       ids.map((id) =>
         get<{ deliveries: { last_error: string | null }[] }>(`/v1/alerts/${id}/deliveries`),
@@ -136,19 +138,27 @@ describe('alert delivery across a receiver outage and a restart', () => {
             .filter(() => true)
             .map((a) => a.id),
         );
-      await until('all three delivered', async () =>
-        ids.every((id) => alertIdsIn().includes(id)) ? true : undefined,
+      await waitFor(
+        () => ids.every((id) => alertIdsIn().includes(id)),
+        'all three delivered',
+        30_000,
+        200,
       );
       // Every delivery recorded as delivered: the outbox sends nothing more, so a duplicate
       // would already have arrived.
-      await until('every delivery recorded', async () => {
-        const all = await Promise.all(
-          ids.map((id) => get<{ deliveries: { status: string }[] }>(`/v1/alerts/${id}/deliveries`)),
-        );
-        return all.every((d) => d.deliveries.every((x) => x.status === 'delivered'))
-          ? true
-          : undefined;
-      });
+      await waitFor(
+        async () => {
+          const all = await Promise.all(
+            ids.map((id) =>
+              get<{ deliveries: { status: string }[] }>(`/v1/alerts/${id}/deliveries`),
+            ),
+          );
+          return all.every((d) => d.deliveries.every((x) => x.status === 'delivered'));
+        },
+        'every delivery recorded',
+        30_000,
+        200,
+      );
       for (const id of ids) expect(alertIdsIn().filter((x) => x === id)).toHaveLength(1);
       for (const g of got()) {
         const expected =

@@ -19,7 +19,8 @@ import {
   type ServeProcess,
   tempDir,
 } from './helpers.js';
-import { logLines, waitFor } from './sources-helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { logLines } from './sources-helpers.js';
 
 afterAll(() => {
   killAllServes();

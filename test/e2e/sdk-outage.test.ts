@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/wait.js';
 import {
   assertBuilt,
   cleanupTemps,
@@ -46,24 +47,6 @@ async function loginFailsByUser(dataDir: string): Promise<Map<string, number>> {
   return counts;
 }
 
-async function until<T>(
-  f: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  what: string,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end)
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(v instanceof Map ? [...v] : v)}`,
-      );
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 const segments = (dir: string): string[] =>
   fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson')) : [];
 
@@ -88,19 +71,23 @@ describe('SDK delivery when the collector goes away', () => {
     let app = await startExampleApp(appArgs);
 
     await failedLogins(app.url, 'p1', 20);
-    await until(
+    await waitUntil(
       () => loginFailsByUser(dataDir),
       (m) => m.size === 20,
       'phase 1 stored',
+      30_000,
+      150,
     );
 
     await serve.stop();
     await failedLogins(app.url, 'p2', 30);
     // after its retries the exporter moves the batch to the on-disk spool
-    await until(
+    await waitUntil(
       () => segments(spoolDir),
       (s) => s.length > 0,
       'spool segments on disk',
+      30_000,
+      150,
     );
 
     // the app restarts while the collector is still down: what is in memory is spooled on shutdown
@@ -109,11 +96,12 @@ describe('SDK delivery when the collector goes away', () => {
     await failedLogins(app.url, 'p3', 30);
 
     serve = await startServe({ dataDir, args: ['--listen', `127.0.0.1:${port}`] });
-    const counts = await until(
+    const counts = await waitUntil(
       () => loginFailsByUser(dataDir),
       (m) => m.size >= 80,
       'all 80 users stored',
       45_000,
+      150,
     );
     const expected = ['p1', 'p2', 'p3'].flatMap((p, k) =>
       Array.from({ length: k === 0 ? 20 : 30 }, (_, i) => `${p}-${i}@x.test`),
@@ -126,10 +114,12 @@ describe('SDK delivery when the collector goes away', () => {
     };
     expect(stats.replayed).toBeGreaterThan(0);
     expect(Object.values(stats.dropped).reduce((a, b) => a + b, 0)).toBe(0);
-    await until(
+    await waitUntil(
       () => segments(spoolDir),
       (s) => s.length === 0,
       'spool drained',
+      30_000,
+      150,
     );
     await app.stop();
     await serve.stop();
@@ -152,7 +142,7 @@ describe('SDK delivery when the collector goes away', () => {
       '300',
     ]);
     await failedLogins(app.url, 'full', 80);
-    const stats = await until(
+    const stats = await waitUntil(
       async () =>
         (await (await fetch(`${app.url}/__stats`)).json()) as {
           emitted: number;
@@ -162,6 +152,8 @@ describe('SDK delivery when the collector goes away', () => {
         },
       (s) => (s.dropped.spool_full ?? 0) > 0 && s.queued === 0,
       'spool_full drops',
+      30_000,
+      150,
     );
     expect(stats.spooled + (stats.dropped.spool_full ?? 0)).toBe(stats.emitted);
     const onDisk = segments(spoolDir).reduce(

@@ -8,7 +8,8 @@ import { appendFileSync, copyFileSync, mkdirSync, renameSync, truncateSync } fro
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemps, killAllServes, startServe, tempDir, type ServeProcess } from './helpers.js';
-import { storedEvents, waitFor, writeConfig } from './sources-helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { storedEvents, writeConfig } from './sources-helpers.js';
 
 afterAll(() => {
   killAllServes();

@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the sources e2e suites (syslog, OTLP, files): a config file for `serve`,
- * reading its JSON log lines, stored events, metrics.
+ * reading its JSON log lines, stored events, metrics. (Waiting on a condition: ../helpers/wait.ts.)
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,21 +11,6 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
   const file = path.join(dir, 'logwarden.yaml');
   writeFileSync(file, JSON.stringify({ version: 1, ...config }, null, 2));
   return file;
-}
-
-/** Poll `cond` every 25 ms until it returns a value other than undefined/false. */
-export async function waitFor<T>(
-  cond: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await cond();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** serve's JSON log lines on stderr (pino), parsed. */

@@ -5,6 +5,7 @@
  * they came on keeps working.
  */
 import { makeSelfSignedCert } from '../helpers/self-signed.js';
+import { waitFor } from '../helpers/wait.js';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import path from 'node:path';
@@ -24,7 +25,6 @@ import {
   metric,
   metricsText,
   storedEvents,
-  waitFor,
   writeConfig,
   type StoredBody,
 } from './sources-helpers.js';

@@ -10,8 +10,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../review/dashboard-browser.js';
+import { waitFor } from '../helpers/wait.js';
 import { cleanupTemps, killAllServes, startServe, tempDir, type ServeProcess } from './helpers.js';
-import { storedEvents, waitFor, writeConfig } from './sources-helpers.js';
+import { storedEvents, writeConfig } from './sources-helpers.js';
 
 const PW = 'a-long-enough-passphrase';
 // Three failures from one address lock it; users are never the limit here.
