@@ -1,9 +1,11 @@
 /**
- * The OTLP/HTTP forwarder against a real node:http receiver on loopback that checks the
- * ExportLogsServiceRequest JSON; the receiver refuses the first request (503) to show the retry.
+ * The OTLP/HTTP forwarder against a real HTTP receiver on loopback (test/helpers/http-peer.ts)
+ * that refuses the first request (503) to show the retry; the ExportLogsServiceRequest JSON it
+ * recorded is checked afterwards.
  */
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpPeer, type Received } from '../../test/helpers/http-peer.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { hashLeaf } from '../ledger/merkle.js';
 import { openCursors } from './cursor.js';
 import { createForwarder } from './forwarder.js';
@@ -28,43 +30,30 @@ describe('OTLP/HTTP forwarder (JSON logs)', () => {
   it('posts {endpoint}/v1/logs with the exact bodies and ledger attributes; a 503 is retried', async () => {
     const t = await openTestLedger();
     cleanup.push(() => t.close());
-    const records: Rec[] = [];
-    let requests = 0;
-    const server = http.createServer((req, res) => {
-      let data = '';
-      req.on('data', (d: Buffer) => (data += d.toString()));
-      req.on('end', () => {
-        requests++;
-        expect(req.method).toBe('POST');
-        expect(req.url).toBe('/otlp/v1/logs');
-        expect(req.headers['content-type']).toBe('application/json');
-        expect(req.headers['x-tenant']).toBe('acme');
-        if (requests === 1) {
-          res.writeHead(503).end('busy');
-          return;
-        }
-        const body = JSON.parse(data) as {
-          resourceLogs: { resource: { attributes: Attr[] }; scopeLogs: { logRecords: Rec[] }[] }[];
-        };
-        const rl = body.resourceLogs[0]!;
-        expect(rl.resource.attributes).toContainEqual({
-          key: 'logwarden.origin',
-          value: { stringValue: t.origin },
-        });
-        records.push(...rl.scopeLogs[0]!.logRecords);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
+    // The first request is refused (503), the rest accepted; the peer records the requests,
+    // the assertions run on the test's side, after the fact.
+    const seen: Received[] = [];
+    const peer = await startHttpPeer((r) => {
+      seen.push(r);
+      return seen.length === 1
+        ? { status: 503, body: 'busy' }
+        : { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    cleanup.push(() => new Promise((r) => server.close(() => r())));
-    const port = (server.address() as { port: number }).port;
+    cleanup.push(() => peer.close());
+    const recordsIn = (r: Received) => {
+      const body = JSON.parse(r.body) as {
+        resourceLogs: { resource: { attributes: Attr[] }; scopeLogs: { logRecords: Rec[] }[] }[];
+      };
+      return body.resourceLogs[0]!;
+    };
+    const records = () => peer.received.flatMap((r) => recordsIn(r).scopeLogs[0]!.logRecords);
     await t.add(12, { severity: 'CRITICAL' });
     const f = createForwarder({
       name: 'siem-otlp',
       ledger: t.checkpointer.ledger,
       cursors: openCursors(t.store),
       destination: createOtlpDestination({
-        endpoint: `http://127.0.0.1:${port}/otlp`,
+        endpoint: `${peer.url}/otlp`,
         origin: t.origin,
         headers: { 'x-tenant': 'acme' },
       }),
@@ -75,14 +64,24 @@ describe('OTLP/HTTP forwarder (JSON logs)', () => {
     });
     f.start();
     cleanup.push(() => f.stop());
-    const end = Date.now() + 10_000;
-    while (records.length < 12 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => records().length >= 12, '12 records at the receiver', 10_000);
+    for (const r of seen) {
+      expect(r.method).toBe('POST');
+      expect(r.url).toBe('/otlp/v1/logs');
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-tenant']).toBe('acme');
+    }
     expect(f.stats.errors).toBe(1);
+    for (const r of peer.received)
+      expect(recordsIn(r).resource.attributes).toContainEqual({
+        key: 'logwarden.origin',
+        value: { stringValue: t.origin },
+      });
     const attr = (r: Rec, k: string) => r.attributes.find((a) => a.key === k)?.value;
-    expect(records.map((r) => Number(attr(r, 'logwarden.index')?.intValue))).toEqual(
+    expect(records().map((r) => Number(attr(r, 'logwarden.index')?.intValue))).toEqual(
       Array.from({ length: 12 }, (_, i) => i),
     );
-    for (const r of records) {
+    for (const r of records()) {
       const idx = Number(attr(r, 'logwarden.index')!.intValue);
       const stored = t.store.getBySeq(idx)!;
       expect(r.body.stringValue).toBe(stored.body);
@@ -96,9 +95,11 @@ describe('OTLP/HTTP forwarder (JSON logs)', () => {
       );
     }
     // The cursor advances after the destination answered, a moment after the last record arrived.
-    const cursorEnd = Date.now() + 5_000;
-    while (openCursors(t.store).get('siem-otlp').next < 12 && Date.now() < cursorEnd)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(
+      () => openCursors(t.store).get('siem-otlp').next >= 12,
+      'the cursor to reach 12',
+      5_000,
+    );
     expect(openCursors(t.store).get('siem-otlp').next).toBe(12);
   });
 });
