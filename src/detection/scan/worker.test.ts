@@ -99,6 +99,38 @@ describe('scan workers', () => {
   );
 
   it.skipIf(!built)(
+    'answer a range that throws with the error, its message and stack (not a silent stop)' +
+      skipped,
+    async () => {
+      const w = new Worker(workerJs);
+      try {
+        const answers: FromWorker[] = [];
+        w.on('message', (m: FromWorker) => answers.push(m));
+        const gone = path.join(dir, 'removed.log');
+        const post = (m: ToWorker): void => w.postMessage(m);
+        post({ type: 'rules', rules: { sources: ruleSources(rules), patterns: true } });
+        post({
+          type: 'file',
+          file: { file: gone, logFormat: 'auto', sample: sampleLines(file), ctx: opts.ctx },
+          size: 4096,
+          starts: [0],
+          window: 2,
+          control: new SharedArrayBuffer(CONTROL_SLOTS * 4),
+        });
+        await vi.waitFor(() => expect(answers.map((m) => m.type)).toEqual(['ready', 'error']), {
+          timeout: 20_000,
+        });
+        const err = answers[1] as Extract<FromWorker, { type: 'error' }>;
+        expect(err.message).toMatch(/ENOENT.*removed\.log/);
+        expect(err.stack).toMatch(/readLines/);
+      } finally {
+        await w.terminate();
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!built)(
     'fail with a clear error when a worker cannot build the rules, or built others' + skipped,
     async () => {
       const engine = createDetectionEngine({ rules, collect: true });
