@@ -221,7 +221,11 @@ describe('dashboard security (configured for TLS, short idle timeout)', () => {
     expect(
       (await fetch(`${srv.url}/ui/api/session`, { headers: { cookie: s.cookie } })).status,
     ).toBe(200);
-    await new Promise((r) => setTimeout(r, 3000));
+    const lastUse = Date.now();
+    // The wait is the point: the session must stay unused for the idle window, and any request
+    // that could tell it has ended would be a use. So wait until just past 2 s after the last use
+    // (the server measures from an instant before it), not a guessed 3 s.
+    await new Promise((r) => setTimeout(r, lastUse + 2_000 + 100 - Date.now()));
     expect(
       (await fetch(`${srv.url}/ui/api/session`, { headers: { cookie: s.cookie } })).status,
     ).toBe(401);

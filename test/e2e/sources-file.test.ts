@@ -63,6 +63,8 @@ describe('file source in serve', () => {
     );
     srv.child.kill('SIGKILL');
     await srv.exited;
+    // A sleep on purpose: serve stays down a while as the writer goes on, so lines are appended
+    // while nothing reads them (the writer may already be parked at line 260 until the restart).
     await sleep(200);
     srv = await startServe({ dataDir: dir, args: ['--config', config] });
     restarted = true;
