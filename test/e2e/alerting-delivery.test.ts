@@ -34,6 +34,14 @@ const signed = (r: Received) => ({
   body: r.body,
 });
 
+/** One row of GET /v1/alerts/{id}/deliveries. */
+interface Delivery {
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  log: { ok: boolean }[];
+}
+
 describe('alert delivery across a receiver outage and a restart', () => {
   it('delivers each alert exactly once after the receiver comes back', async () => {
     const dir = tempDir();
@@ -97,32 +105,27 @@ describe('alert delivery across a receiver outage and a restart', () => {
       30_000,
       200,
     );
+    /** Each alert's deliveries, in the order of `ids`. */
+    const deliveries = () =>
+      Promise.all(
+        ids.map(
+          async (id) =>
+            (await get<{ deliveries: Delivery[] }>(`/v1/alerts/${id}/deliveries`)).deliveries,
+        ),
+      );
     // Queued and failing: the delivery log shows refused attempts.
     await waitFor(
       async () => {
-        const all = await Promise.all(
-          ids.map((id) =>
-            get<{ deliveries: { status: string; attempts: number; last_error: string }[] }>(
-              `/v1/alerts/${id}/deliveries`,
-            ),
-          ),
-        );
+        const all = await deliveries();
         // One queue per receiver, in order: the head is retried, the others wait behind it.
-        return (
-          all.every((d) => d.deliveries[0]?.status === 'pending') &&
-          all.some((d) => d.deliveries[0]!.attempts >= 1)
-        );
+        return all.every((d) => d[0]?.status === 'pending') && all.some((d) => d[0]!.attempts >= 1);
       },
       'failed attempts',
       30_000,
       200,
     );
-    const before = await Promise.all(
-      ids.map((id) =>
-        get<{ deliveries: { last_error: string | null }[] }>(`/v1/alerts/${id}/deliveries`),
-      ),
-    );
-    expect(before.map((b) => b.deliveries[0]!.last_error).find((e) => e !== null)).toMatch(
+    const before = await deliveries();
+    expect(before.map((d) => d[0]!.last_error).find((e) => e !== null)).toMatch(
       /receiver hook: POST failed: ECONNREFUSED/,
     );
     expect(serve.stderr() + serve.stdout()).not.toContain(SECRET);
@@ -147,14 +150,7 @@ describe('alert delivery across a receiver outage and a restart', () => {
       // Every delivery recorded as delivered: the outbox sends nothing more, so a duplicate
       // would already have arrived.
       await waitFor(
-        async () => {
-          const all = await Promise.all(
-            ids.map((id) =>
-              get<{ deliveries: { status: string }[] }>(`/v1/alerts/${id}/deliveries`),
-            ),
-          );
-          return all.every((d) => d.deliveries.every((x) => x.status === 'delivered'));
-        },
+        async () => (await deliveries()).every((d) => d.every((x) => x.status === 'delivered')),
         'every delivery recorded',
         30_000,
         200,
@@ -169,14 +165,11 @@ describe('alert delivery across a receiver outage and a restart', () => {
       // Every alert: one delivery, delivered, last attempt ok; the queue head logged the refusals
       // (the others waited behind it: one queue per receiver, in order).
       let failedAttempts = 0;
-      for (const id of ids) {
-        const after = await get<{
-          deliveries: { status: string; attempts: number; log: { ok: boolean }[] }[];
-        }>(`/v1/alerts/${id}/deliveries`);
-        expect(after.deliveries).toHaveLength(1);
-        expect(after.deliveries[0]!.status).toBe('delivered');
-        expect(after.deliveries[0]!.log.at(-1)!.ok).toBe(true);
-        failedAttempts += after.deliveries[0]!.log.filter((l) => !l.ok).length;
+      for (const after of await deliveries()) {
+        expect(after).toHaveLength(1);
+        expect(after[0]!.status).toBe('delivered');
+        expect(after[0]!.log.at(-1)!.ok).toBe(true);
+        failedAttempts += after[0]!.log.filter((l) => !l.ok).length;
       }
       expect(failedAttempts).toBeGreaterThanOrEqual(1);
       const msg = JSON.parse(got().find((g) => g.body.includes(ids[0]!))!.body) as {
