@@ -19,7 +19,8 @@ import {
   tempDir,
   type ServeProcess,
 } from './helpers.js';
-import { freePort, serveEnv, sql, waitFor, writeYaml } from './ledger-helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { freePort, serveEnv, sql, writeYaml } from './ledger-helpers.js';
 
 /** logwarden's own events as parsed JSON (loss, lag). */
 type OwnEvent = Record<string, unknown> & { attributes: Record<string, unknown> };
@@ -78,12 +79,17 @@ describe('ledger in serve', () => {
     );
     expect(r.status).toBe(200);
     const keys = readVerifierKeys(path.join(dir, 'ledger.vkey'));
-    const cp = await waitFor('a checkpoint over the batch', async () => {
-      const res = await get('/v1/ledger/checkpoint');
-      if (res.status !== 200) return undefined;
-      const { checkpoint } = openCheckpoint(await res.text(), keys);
-      return checkpoint.size >= 25 ? checkpoint : undefined;
-    });
+    const cp = await waitFor(
+      async () => {
+        const res = await get('/v1/ledger/checkpoint');
+        if (res.status !== 200) return undefined;
+        const { checkpoint } = openCheckpoint(await res.text(), keys);
+        return checkpoint.size >= 25 ? checkpoint : undefined;
+      },
+      'a checkpoint over the batch',
+      30_000,
+      150,
+    );
     expect((await get('/v1/ledger/checkpoint', ingest)).status).toBe(403);
     expect((await fetch(`${srv.url}/v1/ledger/checkpoint`)).status).toBe(401);
     const idx = 7;
@@ -104,12 +110,17 @@ describe('ledger in serve', () => {
       ingest,
       Array.from({ length: 5 }, () => makeEvent()),
     );
-    const later = await waitFor('a later checkpoint', async () => {
-      const list = (await (await get('/v1/ledger/checkpoints?after=0')).json()) as {
-        checkpoints: { size: number; root: string }[];
-      };
-      return list.checkpoints.find((c) => c.size > cp.size);
-    });
+    const later = await waitFor(
+      async () => {
+        const list = (await (await get('/v1/ledger/checkpoints?after=0')).json()) as {
+          checkpoints: { size: number; root: string }[];
+        };
+        return list.checkpoints.find((c) => c.size > cp.size);
+      },
+      'a later checkpoint',
+      30_000,
+      150,
+    );
     const consRes = await get(`/v1/ledger/proof/consistency?from=${cp.size}&to=${later.size}`);
     const cons = (await consRes.json()) as { proof: string[] };
     expect(consRes.status, JSON.stringify(cons)).toBe(200);
@@ -133,13 +144,18 @@ describe('ledger in serve', () => {
       `${JSON.stringify(makeEvent())}\nnot json\n{"time":"yesterday"}\n`,
     );
     expect(r.status).toBe(207); // partial: one accepted, two refused
-    const loss = await waitFor('a loss event', () => {
-      const rows = sql<{ body: string }>(
-        dir,
-        'SELECT body FROM events WHERE body LIKE \'%"event.name":"loss"%\'',
-      );
-      return rows.length > 0 ? rows.map((x) => JSON.parse(x.body) as OwnEvent) : undefined;
-    });
+    const loss = await waitFor(
+      () => {
+        const rows = sql<{ body: string }>(
+          dir,
+          'SELECT body FROM events WHERE body LIKE \'%"event.name":"loss"%\'',
+        );
+        return rows.length > 0 ? rows.map((x) => JSON.parse(x.body) as OwnEvent) : undefined;
+      },
+      'a loss event',
+      30_000,
+      150,
+    );
     const refused = loss.reduce((n, e) => n + Number(e.attributes.count), 0);
     expect(refused).toBe(2);
     expect(loss[0]!['event.reason']).toMatch(/^rejected:/);
@@ -151,13 +167,18 @@ describe('ledger in serve', () => {
   });
 
   it('a replica that never answers: lag as Prometheus gauges and a ledger_replica_lag WARN event', async () => {
-    const lag = await waitFor('the lag event', () => {
-      const rows = sql<{ body: string }>(
-        dir,
-        "SELECT body FROM events WHERE body LIKE '%ledger_replica_lag%'",
-      );
-      return rows.length > 0 ? (JSON.parse(rows[0]!.body) as OwnEvent) : undefined;
-    });
+    const lag = await waitFor(
+      () => {
+        const rows = sql<{ body: string }>(
+          dir,
+          "SELECT body FROM events WHERE body LIKE '%ledger_replica_lag%'",
+        );
+        return rows.length > 0 ? (JSON.parse(rows[0]!.body) as OwnEvent) : undefined;
+      },
+      'the lag event',
+      30_000,
+      150,
+    );
     expect(lag.severity).toBe('WARN');
     expect(lag.attributes.forwarder).toBe('dead-replica');
     const metrics = await (await get('/metrics')).text();

@@ -6,6 +6,7 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { cleanupTemps, killAllServes, makeEvent, sendBatch, tempDir } from './helpers.js';
 import {
   type Cluster,
@@ -16,7 +17,6 @@ import {
   startCluster,
   tamperReplicaEntry,
   verifyJson,
-  waitFor,
 } from './ledger-helpers.js';
 
 let c: Cluster;
@@ -32,7 +32,6 @@ function signedSize(dir: string): number {
 /** Wait until at least `min` entries are signed and both replicas hold everything signed. */
 async function replicated(min: number): Promise<number> {
   return waitFor(
-    'both replicas to catch up',
     async () => {
       const size = signedSize(origin.dir);
       if (size < min) return undefined;
@@ -43,7 +42,9 @@ async function replicated(min: number): Promise<number> {
       // >= min, not == the signed size: heartbeats keep the target moving under load.
       return a >= min && b >= min ? Math.min(a, b) : undefined;
     },
+    'both replicas to catch up',
     45_000,
+    150,
   );
 }
 
@@ -173,14 +174,15 @@ describe('origin and two replicas', () => {
       Array.from({ length: 40 }, () => makeEvent({ 'user.id': 'after-rollback' })),
     );
     const evidence = await waitFor(
-      'fork evidence on both replicas',
       () => {
         const q = 'SELECT origin, reason, offered_note FROM replica_fork_evidence';
         const a = sql<{ origin: string; reason: string; offered_note: string }>(r1.dir, q);
         const b = sql<{ origin: string; reason: string; offered_note: string }>(r2.dir, q);
         return a.length > 0 && b.length > 0 ? [...a, ...b] : undefined;
       },
+      'fork evidence on both replicas',
       40_000,
+      150,
     );
     // The evidence names this origin, a fork reason, and keeps the offending signed note.
     for (const e of evidence) {
@@ -191,7 +193,6 @@ describe('origin and two replicas', () => {
     // Each replica raised a CRITICAL ledger_fork_evidence event in its own store.
     for (const r of [r1, r2]) {
       const alerts = await waitFor(
-        'the fork alert event',
         () => {
           const rows = sql<{ body: string }>(
             r.dir,
@@ -199,7 +200,9 @@ describe('origin and two replicas', () => {
           );
           return rows.length > 0 ? rows : undefined;
         },
+        'the fork alert event',
         20_000,
+        150,
       );
       expect(JSON.parse(alerts[0]!.body).severity).toBe('CRITICAL');
     }

@@ -6,15 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemps, killAllServes, makeEvent } from './helpers.js';
-import {
-  replicaEntries,
-  replicaHead,
-  sql,
-  startCluster,
-  verifyJson,
-  waitFor,
-} from './ledger-helpers.js';
+import { replicaEntries, replicaHead, sql, startCluster, verifyJson } from './ledger-helpers.js';
 import { mulberry32 } from '../helpers/prng.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SEED = Number(process.env.LW_CRASH_SEED ?? 20261127);
 
@@ -93,7 +87,6 @@ describe('SIGKILL at random moments during a stream', () => {
 
     // Everything signed and replicated.
     await waitFor(
-      'both replicas to hold everything stored',
       async () => {
         const stored = sql<{ n: number }>(od, 'SELECT count(*) AS n FROM events')[0]!.n;
         const signed = sql<{ value: number }>(
@@ -107,7 +100,9 @@ describe('SIGKILL at random moments during a stream', () => {
         ];
         return heads.every((h) => h >= stored) ? true : undefined;
       },
+      'both replicas to hold everything stored',
       40_000,
+      150,
     );
     for (const r of [r1, r2]) {
       const held = replicaEntries(r.dir);
