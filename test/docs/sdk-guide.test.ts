@@ -27,6 +27,7 @@ import { createTestSecurityLogger } from '../../src/sdk/testing.js';
 import * as winstonMod from '../../src/sdk/winston.js';
 import { LogwardenTransport } from '../../src/sdk/winston.js';
 import { startTestCollector } from '../e2e/sdk-collector.js';
+import { waitFor } from '../helpers/wait.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const GUIDE = path.join(path.dirname(HERE), '../../docs/sdk.md');
@@ -51,14 +52,6 @@ const tmp = (): string => {
   return d;
 };
 const sink = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('docs/sdk.md examples', () => {
   it('createSecurityLogger delivers to a collector, then shuts down', async () => {
     const collector = await startTestCollector('guide-token');
@@ -278,7 +271,7 @@ describe('docs/sdk.md examples', () => {
     log.warn('bad password', { event: 'authn_login_fail', userId: 'joebob1' });
     log.info('cache warmed'); // ignored
     // #endregion
-    await until('the winston event', () => events.find('authn_login_fail').length > 0);
+    await waitFor(() => events.find('authn_login_fail').length > 0, 'the winston event', 5_000, 10);
     events.expectEvent('authn_login_fail', { 'user.id': 'joebob1', message: 'bad password' }, 1);
     log.close();
   });

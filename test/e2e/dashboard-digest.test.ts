@@ -4,6 +4,7 @@
  * `log` receiver, whose line lands on the server log through alerting's durable outbox.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -31,17 +32,18 @@ describe('review digest', () => {
     );
     expect((await sendBatch(srv.url, ingest, fails)).status).toBe(200);
     // Wait for detection to store the alert.
-    const end = Date.now() + 15_000;
-    let open = 0;
-    while (Date.now() < end) {
-      const r = await fetch(`${srv.url}/ui/api/alerts?status=open`, {
-        headers: { authorization: `Bearer ${reader}` },
-      });
-      open = ((await r.json()) as { alerts: unknown[] }).alerts.length;
-      if (open > 0) break;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    expect(open).toBeGreaterThan(0);
+    const open = await waitFor(
+      async () => {
+        const r = await fetch(`${srv.url}/ui/api/alerts?status=open`, {
+          headers: { authorization: `Bearer ${reader}` },
+        });
+        const n = ((await r.json()) as { alerts: unknown[] }).alerts.length;
+        return n > 0 ? n : undefined;
+      },
+      'an open alert',
+      15_000,
+      150,
+    );
     const send = (token: string, body: unknown) =>
       fetch(`${srv.url}/ui/api/digests/send`, {
         method: 'POST',
@@ -57,19 +59,13 @@ describe('review digest', () => {
     const ok = await send(admin, { period: 'daily', receivers: ['log'] });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { queued: number }).queued).toBe(1);
-    const line = await new Promise<string>((resolve, reject) => {
-      const t0 = Date.now();
-      const poll = () => {
-        const m = /^.*Daily review digest: (\d+) open alerts, 0 overdue reviews.*$/m.exec(
-          srv.stderr(),
-        );
-        if (m) return resolve(m[0]);
-        if (Date.now() - t0 > 15_000)
-          return reject(new Error(`no digest on the server log:\n${srv.stderr().slice(-2000)}`));
-        setTimeout(poll, 100);
-      };
-      poll();
-    });
+    const line = await waitFor(
+      () =>
+        /^.*Daily review digest: (\d+) open alerts, 0 overdue reviews.*$/m.exec(srv.stderr())?.[0],
+      () => `the digest on the server log:\n${srv.stderr().slice(-2000)}`,
+      15_000,
+      100,
+    );
     const logged = JSON.parse(line) as {
       kind: string;
       alerts: { entity: { value: string } }[];

@@ -8,6 +8,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -49,16 +50,6 @@ async function search(q: string): Promise<EventsAnswer['events']> {
   expect(r.status).toBe(200);
   return ((await r.json()) as EventsAnswer).events;
 }
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 beforeAll(async () => {
   if (!haveChromium) return;
   const dir = tempDir('lw-dash-');
@@ -106,10 +97,15 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.waitForSelector('#login-form .error:not([hidden])');
     expect(await page.textContent('#login-form .error')).toMatch(/wrong user name or password/);
     await shot(page, 'login-refused');
-    const fails = await until(async () => {
-      const f = await search('name:authn_login_fail source:dashboard');
-      return f.length > 0 ? f : undefined;
-    }, 'the authn_login_fail event');
+    const fails = await waitFor(
+      async () => {
+        const f = await search('name:authn_login_fail source:dashboard');
+        return f.length > 0 ? f : undefined;
+      },
+      'the authn_login_fail event',
+      15_000,
+      150,
+    );
     expect(fails[0]!.event['user.id']).toBe('ana');
     expect(fails[0]!.event['log.source']).toBe('internal');
 
@@ -157,10 +153,15 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     expect(await page.locator('#results tr').count()).toBe(7);
 
     // Alerts: the brute force on carol is in the queue; acknowledge it from its page.
-    await until(async () => {
-      await go(page, '#/alerts');
-      return (await page.locator('#alert-table tbody tr').count()) > 0 ? true : undefined;
-    }, 'an alert in the queue');
+    await waitFor(
+      async () => {
+        await go(page, '#/alerts');
+        return (await page.locator('#alert-table tbody tr').count()) > 0;
+      },
+      'an alert in the queue',
+      15_000,
+      150,
+    );
     await shot(page, 'alerts');
     await page.click('#alert-table tbody tr:has-text("carol") a');
     await page.waitForSelector('#act-acknowledge:not([disabled])');
@@ -271,10 +272,15 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       return r.status;
     })()`);
     expect(status).toBe(403);
-    const denied = await until(async () => {
-      const f = await search('name:authz_fail source:dashboard');
-      return f.length > 0 ? f : undefined;
-    }, 'the authz_fail event');
+    const denied = await waitFor(
+      async () => {
+        const f = await search('name:authz_fail source:dashboard');
+        return f.length > 0 ? f : undefined;
+      },
+      'the authz_fail event',
+      15_000,
+      150,
+    );
     expect(denied[0]!.event['user.id']).toBe('vic');
     await ctx.close();
   }, 60_000);
