@@ -4,6 +4,7 @@
  * cannot act, and a restart (which replays the recent window) repeats no alert.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -29,20 +30,20 @@ async function getJson<T>(url: string, token: string): Promise<{ status: number;
   return { status: res.status, body: (await res.json()) as T };
 }
 
-async function waitForAlerts(
+/** GET /v1/alerts every 100 ms for 20 s until `pred` holds; a timeout shows the alerts read last. */
+const waitForAlerts = (
   url: string,
   token: string,
   pred: (a: AlertJson[]) => boolean,
-): Promise<AlertJson[]> {
-  const end = Date.now() + 20_000;
-  for (;;) {
-    const { body } = await getJson<{ alerts: AlertJson[] }>(`${url}/v1/alerts`, token);
-    if (pred(body.alerts)) return body.alerts;
-    if (Date.now() > end)
-      throw new Error(`alerts never matched: ${JSON.stringify(body.alerts).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+  what: string,
+): Promise<AlertJson[]> =>
+  waitUntil(
+    async () => (await getJson<{ alerts: AlertJson[] }>(`${url}/v1/alerts`, token)).body.alerts,
+    pred,
+    what,
+    20_000,
+    100,
+  );
 
 afterAll(() => {
   killAllServes();
@@ -71,8 +72,11 @@ describe('live detection', () => {
     });
     expect((await sendBatch(serve.url, ingest, [...failures, benign])).status).toBe(200);
 
-    const alerts = await waitForAlerts(serve.url, reader, (as) =>
-      as.some((a) => a.rule.name === 'lw_bruteforce_user'),
+    const alerts = await waitForAlerts(
+      serve.url,
+      reader,
+      (as) => as.some((a) => a.rule.name === 'lw_bruteforce_user'),
+      'a lw_bruteforce_user alert',
     );
     const bf = alerts.find((a) => a.rule.name === 'lw_bruteforce_user')!;
     expect(bf.entity).toEqual({ type: 'user', value: 'carol' });
@@ -126,8 +130,11 @@ describe('live detection', () => {
         ])
       ).status,
     ).toBe(200);
-    const after = await waitForAlerts(serve.url, reader, (as) =>
-      as.some((a) => a.rule.name === 'lw_malicious_event'),
+    const after = await waitForAlerts(
+      serve.url,
+      reader,
+      (as) => as.some((a) => a.rule.name === 'lw_malicious_event'),
+      'a lw_malicious_event alert',
     );
     expect(after.length).toBe(before + 1);
     await serve.stop('SIGTERM');

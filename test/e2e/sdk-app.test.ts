@@ -4,6 +4,7 @@
  * context fields filled by the SDK.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import type { ServeProcess } from './helpers.js';
 import {
   assertBuilt,
@@ -24,22 +25,23 @@ async function storedEvents(dataDir: string): Promise<Stored[]> {
   return rows.filter((r) => r.body !== null).map((r) => JSON.parse(r.body!) as Stored);
 }
 
-async function waitFor(
+/** Every 100 ms for 20 s: the stored events, once `cond` holds; a timeout lists the names stored. */
+async function waitForStored(
   dataDir: string,
   cond: (evs: Stored[]) => boolean,
   what: string,
-  ms = 20_000,
 ): Promise<Stored[]> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const evs = await storedEvents(dataDir);
-    if (cond(evs)) return evs;
-    if (Date.now() > end)
-      throw new Error(
-        `timed out waiting for ${what}; stored: ${evs.map((e) => e['event.name']).join(', ')}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let names: unknown[] = [];
+  return waitFor(
+    async () => {
+      const evs = await storedEvents(dataDir);
+      names = evs.map((e) => e['event.name']);
+      return cond(evs) ? evs : undefined;
+    },
+    () => `${what}; stored: ${names.join(', ')}`,
+    20_000,
+    100,
+  );
 }
 
 const CONTEXT_FIELDS = [
@@ -133,7 +135,7 @@ describe('SDK end to end: example app -> logwarden serve', () => {
 
     const byRid = (evs: Stored[], rid: string, name: string) =>
       evs.find((e) => e['request.id'] === rid && e['event.name'] === name);
-    const evs = await waitFor(
+    const evs = await waitForStored(
       dataDir,
       (e) =>
         byRid(e, 'rid-error', 'app_error') !== undefined &&
