@@ -38,7 +38,7 @@ import {
 } from './episodes.js';
 import { createSilenceDetector, DEFAULT_SILENCE, type SilenceOptions } from './silence.js';
 import { createAnomalyDetector, DEFAULT_ANOMALY, type AnomalyOptions } from './anomaly.js';
-import { patternAlerts } from './pattern-alerts.js';
+import { isRequestLike, patternAlerts } from './pattern-alerts.js';
 
 export interface DetectionEngineOptions {
   readonly rules: readonly LoadedSigma[];
@@ -128,17 +128,6 @@ export interface DetectionEngine {
 
 /** What process(), advanceTo() and finish() return with `collect`. */
 const COLLECTED: Alert[] = Object.freeze([]) as unknown as Alert[];
-
-/** Events worth running the request detectors on. */
-export function isRequestLike(e: Readonly<Record<string, unknown>>): boolean {
-  return (
-    e['url.path'] !== undefined ||
-    e['url.query'] !== undefined ||
-    e['user_agent.original'] !== undefined ||
-    (e['attributes'] !== undefined &&
-      typeof (e['attributes'] as Record<string, unknown>)['http.request.headers'] === 'object')
-  );
-}
 
 export function createDetectionEngine(opts: DetectionEngineOptions): DetectionEngine {
   const collect = opts.collect ?? false;

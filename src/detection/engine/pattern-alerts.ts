@@ -74,3 +74,14 @@ export function patternAlerts(
   }
   return out;
 }
+
+/** Events worth running the request detectors on. */
+export function isRequestLike(e: Readonly<Record<string, unknown>>): boolean {
+  return (
+    e['url.path'] !== undefined ||
+    e['url.query'] !== undefined ||
+    e['user_agent.original'] !== undefined ||
+    (e['attributes'] !== undefined &&
+      typeof (e['attributes'] as Record<string, unknown>)['http.request.headers'] === 'object')
+  );
+}

@@ -9,9 +9,8 @@
  */
 import { createLineParser, type ParseContext, type ParserStats } from '../../parsers/index.js';
 import type { Alert } from '../alerts/alert.js';
-import { isRequestLike } from '../engine/engine.js';
 import { compileRuleSources, type RuleSources } from '../engine/load-rules.js';
-import { patternAlerts } from '../engine/pattern-alerts.js';
+import { isRequestLike, patternAlerts } from '../engine/pattern-alerts.js';
 import { inspectEvent } from '../patterns/inspect.js';
 import { createSigmaEngine } from '../sigma/engine.js';
 import { fieldId, inputValue, type SigmaEventView } from '../sigma/event-view.js';
