@@ -8,7 +8,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor, waitUntil } from '../helpers/wait.js';
 import {
   cleanupTemps,
   createToken,
@@ -50,6 +50,16 @@ async function search(q: string): Promise<EventsAnswer['events']> {
   expect(r.status).toBe(200);
   return ((await r.json()) as EventsAnswer).events;
 }
+/** The events matching `q`, once there is one (15 s, every 150 ms). */
+const found = (q: string): Promise<EventsAnswer['events']> =>
+  waitUntil(
+    () => search(q),
+    (f) => f.length > 0,
+    `an event matching ${q}`,
+    15_000,
+    150,
+  );
+
 beforeAll(async () => {
   if (!haveChromium) return;
   const dir = tempDir('lw-dash-');
@@ -97,15 +107,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.waitForSelector('#login-form .error:not([hidden])');
     expect(await page.textContent('#login-form .error')).toMatch(/wrong user name or password/);
     await shot(page, 'login-refused');
-    const fails = await waitFor(
-      async () => {
-        const f = await search('name:authn_login_fail source:dashboard');
-        return f.length > 0 ? f : undefined;
-      },
-      'the authn_login_fail event',
-      15_000,
-      150,
-    );
+    const fails = await found('name:authn_login_fail source:dashboard');
     expect(fails[0]!.event['user.id']).toBe('ana');
     expect(fails[0]!.event['log.source']).toBe('internal');
 
@@ -272,15 +274,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       return r.status;
     })()`);
     expect(status).toBe(403);
-    const denied = await waitFor(
-      async () => {
-        const f = await search('name:authz_fail source:dashboard');
-        return f.length > 0 ? f : undefined;
-      },
-      'the authz_fail event',
-      15_000,
-      150,
-    );
+    const denied = await found('name:authz_fail source:dashboard');
     expect(denied[0]!.event['user.id']).toBe('vic');
     await ctx.close();
   }, 60_000);

@@ -47,6 +47,21 @@ async function loginFailsByUser(dataDir: string): Promise<Map<string, number>> {
   return counts;
 }
 
+/** The example app's SDK counters (GET /__stats, the exporter's stats()), as far as read here. */
+interface AppStats {
+  emitted: number;
+  spooled: number;
+  queued: number;
+  replayed: number;
+  errors: number;
+  retries: number;
+  dropped: Record<string, number>;
+}
+
+async function appStats(appUrl: string): Promise<AppStats> {
+  return (await (await fetch(`${appUrl}/__stats`)).json()) as AppStats;
+}
+
 const segments = (dir: string): string[] =>
   fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson')) : [];
 
@@ -108,10 +123,7 @@ describe('SDK delivery when the collector goes away', () => {
     );
     expect([...counts.keys()].sort()).toEqual(expected.sort());
     for (const [user, n] of counts) expect(n, user).toBe(1);
-    const stats = (await (await fetch(`${app.url}/__stats`)).json()) as {
-      replayed: number;
-      dropped: Record<string, number>;
-    };
+    const stats = await appStats(app.url);
     expect(stats.replayed).toBeGreaterThan(0);
     expect(Object.values(stats.dropped).reduce((a, b) => a + b, 0)).toBe(0);
     await waitUntil(
@@ -143,13 +155,7 @@ describe('SDK delivery when the collector goes away', () => {
     ]);
     await failedLogins(app.url, 'full', 80);
     const stats = await waitUntil(
-      async () =>
-        (await (await fetch(`${app.url}/__stats`)).json()) as {
-          emitted: number;
-          spooled: number;
-          queued: number;
-          dropped: Record<string, number>;
-        },
+      () => appStats(app.url),
       (s) => (s.dropped.spool_full ?? 0) > 0 && s.queued === 0,
       'spool_full drops',
       30_000,
@@ -206,12 +212,7 @@ describe('SDK delivery when the collector goes away', () => {
       const metFailure = (s: { retries: number }): boolean =>
         mode?.kind === 'slow' ? c.requests > 0 : s.retries >= (mode?.status === 429 ? 1 : 2);
       const stats = await waitUntil(
-        async () =>
-          (await (await fetch(`${app.url}/__stats`)).json()) as {
-            emitted: number;
-            errors: number;
-            retries: number;
-          },
+        () => appStats(app.url),
         metFailure,
         'the exporter to meet the failure',
         15_000,
