@@ -20,7 +20,8 @@
 //                 file is also scanned with --threads 1 so the table shows what threads add
 //   --parts       where a parallel scan's CPU goes, per line, all on one thread in turn: the
 //                 workers' stage (read, parse, Sigma rules, patterns), the structured clone of
-//                 its results both ways (deserialize includes decodeRange), and the main
+//                 its results both ways (deserialize; plus decodeRange in builds before session 4,
+//                 which rebuilt objects from the wire), and the main
 //                 thread's ordered stage (correlations, episodes, baselines)
 //   --parts-only  only the --parts table (no scans, no fail2ban-regex, no per-event table)
 // LOGWARDEN_BENCH_DIST=DIR runs the build in DIR instead of ../dist (a private copy for A/B
@@ -111,8 +112,8 @@ async function childParts(file, ruleDirs) {
     const buf = serialize(r);
     t.serialize += performance.now() - t0;
     t0 = performance.now();
-    // What the main thread does with a worker's message: rebuild the result (decodeRange, in
-    // builds that send a RangeWire) before the ordered stage reads it.
+    // What the main thread does with a worker's message: deserialize it (and, in builds before
+    // session 4, rebuild objects from it with decodeRange) before the ordered stage reads it.
     const back = decodeRange ? decodeRange(deserialize(buf)) : deserialize(buf);
     t.deserialize += performance.now() - t0;
     t0 = performance.now();

@@ -7,7 +7,7 @@ import { createLineParser } from '../../parsers/index.js';
 import { createDetectionEngine } from '../engine/engine.js';
 import { loadRules, ruleSources } from '../engine/load-rules.js';
 import { createRangeConsumer } from './consumer.js';
-import { createStage, decodeRange } from './stage.js';
+import { createStage, type RangeWire } from './stage.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lw-consumer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +55,7 @@ describe('range consumer', () => {
       [0, cut],
       [cut, size],
     ].entries())
-      consumer.consume(decodeRange(deserialize(serialize(stage.run(id, s!, e!)))));
+      consumer.consume(deserialize(serialize(stage.run(id, s!, e!))) as RangeWire);
     engine.finish();
     const got = engine.takeAlerts();
 

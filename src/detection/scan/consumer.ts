@@ -8,7 +8,7 @@ import type { DetectionEngine, EventSummary } from '../engine/engine.js';
 import { anonymousKey, type Carried } from '../engine/episodes.js';
 import { createLineReader, type LineReader } from './line-ref.js';
 import type { FileScan, FileScanOptions } from './scan-file.js';
-import { CARRIED_FIELDS, valueOf, type RangeResult } from './stage.js';
+import { CARRIED_FIELDS, valueOf, type RangeWire } from './stage.js';
 
 /** What the carried lines of one file share. */
 interface LineContext {
@@ -98,7 +98,7 @@ export function createRangeConsumer(
   engine: DetectionEngine,
   o: FileScanOptions,
   sample: readonly string[],
-): { consume(r: RangeResult): void; result(): FileScan } {
+): { consume(r: RangeWire): void; result(): FileScan } {
   // Rebuilds event refs on the main thread, only for events an alert ends up carrying.
   const reparser = createLineParser(o.logFormat, { sample });
   const reparse = (line: string): Record<string, unknown> =>
@@ -134,7 +134,7 @@ export function createRangeConsumer(
     patterns: undefined as readonly Alert[] | undefined,
   } satisfies EventSummary;
   /** The lines of one range, in order (its own function: see consume). */
-  const consumeLines = (r: RangeResult, ctx: LineContext): void => {
+  const consumeLines = (r: RangeWire, ctx: LineContext): void => {
     const { times, nameIds, names, recs, strs, extra, start } = r;
     let at = 0;
     let nextLine = recs.length > 0 ? recs[0]! : -1;

@@ -22,13 +22,7 @@ import {
   type ToWorker,
 } from './protocol.js';
 import { RANGE_BYTES, sampleLines, type FileScan, type FileScanOptions } from './scan-file.js';
-import {
-  decodeRange,
-  ruleFingerprint,
-  type RangeWire,
-  type StageFile,
-  type StageRules,
-} from './stage.js';
+import { ruleFingerprint, type RangeWire, type StageFile, type StageRules } from './stage.js';
 
 /** Where the compiled worker is: beside this module in dist/, or dist/ when run from src/. */
 function workerPath(): string {
@@ -164,7 +158,7 @@ export function startScanPool(threads: number, opts: ScanPoolOptions = {}): Scan
         waiting.set(w.id, w);
         for (let r = waiting.get(consumed); r !== undefined; r = waiting.get(consumed)) {
           waiting.delete(consumed);
-          consumer.consume(decodeRange(r));
+          consumer.consume(r);
           consumed++;
           Atomics.store(ctl, CONSUMED, consumed);
           Atomics.notify(ctl, CONSUMED);

@@ -7,7 +7,7 @@ import { createLineParser } from '../../parsers/index.js';
 import { loadRules, ruleSources } from '../engine/load-rules.js';
 import { createSigmaEngine } from '../sigma/engine.js';
 import { createLineReader } from './line-ref.js';
-import { CARRIED_FIELDS, createStage, decodeRange, valueOf, type RangeResult } from './stage.js';
+import { CARRIED_FIELDS, createStage, valueOf, type RangeWire } from './stage.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lw-stage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +49,7 @@ function expected(lines: readonly string[], ctx: { now: number; source: string }
 }
 
 describe('scan stage', () => {
-  it('reports, through RangeWire and decodeRange, what parse + matchRules + feedValues give', () => {
+  it('reports, through RangeWire, what parse + matchRules + feedValues give', () => {
     const file = path.join(dir, 'auth.log');
     writeFileSync(file, LINES.join('\n') + '\n');
     const ctx = { now: Date.parse('2026-11-27T12:00:00Z'), source: `file:${file}` };
@@ -61,9 +61,9 @@ describe('scan stage', () => {
     const size = statSync(file).size;
     // Two ranges, and the result through a structured clone as between threads.
     const cut = LINES.slice(0, 5).join('\n').length + 1;
-    const parts: RangeResult[] = [
-      decodeRange(deserialize(serialize(stage.run(0, 0, cut)))),
-      decodeRange(deserialize(serialize(stage.run(1, cut, size)))),
+    const parts: RangeWire[] = [
+      deserialize(serialize(stage.run(0, 0, cut))) as RangeWire,
+      deserialize(serialize(stage.run(1, cut, size))) as RangeWire,
     ];
     expect(parts.map((p) => p.lines)).toEqual([5, 5]);
     // The records, decoded as the ordered stage reads them, with each line read back from the

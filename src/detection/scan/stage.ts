@@ -46,7 +46,7 @@ export const CARRIED_FIELDS = [
 
 /**
  * What a worker reports of a range, as it posts it: few objects for the structured clone to
- * copy, and read in place by the ordered stage (decodeRange() turns nothing into objects).
+ * copy, and read in place by the ordered stage (consumer.ts turns nothing into objects).
  */
 export interface RangeWire {
   readonly id: number;
@@ -78,9 +78,6 @@ export interface RangeWire {
   readonly unparsed: number;
 }
 
-/** What the ordered stage reads of a range: the RangeWire itself, read in place. */
-export type RangeResult = RangeWire;
-
 /** Codes from here on are whole numbers (see RangeWire); string table indexes stay below. */
 const SMALL_INT = 1 << 30;
 
@@ -110,11 +107,6 @@ export function valueOf(c: number, strs: readonly string[], extra: readonly unkn
 /** The buffers a RangeWire can hand over to another thread instead of copying them. */
 export function wireTransfers(w: RangeWire): ArrayBuffer[] {
   return [w.times, w.nameIds, w.recs].map((a) => a.buffer as ArrayBuffer);
-}
-
-/** A worker's RangeWire as the ordered stage reads it (in place: see consumer.ts). */
-export function decodeRange(w: RangeWire): RangeResult {
-  return w;
 }
 
 export interface Stage {
